@@ -1,0 +1,28 @@
+/**
+ * seq-echo: sequence-to-sequence LSTMs that learn to echo random integers, on TensorFlow.js.
+ *
+ * Importing it changes no tfjs global state: no backend switch, no flags.
+ *
+ * @packageDocumentation
+ */
+export { generateSequence, type GenerateSequenceOptions } from './data/generateSequence';
+export type { RandomSource } from './data/random';
+export { oneHotEncode, oneHotDecode } from './data/oneHot';
+export { toSupervised, type SupervisedData } from './data/toSupervised';
+export { getEchoData, type EchoData, type EchoDataOptions } from './tensors/getEchoData';
+export type { CommonModelOptions } from './models/common';
+export { buildSeq2Seq, type Seq2SeqOptions } from './models/buildSeq2Seq';
+export { buildEncoderDecoder, type EncoderDecoderOptions } from './models/buildEncoderDecoder';
+export {
+  trainEcho,
+  type TrainEchoOptions,
+  type TrainEchoResult,
+  type EpochLog,
+  type EpochEvaluation,
+} from './training/trainEcho';
+export {
+  evaluateEcho,
+  type EvaluateEchoOptions,
+  type EchoEvaluation,
+} from './training/evaluateEcho';
+export { predictEcho, type EchoPrediction } from './training/predictEcho';

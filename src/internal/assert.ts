@@ -1,0 +1,153 @@
+/**
+ * Input checks shared by every public function. Each one throws before any tensor is made or
+ * any weight is touched, with a message of the form
+ * `fn: parameter must be <expected>, but received <value>`.
+ *
+ * Never exported from the package.
+ */
+
+/** A short, readable rendering of any value for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') {
+    if (Object.is(value, -0)) return '-0';
+    return String(value);
+  }
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return JSON.stringify(shown);
+  }
+  if (typeof value === 'bigint') return `${String(value)}n`;
+  if (typeof value === 'boolean' || typeof value === 'symbol') return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  const ctor = (value as { constructor?: { name?: unknown } }).constructor;
+  const name = typeof ctor?.name === 'string' ? ctor.name : 'Object';
+  return name === 'Object' ? 'an object' : `a ${name}`;
+}
+
+/** Builds the library's standard message. */
+export function message(fn: string, param: string, expected: string, value: unknown): string {
+  return `${fn}: ${param} must be ${expected}, but received ${describe(value)}`;
+}
+
+/** Throws a `TypeError` when `value` is not a finite number, a `RangeError` when out of range. */
+export function assertInteger(
+  fn: string,
+  param: string,
+  value: unknown,
+  { min = -Infinity, max = Infinity }: { min?: number; max?: number } = {},
+): asserts value is number {
+  const expected =
+    min === -Infinity && max === Infinity
+      ? 'an integer'
+      : max === Infinity
+        ? `an integer >= ${min}`
+        : min === -Infinity
+          ? `an integer <= ${max}`
+          : `an integer in [${min}, ${max}]`;
+  if (typeof value !== 'number') throw new TypeError(message(fn, param, expected, value));
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(message(fn, param, expected, value));
+  }
+}
+
+/** Throws unless `value` is a finite number in the inclusive range. */
+export function assertNumber(
+  fn: string,
+  param: string,
+  value: unknown,
+  { min, max, minExclusive = false }: { min: number; max: number; minExclusive?: boolean },
+): asserts value is number {
+  const expected = `a number in ${minExclusive ? '(' : '['}${min}, ${max}]`;
+  if (typeof value !== 'number') throw new TypeError(message(fn, param, expected, value));
+  const aboveMin = minExclusive ? value > min : value >= min;
+  if (!(aboveMin && value <= max)) throw new RangeError(message(fn, param, expected, value));
+}
+
+/** Throws a `TypeError` unless `value` is a plain options object (or undefined). */
+export function assertOptions(fn: string, param: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(message(fn, param, 'an options object', value));
+  }
+}
+
+/** Throws a `TypeError` unless `value` is a boolean (or undefined when optional). */
+export function assertBoolean(fn: string, param: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(message(fn, param, 'a boolean', value));
+}
+
+/** Throws a `TypeError` unless `value` is a function. */
+export function assertFunction(fn: string, param: string, value: unknown): void {
+  if (typeof value !== 'function') throw new TypeError(message(fn, param, 'a function', value));
+}
+
+/**
+ * Checks a sequence of integer ids in `[0, nUnique)`. Accepts any array-like of numbers
+ * (plain arrays and typed arrays) and reports the first bad element by index.
+ */
+export function assertSequence(
+  fn: string,
+  param: string,
+  value: unknown,
+  nUnique: number,
+): asserts value is ArrayLike<number> {
+  if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    throw new TypeError(message(fn, param, 'an array of integers', value));
+  }
+  const items = value as ArrayLike<unknown>;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== 'number') {
+      throw new TypeError(message(fn, `${param}[${i}]`, `an integer in [0, ${nUnique})`, item));
+    }
+    if (!Number.isInteger(item) || item < 0 || item >= nUnique) {
+      throw new RangeError(message(fn, `${param}[${i}]`, `an integer in [0, ${nUnique})`, item));
+    }
+  }
+}
+
+/**
+ * Checks a non-ragged 2-D array of finite numbers with at least one column, and returns its
+ * number of columns (0 when it has no rows).
+ */
+export function assertMatrix(fn: string, param: string, value: unknown): number {
+  if (!Array.isArray(value)) {
+    throw new TypeError(message(fn, param, 'a 2-D array of numbers', value));
+  }
+  let width = -1;
+  for (let r = 0; r < value.length; r++) {
+    const row: unknown = value[r];
+    if (!Array.isArray(row) && !(ArrayBuffer.isView(row) && !(row instanceof DataView))) {
+      throw new TypeError(message(fn, `${param}[${r}]`, 'an array of numbers', row));
+    }
+    const cells = row as ArrayLike<unknown>;
+    if (cells.length === 0) {
+      throw new RangeError(message(fn, `${param}[${r}]`, 'a non-empty row', row));
+    }
+    if (width === -1) width = cells.length;
+    else if (cells.length !== width) {
+      throw new RangeError(
+        message(
+          fn,
+          `${param}[${r}]`,
+          `a row of length ${width} like ${param}[0] (no ragged rows)`,
+          row,
+        ),
+      );
+    }
+    for (let c = 0; c < cells.length; c++) {
+      const cell = cells[c];
+      if (typeof cell !== 'number') {
+        throw new TypeError(message(fn, `${param}[${r}][${c}]`, 'a finite number', cell));
+      }
+      if (!Number.isFinite(cell)) {
+        throw new RangeError(message(fn, `${param}[${r}][${c}]`, 'a finite number', cell));
+      }
+    }
+  }
+  return width === -1 ? 0 : width;
+}

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs';
+import { assertInteger, message } from '../internal/assert';
+import {
+  compileEcho,
+  inputShapeArgs,
+  resolveModelOptions,
+  seededInitializers,
+  softmaxHead,
+} from './common';
+import type { CommonModelOptions } from './common';
+
+/** Options of {@link buildEncoderDecoder}; every field has the walkthrough's value as default. */
+export interface EncoderDecoderOptions extends CommonModelOptions {
+  /** How many of the oldest items of each window to echo; at most `nIn`. Default `2`. */
+  nOut?: number;
+  /** Hidden units of both the encoder and the decoder LSTM. Default `150`. */
+  units?: number;
+  /** Fixed batch size of the stateful model (ignored when `stateful` is `false`). Default `21`. */
+  batchSize?: number;
+}
+
+/**
+ * Builds the walkthrough's model B, which echoes part of the window: an encoder LSTM that reads
+ * the window into one vector, `RepeatVector(nOut)`, a decoder LSTM that returns a step per
+ * output item, and a softmax over the vocabulary at each step
+ * (`LSTM(150) -> RepeatVector(2) -> LSTM(150, return_sequences) -> TimeDistributed(Dense(100, softmax))`).
+ * Input `[batch, nIn, nUnique]`, output `[batch, nOut, nUnique]`.
+ *
+ * @param options - See {@link EncoderDecoderOptions}; all optional.
+ * @returns A compiled `tf.LayersModel`, ready for {@link trainEcho}.
+ * @throws RangeError / TypeError for out-of-range or wrongly typed options (including
+ *   `nOut > nIn`), before any weight is made.
+ *
+ * @example
+ * ```ts
+ * import { buildEncoderDecoder } from 'seq-echo';
+ *
+ * const model = buildEncoderDecoder({ units: 16, seed: 1 });
+ * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [21, 5, 100] [21, 2, 100]
+ * model.dispose();
+ * ```
+ */
+export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.LayersModel {
+  const fn = 'buildEncoderDecoder';
+  const o = resolveModelOptions(fn, options, { units: 150, batchSize: 21 });
+  const { nOut = 2 } = options;
+  assertInteger(fn, 'options.nOut', nOut, { min: 1 });
+  if (nOut > o.nIn) {
+    throw new RangeError(message(fn, 'options.nOut', `an integer <= options.nIn (${o.nIn})`, nOut));
+  }
+  const model = tf.sequential();
+  model.add(
+    tf.layers.lstm({
+      units: o.units,
+      stateful: o.stateful,
+      ...inputShapeArgs(o),
+      ...seededInitializers(o.seed, 0),
+    }),
+  );
+  model.add(tf.layers.repeatVector({ n: nOut }));
+  model.add(
+    tf.layers.lstm({
+      units: o.units,
+      returnSequences: true,
+      stateful: o.stateful,
+      ...seededInitializers(o.seed, 1),
+    }),
+  );
+  model.add(softmaxHead(o, 2));
+  compileEcho(model, o);
+  return model;
+}

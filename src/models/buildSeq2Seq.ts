@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  compileEcho,
+  inputShapeArgs,
+  resolveModelOptions,
+  seededInitializers,
+  softmaxHead,
+} from './common';
+import type { CommonModelOptions } from './common';
+
+/** Options of {@link buildSeq2Seq}; every field has the walkthrough's value as default. */
+export interface Seq2SeqOptions extends CommonModelOptions {
+  /** LSTM hidden units. Default `20`. */
+  units?: number;
+  /** Fixed batch size of the stateful model (ignored when `stateful` is `false`). Default `7`. */
+  batchSize?: number;
+}
+
+/**
+ * Builds the walkthrough's model A, which echoes the whole window: an LSTM that returns its
+ * output at every step, then a softmax over the vocabulary at every step
+ * (`LSTM(20, return_sequences) -> TimeDistributed(Dense(100, softmax))`), compiled with
+ * categorical cross-entropy, Adam and accuracy. Input and output are both
+ * `[batch, nIn, nUnique]`.
+ *
+ * @param options - See {@link Seq2SeqOptions}; all optional.
+ * @returns A compiled `tf.LayersModel`, ready for {@link trainEcho}.
+ * @throws RangeError / TypeError for out-of-range or wrongly typed options, before any weight
+ *   is made.
+ *
+ * @example
+ * ```ts
+ * import { buildSeq2Seq } from 'seq-echo';
+ *
+ * const model = buildSeq2Seq({ seed: 1 });
+ * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [7, 5, 100] [7, 5, 100]
+ * model.dispose();
+ * ```
+ */
+export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {
+  const o = resolveModelOptions('buildSeq2Seq', options, { units: 20, batchSize: 7 });
+  const model = tf.sequential();
+  model.add(
+    tf.layers.lstm({
+      units: o.units,
+      returnSequences: true,
+      stateful: o.stateful,
+      ...inputShapeArgs(o),
+      ...seededInitializers(o.seed, 0),
+    }),
+  );
+  model.add(softmaxHead(o, 1));
+  compileEcho(model, o);
+  return model;
+}

@@ -1,0 +1,53 @@
+import type * as tf from '@tensorflow/tfjs';
+import { checkFraming, frameWindows } from '../data/toSupervised';
+import { assertSequence } from '../internal/assert';
+import { readEchoShape } from '../models/echoShape';
+import { predictWindows } from './predictWindows';
+
+/** One window of {@link predictEcho}'s answer. */
+export interface EchoPrediction {
+  /** The `nIn` integers the model read, oldest first. */
+  input: number[];
+  /** What a perfect echo gives: the oldest `nOut` integers of `input`. */
+  expected: number[];
+  /** What the model predicted (argmax at each output step). */
+  predicted: number[];
+}
+
+/**
+ * Frames `sequence` into windows the way training does and asks the model to echo each one.
+ *
+ * Unlike the walkthrough's plain `predict`, this resets a stateful model's state before and
+ * after, so calling it twice gives the same answer; and it accepts any number of windows
+ * whatever fixed batch size a stateful model was built with (it pads the last batch and drops
+ * the padding). `nIn`, `nOut` and `nUnique` are read from the model.
+ *
+ * @param model - A model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any model
+ *   with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
+ * @param sequence - Integers in `[0, nUnique)`, at least `nIn` of them.
+ * @returns One `{ input, expected, predicted }` per window, in order.
+ * @throws TypeError / RangeError for a model that does not fit an echo task or a bad sequence,
+ *   before any tensor is made.
+ *
+ * @example
+ * ```ts
+ * import { buildSeq2Seq, generateSequence, predictEcho } from 'seq-echo';
+ *
+ * const model = buildSeq2Seq({ seed: 1 });
+ * const rows = predictEcho(model, generateSequence(25, { seed: 2 }));
+ * console.log(rows.length); // 21 windows
+ * for (const { input, expected, predicted } of rows.slice(0, 2)) {
+ *   console.log(`${input} => Expected: ${expected}  Predicted: ${predicted}`);
+ * }
+ * model.dispose();
+ * ```
+ */
+export function predictEcho(model: tf.LayersModel, sequence: readonly number[]): EchoPrediction[] {
+  const fn = 'predictEcho';
+  const shape = readEchoShape(fn, model);
+  assertSequence(fn, 'sequence', sequence, shape.nUnique);
+  checkFraming(fn, sequence.length, shape.nIn, shape.nOut);
+  const { X, y } = frameWindows(sequence, shape.nIn, shape.nOut);
+  const predicted = predictWindows(model, shape, X);
+  return X.map((input, r) => ({ input, expected: y[r] ?? [], predicted: predicted[r] ?? [] }));
+}

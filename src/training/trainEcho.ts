@@ -1,0 +1,293 @@
+import type * as tf from '@tensorflow/tfjs';
+import { drawSequence } from '../data/generateSequence';
+import { deriveSeed, mulberry32 } from '../data/random';
+import { checkFraming, frameWindows } from '../data/toSupervised';
+import {
+  assertBoolean,
+  assertFunction,
+  assertInteger,
+  assertNumber,
+  assertOptions,
+  describe,
+  message,
+} from '../internal/assert';
+import { readEchoShape } from '../models/echoShape';
+import { oneHotWindows } from '../tensors/oneHotWindows';
+import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
+
+/** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
+export interface EpochLog {
+  /** Epochs completed so far, counting from 1. */
+  epoch: number;
+  /** Mean training loss over the epoch's batches. */
+  loss: number;
+  /** Mean training accuracy (per echoed item) over the epoch's batches. */
+  accuracy: number;
+}
+
+/** A fresh-sequence evaluation made during training (see `targetAccuracy`). */
+export interface EpochEvaluation extends EchoEvaluation {
+  /** The epoch after which it was made. */
+  epoch: number;
+}
+
+/** Options of {@link trainEcho}. */
+export interface TrainEchoOptions {
+  /** How many epochs at most; each epoch is one fresh random sequence. Required, `>= 1`. */
+  epochs: number;
+  /**
+   * Length of each epoch's random sequence; it gives `sequenceLength - nIn + 1` windows, which
+   * a stateful model's batch size must divide. Default `25` (21 windows for `nIn = 5`).
+   */
+  sequenceLength?: number;
+  /**
+   * Seed for the training sequences and the evaluation sequences, so a run can be repeated.
+   * (Initial weights are seeded by the model factory's own `seed`.) Default: none.
+   */
+  seed?: number;
+  /**
+   * Batch size for a model with a free batch dimension. A stateful model always trains with
+   * the batch size it was built with, and giving a different one is an error. Default `32`.
+   */
+  batchSize?: number;
+  /**
+   * Stop as soon as an evaluation on fresh sequences reaches this per-item accuracy, in
+   * `(0, 1]`. Evaluations run every `evaluateEvery` epochs. Default: none (run all epochs).
+   */
+  targetAccuracy?: number;
+  /** Epochs between evaluations when `targetAccuracy` is set. Default `10`. */
+  evaluateEvery?: number;
+  /** Fresh sequences per evaluation when `targetAccuracy` is set. Default `20`. */
+  evaluationSequences?: number;
+  /** Called after every epoch; training waits for a returned promise. */
+  onEpochEnd?: (log: EpochLog) => void | Promise<void>;
+  /** Aborting it stops training after the current epoch; the model stays usable. */
+  signal?: AbortSignal;
+  /** Print a progress line ten times over the run, and the evaluations. Default `false`. */
+  verbose?: boolean;
+}
+
+/** Result of {@link trainEcho}. */
+export interface TrainEchoResult {
+  /** Epochs actually trained. */
+  epochs: number;
+  /** Loss and accuracy of every epoch trained, in order. */
+  history: { loss: number[]; accuracy: number[] };
+  /** Fresh-sequence evaluations made on the way (only with `targetAccuracy`). */
+  evaluations: EpochEvaluation[];
+  /** `true` when training ended before `epochs`, by `targetAccuracy` or `signal`. */
+  stoppedEarly: boolean;
+  /** Why training ended. */
+  stopReason: 'epochs' | 'targetAccuracy' | 'aborted';
+}
+
+interface ResolvedTrainOptions {
+  epochs: number;
+  sequenceLength: number;
+  seed: number | undefined;
+  batchSize: number;
+  targetAccuracy: number | undefined;
+  evaluateEvery: number;
+  evaluationSequences: number;
+  onEpochEnd: TrainEchoOptions['onEpochEnd'];
+  signal: AbortSignal | undefined;
+  verbose: boolean;
+}
+
+function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedTrainOptions {
+  const fn = 'trainEcho';
+  const shape = readEchoShape(fn, model);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(message(fn, 'options', 'an options object with epochs', options));
+  }
+  assertOptions(fn, 'options', options);
+  const {
+    epochs,
+    sequenceLength = 25,
+    seed,
+    batchSize,
+    targetAccuracy,
+    evaluateEvery = 10,
+    evaluationSequences = 20,
+    onEpochEnd,
+    signal,
+    verbose = false,
+  } = options as Partial<TrainEchoOptions>;
+  assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
+  assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: 10_000_000 });
+  const windows = checkFraming(fn, sequenceLength, shape.nIn, shape.nOut);
+  if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
+  if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
+  if (targetAccuracy !== undefined) {
+    assertNumber(fn, 'options.targetAccuracy', targetAccuracy, {
+      min: 0,
+      max: 1,
+      minExclusive: true,
+    });
+  }
+  assertInteger(fn, 'options.evaluateEvery', evaluateEvery, { min: 1 });
+  assertInteger(fn, 'options.evaluationSequences', evaluationSequences, { min: 1, max: 1_000_000 });
+  if (onEpochEnd !== undefined) assertFunction(fn, 'options.onEpochEnd', onEpochEnd);
+  if (
+    signal !== undefined &&
+    (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')
+  ) {
+    throw new TypeError(message(fn, 'options.signal', 'an AbortSignal', signal));
+  }
+  assertBoolean(fn, 'options.verbose', verbose);
+  if ((model as { optimizer?: unknown }).optimizer == null) {
+    throw new TypeError(
+      `${fn}: model must be compiled (model.compile) before training, but received a model without an optimizer`,
+    );
+  }
+
+  let fitBatch = batchSize ?? 32;
+  if (shape.stateful) {
+    const fixed = shape.batchSize as number;
+    if (batchSize !== undefined && batchSize !== fixed) {
+      throw new RangeError(
+        message(
+          fn,
+          'options.batchSize',
+          `the stateful model's own batch size ${fixed} (or omitted)`,
+          batchSize,
+        ),
+      );
+    }
+    if (windows % fixed !== 0) {
+      throw new RangeError(
+        `${fn}: options.sequenceLength must give a number of windows (sequenceLength - nIn + 1) that the stateful model's batch size ${fixed} divides, but received ${describe(sequenceLength)}, which gives ${windows} windows`,
+      );
+    }
+    fitBatch = fixed;
+  }
+  return {
+    epochs,
+    sequenceLength,
+    seed,
+    batchSize: fitBatch,
+    targetAccuracy,
+    evaluateEvery,
+    evaluationSequences,
+    onEpochEnd,
+    signal,
+    verbose,
+  };
+}
+
+/** Reads a metric from a one-epoch `History`, accepting tfjs's `acc` and Keras's `accuracy`. */
+function lastValue(history: tf.History, ...keys: string[]): number {
+  for (const key of keys) {
+    const values = history.history[key];
+    const last = values?.[values.length - 1];
+    if (typeof last === 'number') return last;
+  }
+  return Number.NaN;
+}
+
+/**
+ * Trains an echo model the walkthrough's way: every epoch draws a fresh random sequence,
+ * frames it to the model's `nIn`/`nOut` (read from its shapes), fits it once with the model's
+ * batch size and no shuffling, then resets the LSTM state. Optionally stops early on a target
+ * accuracy measured on fresh sequences, or when `signal` aborts.
+ *
+ * Every tensor it makes is disposed: `tf.memory().numTensors` is the same before and after.
+ *
+ * @param model - A compiled model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any
+ *   model with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
+ * @param options - See {@link TrainEchoOptions}; `epochs` is required.
+ * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason }`.
+ * @throws TypeError / RangeError for bad options or a model that does not fit, before any
+ *   weight changes: including a `sequenceLength` whose window count the stateful batch size
+ *   does not divide.
+ *
+ * @example
+ * ```ts
+ * import { buildSeq2Seq, trainEcho } from 'seq-echo';
+ *
+ * const model = buildSeq2Seq({ seed: 1 });
+ * const result = await trainEcho(model, {
+ *   epochs: 3,
+ *   seed: 2,
+ *   onEpochEnd: ({ epoch, loss }) => console.log(epoch, loss.toFixed(3)),
+ * });
+ * console.log(result.epochs, result.history.loss.length); // 3 3
+ * model.dispose();
+ * ```
+ */
+export async function trainEcho(
+  model: tf.LayersModel,
+  options: TrainEchoOptions,
+): Promise<TrainEchoResult> {
+  const o = resolveTrainOptions(model, options);
+  const shape = readEchoShape('trainEcho', model);
+  const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
+  const evalRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 2));
+  const history = { loss: [] as number[], accuracy: [] as number[] };
+  const evaluations: EpochEvaluation[] = [];
+  const logEvery = Math.max(1, Math.ceil(o.epochs / 10));
+  let stopReason: TrainEchoResult['stopReason'] = 'epochs';
+
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    if (o.signal?.aborted) {
+      stopReason = 'aborted';
+      break;
+    }
+    const sequence = drawSequence('trainEcho', o.sequenceLength, shape.nUnique, dataRandom);
+    const windows = frameWindows(sequence, shape.nIn, shape.nOut);
+    const X = oneHotWindows(windows.X, shape.nIn, shape.nUnique);
+    const y = oneHotWindows(windows.y, shape.nOut, shape.nUnique);
+    let fitted: tf.History;
+    try {
+      fitted = await model.fit(X, y, {
+        epochs: 1,
+        batchSize: o.batchSize,
+        shuffle: false,
+        verbose: 0,
+      });
+    } finally {
+      X.dispose();
+      y.dispose();
+      if (shape.stateful) model.resetStates();
+    }
+    const log: EpochLog = {
+      epoch,
+      loss: lastValue(fitted, 'loss'),
+      accuracy: lastValue(fitted, 'acc', 'accuracy'),
+    };
+    history.loss.push(log.loss);
+    history.accuracy.push(log.accuracy);
+    if (o.verbose && (epoch % logEvery === 0 || epoch === 1 || epoch === o.epochs)) {
+      console.log(
+        `trainEcho: epoch ${epoch}/${o.epochs} loss ${log.loss.toFixed(4)} accuracy ${log.accuracy.toFixed(4)}`,
+      );
+    }
+    if (o.onEpochEnd) await o.onEpochEnd(log);
+
+    if (o.targetAccuracy !== undefined && (epoch % o.evaluateEvery === 0 || epoch === o.epochs)) {
+      const evaluation = await evaluateEcho(model, {
+        sequences: o.evaluationSequences,
+        sequenceLength: o.sequenceLength,
+        random: evalRandom,
+      });
+      evaluations.push({ epoch, ...evaluation });
+      if (o.verbose) {
+        console.log(
+          `trainEcho: epoch ${epoch} fresh-sequence accuracy ${evaluation.accuracy.toFixed(4)} (${evaluation.windows} windows)`,
+        );
+      }
+      if (evaluation.accuracy >= o.targetAccuracy) {
+        stopReason = 'targetAccuracy';
+        break;
+      }
+    }
+  }
+  const epochs = history.loss.length;
+  return {
+    epochs,
+    history,
+    evaluations,
+    stoppedEarly: epochs < o.epochs,
+    stopReason,
+  };
+}
