@@ -4,8 +4,11 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
+    // tsconfig.json sets isolatedModules, so ts-jest only transpiles (much faster);
+    // type-checking is `npm run typecheck`'s job.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   // Training tests run for tens of seconds on a 2-core CPU.
   testTimeout: 180000,
+  setupFiles: ['<rootDir>/__tests__/helpers/setup.ts'],
 };

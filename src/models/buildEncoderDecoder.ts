@@ -4,7 +4,7 @@ import {
   compileEcho,
   inputShapeArgs,
   resolveModelOptions,
-  seededInitializers,
+  layerInitializers,
   softmaxHead,
 } from './common';
 import type { CommonModelOptions } from './common';
@@ -54,7 +54,7 @@ export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.Lay
       units: o.units,
       stateful: o.stateful,
       ...inputShapeArgs(o),
-      ...seededInitializers(o.seed, 0),
+      ...layerInitializers(o.seed, 0),
     }),
   );
   model.add(tf.layers.repeatVector({ n: nOut }));
@@ -63,7 +63,7 @@ export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.Lay
       units: o.units,
       returnSequences: true,
       stateful: o.stateful,
-      ...seededInitializers(o.seed, 1),
+      ...layerInitializers(o.seed, 1),
     }),
   );
   model.add(softmaxHead(o, 2));

@@ -3,7 +3,7 @@ import {
   compileEcho,
   inputShapeArgs,
   resolveModelOptions,
-  seededInitializers,
+  layerInitializers,
   softmaxHead,
 } from './common';
 import type { CommonModelOptions } from './common';
@@ -46,7 +46,7 @@ export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {
       returnSequences: true,
       stateful: o.stateful,
       ...inputShapeArgs(o),
-      ...seededInitializers(o.seed, 0),
+      ...layerInitializers(o.seed, 0),
     }),
   );
   model.add(softmaxHead(o, 1));

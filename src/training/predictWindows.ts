@@ -24,7 +24,7 @@ function predictIds(
     return tf.tidy(() => {
       const X = oneHotWindows(windows, shape.nIn, shape.nUnique, rows);
       const out = model.predict(X, { batchSize }) as tf.Tensor3D;
-      const ids = out.argMax(-1) as tf.Tensor2D;
+      const ids = out.argMax<tf.Tensor2D>(-1);
       return rows === windows.length ? ids : ids.slice([0, 0], [windows.length, shape.nOut]);
     });
   } finally {

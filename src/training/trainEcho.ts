@@ -112,7 +112,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     onEpochEnd,
     signal,
     verbose = false,
-  } = options as Partial<TrainEchoOptions>;
+  } = options as { [K in keyof TrainEchoOptions]?: unknown };
   assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: 10_000_000 });
   const windows = checkFraming(fn, sequenceLength, shape.nIn, shape.nOut);
@@ -130,7 +130,9 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   if (onEpochEnd !== undefined) assertFunction(fn, 'options.onEpochEnd', onEpochEnd);
   if (
     signal !== undefined &&
-    (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean')
+    (typeof signal !== 'object' ||
+      signal === null ||
+      typeof (signal as { aborted?: unknown }).aborted !== 'boolean')
   ) {
     throw new TypeError(message(fn, 'options.signal', 'an AbortSignal', signal));
   }
@@ -169,8 +171,8 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     targetAccuracy,
     evaluateEvery,
     evaluationSequences,
-    onEpochEnd,
-    signal,
+    onEpochEnd: onEpochEnd as TrainEchoOptions['onEpochEnd'],
+    signal: signal as AbortSignal | undefined,
     verbose,
   };
 }
@@ -243,7 +245,6 @@ export async function trainEcho(
         epochs: 1,
         batchSize: o.batchSize,
         shuffle: false,
-        verbose: 0,
       });
     } finally {
       X.dispose();

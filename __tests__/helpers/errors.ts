@@ -1,0 +1,54 @@
+type ErrorType = typeof TypeError | typeof RangeError;
+
+/**
+ * Checks an error the way every public function of seq-echo promises to throw it: the right
+ * type, a message that starts with the function's name and names the parameter and (when
+ * given) the value received.
+ */
+function checkError(
+  caught: unknown,
+  type: ErrorType,
+  fn: string,
+  param: string,
+  received: string | undefined,
+): void {
+  expect(caught).toBeInstanceOf(type);
+  const text = (caught as Error).message;
+  expect(text.startsWith(`${fn}: `)).toBe(true);
+  expect(text).toContain(param);
+  if (received !== undefined) expect(text).toContain(`received ${received}`);
+}
+
+/** Asserts that `run` throws as {@link checkError} describes. */
+export function expectError(
+  run: () => unknown,
+  type: ErrorType,
+  fn: string,
+  param: string,
+  received?: string,
+): void {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  checkError(caught, type, fn, param, received);
+}
+
+/** Asserts that the promise from `run` rejects as {@link checkError} describes. */
+export async function expectRejection(
+  run: () => Promise<unknown>,
+  type: ErrorType,
+  fn: string,
+  param: string,
+  received?: string,
+): Promise<void> {
+  let caught: unknown;
+  try {
+    await run();
+  } catch (error) {
+    caught = error;
+  }
+  checkError(caught, type, fn, param, received);
+}
