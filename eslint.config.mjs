@@ -5,7 +5,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'node_modules/**', '.scratch/**', '.smoke/**'],
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'docs/api/**',
+      'node_modules/**',
+      '.scratch/**',
+      '.smoke/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { buildEncoderDecoder, buildSeq2Seq } from '../src';
 import { expectError } from './helpers/errors';
 
-const weightsOf = (model: tf.LayersModel) => model.getWeights().map((w) => Array.from(w.dataSync()));
+const weightsOf = (model: tf.LayersModel) =>
+  model.getWeights().map((w) => Array.from(w.dataSync()));
 
 describe('buildSeq2Seq', () => {
   it("builds the walkthrough's model A: LSTM(20, return sequences, stateful) -> softmax per step", () => {
@@ -24,7 +25,13 @@ describe('buildSeq2Seq', () => {
   });
 
   it('has a free batch dimension when stateless, and honours every size option', () => {
-    const model = buildSeq2Seq({ stateful: false, nIn: 3, nUnique: 10, units: 4, learningRate: 0.01 });
+    const model = buildSeq2Seq({
+      stateful: false,
+      nIn: 3,
+      nUnique: 10,
+      units: 4,
+      learningRate: 0.01,
+    });
     expect(model.inputs[0]!.shape).toEqual([null, 3, 10]);
     expect(model.outputs[0]!.shape).toEqual([null, 3, 10]);
     expect(model.layers[0]!.getConfig()).toMatchObject({ units: 4, stateful: false });
@@ -55,7 +62,13 @@ describe('buildSeq2Seq', () => {
       'options.stateful',
       '"yes"',
     );
-    expectError(() => buildSeq2Seq({ learningRate: 0 }), RangeError, fn, 'options.learningRate', '0');
+    expectError(
+      () => buildSeq2Seq({ learningRate: 0 }),
+      RangeError,
+      fn,
+      'options.learningRate',
+      '0',
+    );
     expectError(
       () => buildSeq2Seq({ learningRate: NaN }),
       RangeError,
@@ -112,7 +125,13 @@ describe('buildEncoderDecoder', () => {
     const fn = 'buildEncoderDecoder';
     expectError(() => buildEncoderDecoder({ nOut: 0 }), RangeError, fn, 'options.nOut', '0');
     expectError(() => buildEncoderDecoder({ nOut: 6 }), RangeError, fn, 'options.nOut', '6');
-    expectError(() => buildEncoderDecoder({ nIn: 3, nOut: 4 }), RangeError, fn, 'options.nOut', '4');
+    expectError(
+      () => buildEncoderDecoder({ nIn: 3, nOut: 4 }),
+      RangeError,
+      fn,
+      'options.nOut',
+      '4',
+    );
     expectError(() => buildEncoderDecoder({ units: -1 }), RangeError, fn, 'options.units', '-1');
     expect(tf.memory().numTensors).toBe(before);
   });

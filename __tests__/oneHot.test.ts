@@ -75,12 +75,14 @@ describe('oneHotDecode', () => {
   it('round-trips any sequence (property)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 2, max: 200 }).chain((nUnique) =>
-          fc.tuple(
-            fc.constant(nUnique),
-            fc.array(fc.integer({ min: 0, max: nUnique - 1 }), { maxLength: 60 }),
+        fc
+          .integer({ min: 2, max: 200 })
+          .chain((nUnique) =>
+            fc.tuple(
+              fc.constant(nUnique),
+              fc.array(fc.integer({ min: 0, max: nUnique - 1 }), { maxLength: 60 }),
+            ),
           ),
-        ),
         ([nUnique, sequence]) => {
           expect(oneHotDecode(oneHotEncode(sequence, nUnique))).toEqual(sequence);
         },
@@ -98,13 +100,7 @@ describe('oneHotDecode', () => {
       'an array of length 1',
     );
     expectError(() => oneHotDecode([[]]), RangeError, 'oneHotDecode', 'encoded[0]');
-    expectError(
-      () => oneHotDecode([[0, NaN]]),
-      RangeError,
-      'oneHotDecode',
-      'encoded[0][1]',
-      'NaN',
-    );
+    expectError(() => oneHotDecode([[0, NaN]]), RangeError, 'oneHotDecode', 'encoded[0][1]', 'NaN');
     expectError(
       () => oneHotDecode([[0, '1' as unknown as number]]),
       TypeError,
@@ -126,10 +122,22 @@ describe('oneHotDecode', () => {
       '1',
     );
     const t3 = tf.zeros([2, 2, 2]);
-    expectError(() => oneHotDecode(t3), RangeError, 'oneHotDecode', 'encoded', 'a tensor of shape [2, 2, 2]');
+    expectError(
+      () => oneHotDecode(t3),
+      RangeError,
+      'oneHotDecode',
+      'encoded',
+      'a tensor of shape [2, 2, 2]',
+    );
     t3.dispose();
     const gone = tf.zeros([2, 2]);
     gone.dispose();
-    expectError(() => oneHotDecode(gone), TypeError, 'oneHotDecode', 'encoded', 'a disposed tensor');
+    expectError(
+      () => oneHotDecode(gone),
+      TypeError,
+      'oneHotDecode',
+      'encoded',
+      'a disposed tensor',
+    );
   });
 });

@@ -80,11 +80,6 @@ describe('toSupervised', () => {
       'nIn',
     );
     expectError(() => toSupervised([], 1, 1), RangeError, 'toSupervised', 'nIn', '1');
-    expectError(
-      () => toSupervised([[1, 0], [0]], 1, 1),
-      RangeError,
-      'toSupervised',
-      'encoded[1]',
-    );
+    expectError(() => toSupervised([[1, 0], [0]], 1, 1), RangeError, 'toSupervised', 'encoded[1]');
   });
 });

@@ -35,7 +35,8 @@ export interface GenerateSequenceOptions {
  * const a = generateSequence(5, { seed: 42 });
  * const b = generateSequence(5, { seed: 42 });
  * console.log(a.length, a.every((v) => v >= 0 && v < 100)); // 5 true
- * console.log(a.join() === b.join()); // true: seeded sequences repeat
+ * // Seeded sequences repeat:
+ * console.log(a.join() === b.join()); // true
  * console.log(generateSequence(4, { nUnique: 2, random: () => 0.75 })); // [1, 1, 1, 1]
  * ```
  */

@@ -35,7 +35,7 @@ export interface EchoPrediction {
  *
  * const model = buildSeq2Seq({ seed: 1 });
  * const rows = predictEcho(model, generateSequence(25, { seed: 2 }));
- * console.log(rows.length); // 21 windows
+ * console.log(rows.length); // 21
  * for (const { input, expected, predicted } of rows.slice(0, 2)) {
  *   console.log(`${input} => Expected: ${expected}  Predicted: ${predicted}`);
  * }

@@ -1,0 +1,116 @@
+import { format } from 'node:util';
+import { resolve } from 'node:path';
+import ts from 'typescript';
+
+/**
+ * The public API's documentation is part of the API: every export of src/index.ts has TSDoc,
+ * every exported function has an `@example`, and every example runs. In an example,
+ * `console.log(...); // text` asserts that the line logs `text` (compared without white space).
+ */
+
+const entry = resolve(__dirname, '../src/index.ts');
+const program = ts.createProgram([entry], {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  strict: true,
+  skipLibCheck: true,
+});
+const checker = program.getTypeChecker();
+const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+const exported = checker.getExportsOfModule(moduleSymbol).map((symbol) => {
+  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  return { name: symbol.getName(), symbol: target };
+});
+
+const docText = (symbol: ts.Symbol) =>
+  ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
+const examplesOf = (symbol: ts.Symbol) =>
+  symbol
+    .getJsDocTags(checker)
+    .filter((tag) => tag.name === 'example')
+    .map((tag) => ts.displayPartsToString(tag.text));
+
+const functions = exported.filter(({ symbol }) => symbol.flags & ts.SymbolFlags.Function);
+const types = exported.filter(({ symbol }) => !(symbol.flags & ts.SymbolFlags.Function));
+
+describe('public API documentation', () => {
+  it('exports the documented surface', () => {
+    expect(functions.map((f) => f.name).sort()).toEqual(
+      [
+        'buildEncoderDecoder',
+        'buildSeq2Seq',
+        'evaluateEcho',
+        'generateSequence',
+        'getEchoData',
+        'oneHotDecode',
+        'oneHotEncode',
+        'predictEcho',
+        'toSupervised',
+        'trainEcho',
+      ].sort(),
+    );
+  });
+
+  it.each(exported.map((e) => [e.name, e.symbol] as const))(
+    '%s has a TSDoc summary',
+    (_, symbol) => {
+      expect(docText(symbol).length).toBeGreaterThan(20);
+    },
+  );
+
+  it.each(types.map((e) => [e.name, e.symbol] as const))(
+    '%s documents every one of its fields',
+    (_, symbol) => {
+      const members = symbol.members ? [...symbol.members.values()] : [];
+      for (const member of members) {
+        expect([member.getName(), docText(member).length > 0]).toEqual([member.getName(), true]);
+      }
+    },
+  );
+
+  it.each(functions.map((e) => [e.name, e.symbol] as const))('%s has an @example', (_, symbol) => {
+    expect(examplesOf(symbol).length).toBeGreaterThan(0);
+  });
+});
+
+/** Turns an example into a module whose `run(check, log)` executes its body. */
+function compileExample(example: string): string {
+  const code = /```ts\n([\s\S]*?)```/.exec(example)?.[1];
+  if (code === undefined) throw new Error(`example without a ts code block:\n${example}`);
+  const lines = code
+    .replaceAll("'seq-echo'", JSON.stringify(resolve(__dirname, '../src')))
+    .split('\n');
+  const imports = lines.filter((line) => line.startsWith('import '));
+  const body = lines
+    .filter((line) => !line.startsWith('import '))
+    .map((line) => {
+      const m = /^(\s*)console\.log\((.*)\);\s*\/\/\s*(.+)$/.exec(line);
+      return m ? `${m[1]}check(${JSON.stringify(m[3])}, ${m[2]});` : line;
+    });
+  const source = `${imports.join('\n')}\nexport async function run(check, console) {\n${body.join('\n')}\n}\n`;
+  return ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+}
+
+describe('every @example runs and prints what it says', () => {
+  const cases = functions.flatMap(({ name, symbol }) =>
+    examplesOf(symbol).map((example, i) => [`${name} #${i + 1}`, example] as const),
+  );
+  it.each(cases)('%s', async (_, example) => {
+    const module = { exports: {} as { run?: (check: unknown, console: unknown) => Promise<void> } };
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const load = new Function('require', 'module', 'exports', compileExample(example)) as (
+      ...args: unknown[]
+    ) => void;
+    load(require, module, module.exports);
+    const checked: [string, string][] = [];
+    const check = (expected: string, ...args: unknown[]) => {
+      checked.push([format(...args).replace(/\s+/g, ''), expected.replace(/\s+/g, '')]);
+    };
+    await module.exports.run!(check, { log: () => undefined });
+    expect(checked.length).toBeGreaterThan(0);
+    for (const [actual, expected] of checked) expect(actual).toBe(expected);
+  });
+});
