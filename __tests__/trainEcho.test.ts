@@ -28,6 +28,10 @@ describe('trainEcho', () => {
       evaluations: [],
     });
     expect(logs.map((l) => l.epoch)).toEqual([1, 2, 3, 4]);
+    expect(logs.every((l) => l.epochs === 4)).toBe(true);
+    const elapsed = logs.map((l) => l.elapsedMs);
+    expect(elapsed).toEqual([...elapsed].sort((x, y) => x - y));
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(elapsed[3]!);
     expect(result.history.loss).toEqual(logs.map((l) => l.loss));
     expect(result.history.accuracy).toEqual(logs.map((l) => l.accuracy));
     for (const { loss, accuracy } of logs) {

@@ -4,17 +4,17 @@ import { mulberry32, type RandomSource } from './random';
 /** Options of {@link generateSequence}. */
 export interface GenerateSequenceOptions {
   /** How many distinct values may occur: the sequence holds integers in `[0, nUnique)`. Default `100`. */
-  nUnique?: number;
+  nUnique?: number | undefined;
   /**
    * Seed for a reproducible sequence: the same seed gives the same numbers on every platform.
    * Any integer (taken modulo 2^32). Default: none, which draws from `Math.random`.
    */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * Your own source of uniform numbers in `[0, 1)`, for example a generator shared across
    * calls. Cannot be combined with `seed`. Default: none.
    */
-  random?: RandomSource;
+  random?: RandomSource | undefined;
 }
 
 /**

@@ -12,11 +12,11 @@ import type { CommonModelOptions } from './common';
 /** Options of {@link buildEncoderDecoder}; every field has the walkthrough's value as default. */
 export interface EncoderDecoderOptions extends CommonModelOptions {
   /** How many of the oldest items of each window to echo; at most `nIn`. Default `2`. */
-  nOut?: number;
+  nOut?: number | undefined;
   /** Hidden units of both the encoder and the decoder LSTM. Default `150`. */
-  units?: number;
+  units?: number | undefined;
   /** Fixed batch size of the stateful model (ignored when `stateful` is `false`). Default `21`. */
-  batchSize?: number;
+  batchSize?: number | undefined;
 }
 
 /**

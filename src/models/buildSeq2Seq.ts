@@ -11,9 +11,9 @@ import type { CommonModelOptions } from './common';
 /** Options of {@link buildSeq2Seq}; every field has the walkthrough's value as default. */
 export interface Seq2SeqOptions extends CommonModelOptions {
   /** LSTM hidden units. Default `20`. */
-  units?: number;
+  units?: number | undefined;
   /** Fixed batch size of the stateful model (ignored when `stateful` is `false`). Default `7`. */
-  batchSize?: number;
+  batchSize?: number | undefined;
 }
 
 /**

@@ -6,22 +6,22 @@ import { assertBoolean, assertInteger, assertNumber, assertOptions } from '../in
 /** Options every model factory shares. */
 export interface CommonModelOptions {
   /** Time steps per input window. Default `5`. */
-  nIn?: number;
+  nIn?: number | undefined;
   /** Vocabulary size: integers in `[0, nUnique)`, one-hot width. Default `100`. */
-  nUnique?: number;
+  nUnique?: number | undefined;
   /**
    * `true` (the walkthrough): LSTM state carries from one batch to the next until
    * `resetStates()`, and the batch size is fixed at `batchSize`. `false`: state is reset for
    * every batch and the batch dimension is free. Default `true`.
    */
-  stateful?: boolean;
+  stateful?: boolean | undefined;
   /** Adam learning rate. Default `0.001`, Keras's and the walkthrough's. */
-  learningRate?: number;
+  learningRate?: number | undefined;
   /**
    * Seed for the initial weights: the same seed builds the same weights. Any integer.
    * Default: none (tfjs draws them unseeded).
    */
-  seed?: number;
+  seed?: number | undefined;
 }
 
 /** The checked, defaulted form of {@link CommonModelOptions} plus the factory's own sizes. */

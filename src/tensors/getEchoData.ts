@@ -7,7 +7,7 @@ import { oneHotWindows } from './oneHotWindows';
 /** Options of {@link getEchoData}. */
 export interface EchoDataOptions extends GenerateSequenceOptions {
   /** How many random integers to draw; gives `length - nIn + 1` samples. Default `25`. */
-  length?: number;
+  length?: number | undefined;
 }
 
 /** A batch of echo training data, ready for `model.fit`. */

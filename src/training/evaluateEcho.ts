@@ -9,13 +9,13 @@ import { predictWindowsAsync } from './predictWindows';
 /** Options of {@link evaluateEcho}. */
 export interface EvaluateEchoOptions {
   /** How many fresh random sequences to test on. Default `100`. */
-  sequences?: number;
+  sequences?: number | undefined;
   /** Length of each sequence (it gives `sequenceLength - nIn + 1` windows). Default `25`. */
-  sequenceLength?: number;
+  sequenceLength?: number | undefined;
   /** Seed for the test sequences; any integer. Default: none (`Math.random`). */
-  seed?: number;
+  seed?: number | undefined;
   /** Your own source of uniform numbers in `[0, 1)` instead of `seed`. */
-  random?: RandomSource;
+  random?: RandomSource | undefined;
 }
 
 /** Result of {@link evaluateEcho}. */

@@ -19,6 +19,10 @@ import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
 export interface EpochLog {
   /** Epochs completed so far, counting from 1. */
   epoch: number;
+  /** The most epochs this run will train (`options.epochs`). */
+  epochs: number;
+  /** Milliseconds since training started, including evaluations so far. */
+  elapsedMs: number;
   /** Mean training loss over the epoch's batches. */
   loss: number;
   /** Mean training accuracy (per echoed item) over the epoch's batches. */
@@ -39,32 +43,37 @@ export interface TrainEchoOptions {
    * Length of each epoch's random sequence; it gives `sequenceLength - nIn + 1` windows, which
    * a stateful model's batch size must divide. Default `25` (21 windows for `nIn = 5`).
    */
-  sequenceLength?: number;
+  sequenceLength?: number | undefined;
   /**
    * Seed for the training sequences and the evaluation sequences, so a run can be repeated.
-   * (Initial weights are seeded by the model factory's own `seed`.) Default: none.
+   * The two are drawn from separate streams derived from it, and neither matches
+   * `generateSequence`/`evaluateEcho` with the same seed, so you can test on `evaluateEcho`
+   * with any seed. (Initial weights are seeded by the model factory's own `seed`.)
+   * Default: none.
    */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * Batch size for a model with a free batch dimension. A stateful model always trains with
    * the batch size it was built with, and giving a different one is an error. Default `32`.
    */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /**
    * Stop as soon as an evaluation on fresh sequences reaches this per-item accuracy, in
-   * `(0, 1]`. Evaluations run every `evaluateEvery` epochs. Default: none (run all epochs).
+   * `(0, 1]`. Evaluations run every `evaluateEvery` epochs on `evaluationSequences`
+   * sequences: a quick check (420 windows by default) that can stop a little early, so measure
+   * the final model with {@link evaluateEcho} on more sequences. Default: none (run all epochs).
    */
-  targetAccuracy?: number;
+  targetAccuracy?: number | undefined;
   /** Epochs between evaluations when `targetAccuracy` is set. Default `10`. */
-  evaluateEvery?: number;
+  evaluateEvery?: number | undefined;
   /** Fresh sequences per evaluation when `targetAccuracy` is set. Default `20`. */
-  evaluationSequences?: number;
+  evaluationSequences?: number | undefined;
   /** Called after every epoch; training waits for a returned promise. */
-  onEpochEnd?: (log: EpochLog) => void | Promise<void>;
+  onEpochEnd?: ((log: EpochLog) => void | Promise<void>) | undefined;
   /** Aborting it stops training after the current epoch; the model stays usable. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Print a progress line ten times over the run, and the evaluations. Default `false`. */
-  verbose?: boolean;
+  verbose?: boolean | undefined;
 }
 
 /** Result of {@link trainEcho}. */
@@ -79,6 +88,8 @@ export interface TrainEchoResult {
   stoppedEarly: boolean;
   /** Why training ended. */
   stopReason: 'epochs' | 'targetAccuracy' | 'aborted';
+  /** Wall-clock milliseconds the run took, evaluations included. */
+  elapsedMs: number;
 }
 
 interface ResolvedTrainOptions {
@@ -229,6 +240,7 @@ export async function trainEcho(
   const evaluations: EpochEvaluation[] = [];
   const logEvery = Math.max(1, Math.ceil(o.epochs / 10));
   let stopReason: TrainEchoResult['stopReason'] = 'epochs';
+  const started = performance.now();
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     if (o.signal?.aborted) {
@@ -253,6 +265,8 @@ export async function trainEcho(
     }
     const log: EpochLog = {
       epoch,
+      epochs: o.epochs,
+      elapsedMs: performance.now() - started,
       loss: lastValue(fitted, 'loss'),
       accuracy: lastValue(fitted, 'acc', 'accuracy'),
     };
@@ -290,5 +304,6 @@ export async function trainEcho(
     evaluations,
     stoppedEarly: epochs < o.epochs,
     stopReason,
+    elapsedMs: performance.now() - started,
   };
 }
