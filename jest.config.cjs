@@ -1,6 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // tfjs keeps its engine on the global object; Jest's cleanup of globals between test files
+  // would soft-delete it and warn on every later access.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
