@@ -4,12 +4,15 @@
  *   --epochs N   how many epochs to train (a short run, e.g. `--epochs 3`, is a smoke test)
  *   --seed N     seed for the initial weights and the random data, so runs repeat (default 1)
  *   --target X   stop early once accuracy on fresh sequences reaches X, in (0, 1]
+ *   --backend B  tfjs backend: cpu (tfjs's default in Node) or wasm (several times faster;
+ *                needs the '@tensorflow/tfjs-backend-wasm' package)
  *   --help       print the usage and exit
  *
  * Bad input (an unknown flag, a value that is not a number) prints the usage to stderr and
  * exits with code 2, the usual code for "wrong usage" in command-line tools.
  */
 import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
 
 /** What an example is told to do. */
 export interface ExampleArgs {
@@ -19,7 +22,14 @@ export interface ExampleArgs {
   seed: number;
   /** Accuracy at which to stop early, or `undefined` to train every epoch. */
   target: number | undefined;
+  /** The tfjs backend to use, or `undefined` for tfjs's default. */
+  backend: Backend | undefined;
 }
+
+/** Backends the examples know how to load. */
+export const BACKENDS = ['cpu', 'wasm'] as const;
+/** One of {@link BACKENDS}. */
+export type Backend = (typeof BACKENDS)[number];
 
 /** How an example describes itself in its usage text. */
 export interface ExampleInfo {
@@ -36,7 +46,7 @@ export const DEFAULT_SEED = 1;
 
 function usage(info: ExampleInfo): string {
   return [
-    `Usage: npx tsx ${info.script} [--epochs N] [--seed N] [--target X] [--help]`,
+    `Usage: npx tsx ${info.script} [--epochs N] [--seed N] [--target X] [--backend cpu|wasm] [--help]`,
     '',
     info.summary,
     '',
@@ -45,6 +55,8 @@ function usage(info: ExampleInfo): string {
     `  --seed N     seed for the initial weights and the random data, an integer (default ${DEFAULT_SEED})`,
     '  --target X   stop early once accuracy on fresh sequences reaches X, a number in (0, 1]',
     '               (default: none, train every epoch)',
+    "  --backend B  tfjs backend, cpu or wasm (wasm needs '@tensorflow/tfjs-backend-wasm';",
+    "               default: tfjs's own choice, cpu in Node)",
     '  --help       show this help',
   ].join('\n');
 }
@@ -81,6 +93,7 @@ export function parseExampleArgs(
         epochs: { type: 'string' },
         seed: { type: 'string' },
         target: { type: 'string' },
+        backend: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true, // unknown flags are errors...
@@ -109,5 +122,22 @@ export function parseExampleArgs(
       fail(info, `--target must be a number in (0, 1], but received "${values.target}"`);
     }
   }
-  return { epochs, seed, target };
+  const backend = values.backend;
+  if (backend !== undefined && !(BACKENDS as readonly string[]).includes(backend)) {
+    fail(info, `--backend must be one of ${BACKENDS.join(', ')}, but received "${backend}"`);
+  }
+  return { epochs, seed, target, backend: backend as Backend | undefined };
+}
+
+/**
+ * Switches tfjs to `backend` (loading the wasm backend's package first when asked for it) and
+ * waits until it is ready. seq-echo itself never changes the backend: choosing one is the
+ * application's explicit call, as here.
+ */
+export async function useBackend(backend: Backend | undefined): Promise<void> {
+  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  if (backend !== undefined && !(await tf.setBackend(backend))) {
+    throw new Error(`could not initialise the tfjs '${backend}' backend`);
+  }
+  await tf.ready();
 }

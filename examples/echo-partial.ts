@@ -31,12 +31,12 @@ import {
   trainEcho,
   type TrainEchoOptions,
 } from '../src/index';
-import { parseExampleArgs } from './cli-args';
+import { parseExampleArgs, useBackend } from './cli-args';
 
 // Everything runs inside an async function (rather than top-level await) so the script also
 // works when copied into a CommonJS project.
 async function main(): Promise<void> {
-  const { epochs, seed, target } = parseExampleArgs({
+  const { epochs, seed, target, backend } = parseExampleArgs({
     script: 'examples/echo-partial.ts',
     summary:
       'Model B of the walkthrough: an encoder-decoder LSTM learns to echo the 2 oldest of 5 integers.',
@@ -44,11 +44,11 @@ async function main(): Promise<void> {
   });
 
   // Step 0: the backend. seq-echo never switches backends on its own: that is your call, made
-  // before any model is built (for example `await tf.setBackend('wasm')` after importing
-  // '@tensorflow/tfjs-backend-wasm'). Here we keep tfjs's default and wait for it to be ready.
-  // In Node without '@tensorflow/tfjs-node' installed, the default is the plain JavaScript 'cpu'
-  // backend (tfjs prints a hint about tfjs-node when it loads; it is harmless).
-  await tf.ready();
+  // before any model is built. `--backend wasm` imports '@tensorflow/tfjs-backend-wasm' and
+  // calls `tf.setBackend('wasm')` (see cli-args.ts); without it we keep tfjs's default, which in
+  // Node without '@tensorflow/tfjs-node' is the plain JavaScript 'cpu' backend (tfjs prints a
+  // hint about tfjs-node when it loads; it is harmless).
+  await useBackend(backend);
   console.log('seq-echo: echo part of the window (model B of the walkthrough)');
   console.log(
     `backend: ${tf.getBackend()}  epochs: ${epochs}  seed: ${seed}` +
@@ -78,6 +78,9 @@ async function main(): Promise<void> {
   const trainOptions: TrainEchoOptions = {
     epochs,
     seed,
+    // With --target, every 10 epochs trainEcho measures accuracy on fresh sequences and stops
+    // once it reaches the target; undefined trains every epoch.
+    targetAccuracy: target,
     onEpochEnd: ({ epoch, loss, accuracy }) => {
       if (epoch % logEvery === 0 || epoch === 1 || epoch === epochs) {
         console.log(
@@ -87,10 +90,6 @@ async function main(): Promise<void> {
       }
     },
   };
-  if (target !== undefined) {
-    // Every 10 epochs, trainEcho measures accuracy on fresh sequences and stops at the target.
-    trainOptions.targetAccuracy = target;
-  }
   console.log(`training for ${epochs} epochs...`);
   const trainStarted = performance.now();
   const result = await trainEcho(model, trainOptions);
