@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildSeq2Seq, evaluateEcho } from '../src';
 import { expectRejection } from './helpers/errors';
-import { fixedEchoModel, lstmStates } from './helpers/models';
+import { expectStateReset, fixedEchoModel } from './helpers/models';
 
 describe('evaluateEcho', () => {
   it('scores a perfect echo 1 and an always-wrong one 0', async () => {
@@ -36,11 +36,7 @@ describe('evaluateEcho', () => {
     const before = tf.memory().numTensors;
     expect(await evaluateEcho(model, { sequences: 3, seed: 9 })).toEqual(first);
     expect(tf.memory().numTensors).toBe(before);
-    expect(
-      lstmStates(model)
-        .flat()
-        .every((v) => v === 0),
-    ).toBe(true);
+    expectStateReset(model);
     model.dispose();
   });
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildEncoderDecoder, buildSeq2Seq, generateSequence, predictEcho } from '../src';
 import { expectError } from './helpers/errors';
-import { fixedEchoModel, lstmStates } from './helpers/models';
+import { expectStateReset, fixedEchoModel, lstmStates } from './helpers/models';
 
 describe('predictEcho', () => {
   it('frames the sequence like training and reports input, expected and predicted', () => {
@@ -30,11 +30,7 @@ describe('predictEcho', () => {
     // ...which predictEcho resets before and after.
     expect(predictEcho(model, sequence)).toEqual(first);
     expect(predictEcho(model, sequence)).toEqual(first);
-    expect(
-      lstmStates(model)
-        .flat()
-        .every((v) => v === 0),
-    ).toBe(true);
+    expectStateReset(model);
     model.dispose();
   });
 

@@ -8,7 +8,7 @@ import {
 } from '../src';
 import type { EpochLog } from '../src';
 import { expectRejection } from './helpers/errors';
-import { lstmStates, weightValues } from './helpers/models';
+import { expectStateReset, weightValues } from './helpers/models';
 
 const small = { nUnique: 10, units: 8 };
 
@@ -39,11 +39,7 @@ describe('trainEcho', () => {
       expect(accuracy).toBeGreaterThanOrEqual(0);
       expect(accuracy).toBeLessThanOrEqual(1);
     }
-    expect(
-      lstmStates(model)
-        .flat()
-        .every((v) => v === 0),
-    ).toBe(true);
+    expectStateReset(model);
     model.dispose();
   });
 

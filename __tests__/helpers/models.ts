@@ -8,6 +8,13 @@ export function lstmStates(model: tf.LayersModel): number[][] {
     .map((state) => Array.from(state.dataSync()));
 }
 
+/** Asserts that every LSTM state of a stateful model is back at zero (freshly reset). */
+export function expectStateReset(model: tf.LayersModel): void {
+  const states = lstmStates(model);
+  expect(states.length).toBeGreaterThan(0);
+  expect(states.flat().every((v) => v === 0)).toBe(true);
+}
+
 /** Every weight of a model, as plain numbers. */
 export function weightValues(model: tf.LayersModel): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()));

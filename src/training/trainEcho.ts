@@ -11,7 +11,7 @@ import {
   describe,
   message,
 } from '../internal/assert';
-import { readEchoShape } from '../models/echoShape';
+import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { oneHotWindows } from '../tensors/oneHotWindows';
 import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
 
@@ -93,6 +93,7 @@ export interface TrainEchoResult {
 }
 
 interface ResolvedTrainOptions {
+  shape: EchoShape;
   epochs: number;
   sequenceLength: number;
   seed: number | undefined;
@@ -175,6 +176,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     fitBatch = fixed;
   }
   return {
+    shape,
     epochs,
     sequenceLength,
     seed,
@@ -233,7 +235,7 @@ export async function trainEcho(
   options: TrainEchoOptions,
 ): Promise<TrainEchoResult> {
   const o = resolveTrainOptions(model, options);
-  const shape = readEchoShape('trainEcho', model);
+  const { shape } = o;
   const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
   const evalRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 2));
   const history = { loss: [] as number[], accuracy: [] as number[] };
