@@ -13,7 +13,9 @@
  *   npx tsx examples/echo-whole.ts --epochs 3   # a quick smoke run
  *   npx tsx examples/echo-whole.ts --target 1   # stop as soon as it echoes perfectly
  *
- * In your own project, import from 'seq-echo' instead of '../src/index'.
+ * In your own project, import from 'seq-echo' instead of '../src/index'. cli-args.ts (the flags)
+ * and report.ts (the printouts) are helpers of these examples, not part of seq-echo: copy
+ * them, or print your own way.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -25,100 +27,72 @@ import {
   type TrainEchoOptions,
 } from '../src/index';
 import { parseExampleArgs, useBackend } from './cli-args';
+import * as report from './report';
 
 // Everything runs inside an async function (rather than top-level await) so the script also
-// works when copied into a CommonJS project.
+// works when copied into a CommonJS project. `report.*` (report.ts) only prints: every call
+// into seq-echo is written out here.
 async function main(): Promise<void> {
-  const { epochs, seed, target, backend } = parseExampleArgs({
+  const args = parseExampleArgs({
     script: 'examples/echo-whole.ts',
     summary: 'Model A of the walkthrough: an LSTM learns to echo the whole window of 5 integers.',
     defaultEpochs: 500,
   });
+  const { epochs, seed, target, backend } = args;
 
   // Step 0: the backend. seq-echo never switches backends on its own: that is your call, made
   // before any model is built. `--backend wasm` imports '@tensorflow/tfjs-backend-wasm' and
   // calls `tf.setBackend('wasm')` (see cli-args.ts); without it we keep tfjs's default, which in
   // Node without '@tensorflow/tfjs-node' is the plain JavaScript 'cpu' backend (tfjs prints a
-  // hint about tfjs-node when it loads; it is harmless).
+  // hint about tfjs-node when it loads; it is harmless). Model A is small: 'cpu' is fine for it.
   await useBackend(backend);
-  console.log('seq-echo: echo the whole window (model A of the walkthrough)');
-  console.log(
-    `backend: ${tf.getBackend()}  epochs: ${epochs}  seed: ${seed}` +
-      (target === undefined ? '' : `  target accuracy: ${target}`),
+  report.printHeader(
+    'seq-echo: echo the whole window (model A of the walkthrough)',
+    tf.getBackend(),
+    args,
   );
-  console.log();
 
   // Step 1: the model. buildSeq2Seq's defaults are the walkthrough's settings: 5 time steps in,
   // 100 possible integers, 20 LSTM units, a stateful LSTM with a fixed batch of 7, Adam with
   // learning rate 0.001, categorical cross-entropy. `seed` makes the initial weights repeatable.
   const buildStarted = performance.now();
   const model = buildSeq2Seq({ seed });
-  const buildMs = performance.now() - buildStarted;
-  const inputShape = JSON.stringify(model.inputs[0]!.shape);
-  const outputShape = JSON.stringify(model.outputs[0]!.shape);
-  console.log(
-    `model: input ${inputShape} -> output ${outputShape}, built in ${(buildMs / 1000).toFixed(1)} s`,
-  );
+  report.printModel(model, performance.now() - buildStarted);
 
   // Step 2: training. trainEcho runs the walkthrough's loop: each epoch draws a fresh sequence of
   // 25 integers, frames it into 21 windows of 5 (target: the same 5), fits them once in order
   // (batch 7, no shuffling), then resets the LSTM state. The same `seed` makes the data repeatable.
-  // onEpochEnd reports every epoch; we print about ten lines over the whole run.
-  const logEvery = Math.max(1, Math.round(epochs / 10));
   const trainOptions: TrainEchoOptions = {
     epochs,
     seed,
     // With --target, every 10 epochs trainEcho measures accuracy on fresh sequences and stops
-    // once it reaches the target; undefined trains every epoch.
+    // once it reaches the target; undefined trains every epoch. Model A does learn a perfect
+    // echo, so `--target 1` is a fair stopping point.
     targetAccuracy: target,
-    onEpochEnd: ({ epoch, loss, accuracy }) => {
-      if (epoch % logEvery === 0 || epoch === 1 || epoch === epochs) {
-        console.log(
-          `epoch ${String(epoch).padStart(String(epochs).length)}/${epochs}` +
-            `  loss ${loss.toFixed(4)}  accuracy ${accuracy.toFixed(4)}`,
-        );
-      }
-    },
+    // onEpochEnd is called after every epoch; logProgress prints about ten of them over the run.
+    // Note: the loss stays well above 0 even when accuracy reaches 1.0; the walkthrough's log
+    // shows the same. Accuracy is what tells you the echo works.
+    onEpochEnd: report.logProgress(),
   };
   console.log(`training for ${epochs} epochs...`);
-  const trainStarted = performance.now();
   const result = await trainEcho(model, trainOptions);
-  const trainingMs = performance.now() - trainStarted;
-  if (result.stoppedEarly) {
-    console.log(`stopped early after epoch ${result.epochs} (${result.stopReason})`);
-  }
-  // Note: the loss stays well above 0 even when accuracy reaches 1.0; the walkthrough's log shows
-  // the same. Accuracy is what tells you the echo works.
-  console.log();
+  report.printStop(result);
 
   // Step 3: evaluation on data the model has never seen: 100 fresh sequences (2100 windows).
   // evaluateEcho resets the LSTM state around each sequence, so running it twice gives the same
   // answer (the walkthrough's plain `predict` did not, which confused its readers).
   // A different seed than training's keeps the test sequences apart from the training ones.
   const evaluation = await evaluateEcho(model, { sequences: 100, seed: seed + 1 });
-  console.log(`evaluation on 100 fresh sequences (${evaluation.windows} windows):`);
-  console.log(`  per-item accuracy:   ${(evaluation.accuracy * 100).toFixed(1)}%`);
-  console.log(`  per-window accuracy: ${(evaluation.sequenceAccuracy * 100).toFixed(1)}%`);
-  console.log();
+  report.printEvaluation(evaluation, 100);
 
   // Step 4: the walkthrough's table for one new random sequence: every window, what a perfect
   // echo is, and what the model said. predictEcho reads the window size from the model.
   const sequence = generateSequence(25, { seed: seed + 2 });
-  const show = (values: number[]): string => `[${values.join(', ')}]`;
-  console.log('one new random sequence:');
-  for (const { input, expected, predicted } of predictEcho(model, sequence)) {
-    const wrong = show(expected) === show(predicted) ? '' : '   <- wrong';
-    console.log(
-      `${show(input)} => Expected: ${show(expected)}  Predicted: ${show(predicted)}${wrong}`,
-    );
-  }
-  console.log();
+  report.printEchoTable(predictEcho(model, sequence));
 
-  // Step 5: how long training took (evaluation and the table are not included).
-  console.log(
-    `training time: ${(trainingMs / 1000).toFixed(1)} s for ${result.epochs} epochs` +
-      ` (${(trainingMs / result.epochs).toFixed(1)} ms/epoch on the '${tf.getBackend()}' backend)`,
-  );
+  // Step 5: how long training took (evaluation and the table are not included), as trainEcho
+  // measured it: `result.elapsedMs`. The README's ms/epoch for model A comes from this line.
+  report.printTiming(result, tf.getBackend());
 
   // Free the model's weights (tfjs tensors are not garbage-collected).
   model.dispose();

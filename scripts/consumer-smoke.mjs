@@ -98,72 +98,41 @@ async function step(name, fn) {
 // Consumer files
 // ---------------------------------------------------------------------------------------------
 
-const smokeEsm = `import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
-
-try {
-  await tf.ready();
-  const backendBefore = tf.getBackend();
-  const flagsBefore = JSON.stringify(tf.env().getFlags());
-
-  const resolved = import.meta.resolve?.('seq-echo');
-  if (resolved !== undefined) assert.match(resolved, /\\/dist\\/index\\.js$/, 'import resolves to dist/index.js');
-
-  const { generateSequence, oneHotEncode, oneHotDecode, buildSeq2Seq, trainEcho, predictEcho } =
-    await import('seq-echo');
-  assert.equal(tf.getBackend(), backendBefore, 'importing seq-echo changed the tfjs backend');
-  assert.equal(JSON.stringify(tf.env().getFlags()), flagsBefore, 'importing seq-echo changed tfjs flags');
-
-  const sequence = generateSequence(25, { seed: 7 });
-  assert.equal(sequence.length, 25);
-  assert.ok(sequence.every((v) => Number.isInteger(v) && v >= 0 && v < 100), 'values in [0, 100)');
-  assert.deepEqual(generateSequence(25, { seed: 7 }), sequence, 'seeded sequences repeat');
-  const encoded = oneHotEncode(sequence, 100);
-  assert.equal(encoded.length, 25);
-  assert.equal(encoded[0].length, 100);
-  assert.deepEqual(oneHotDecode(encoded), sequence, 'one-hot round trip');
-
-  const model = buildSeq2Seq({ seed: 1 });
-  assert.ok(model instanceof tf.LayersModel, 'model is a LayersModel of the consumer tfjs');
-  try {
-    const result = await trainEcho(model, { epochs: 1, seed: 2 });
-    assert.equal(result.epochs, 1);
-    const loss = result.history.loss[0];
-    assert.equal(typeof loss, 'number');
-    assert.ok(Number.isFinite(loss), 'loss is finite, got ' + loss);
-
-    const rows = predictEcho(model, generateSequence(25, { seed: 3 }));
-    assert.equal(rows.length, 21);
-    for (const row of rows) {
-      assert.equal(row.input.length, 5);
-      assert.equal(row.predicted.length, 5);
-      assert.ok(row.predicted.every((v) => Number.isInteger(v) && v >= 0 && v < 100));
-    }
-    console.log('smoke esm ok (backend ' + tf.getBackend() + ', loss ' + loss.toFixed(4) + ')');
-  } finally {
-    model.dispose();
-  }
-} catch (error) {
-  console.error('smoke esm FAILED');
-  console.error(error);
-  process.exit(1);
-}
-`;
-
-const smokeCjs = `'use strict';
+/**
+ * The ESM and CJS consumer programs, written once: they differ only in how they load
+ * `node:assert`, tfjs and seq-echo (and so where seq-echo must resolve to); every check after
+ * that is shared. `kind` is 'esm' (run as smoke.mjs) or 'cjs' (run as smoke.cjs).
+ */
+function smokeProgram(kind) {
+  const esm = kind === 'esm';
+  const header = esm
+    ? `import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';`
+    : `'use strict';
 const assert = require('node:assert/strict');
-const tf = require('@tensorflow/tfjs');
+const tf = require('@tensorflow/tfjs');`;
+  // `import` must pick the "import" condition (dist/index.js), `require` the "require" one
+  // (dist/index.cjs). Older Node releases lack import.meta.resolve: that check is skipped there.
+  const load = esm
+    ? String.raw`const resolved = import.meta.resolve?.('seq-echo');
+  if (resolved !== undefined) assert.match(resolved, /\/dist\/index\.js$/, 'import resolves to dist/index.js');
+  const seqEcho = await import('seq-echo');`
+    : String.raw`assert.match(require.resolve('seq-echo'), /[\\/]dist[\\/]index\.cjs$/, 'require resolves to dist/index.cjs');
+  const seqEcho = require('seq-echo');`;
+  const loading = esm ? 'importing' : 'requiring';
+
+  return `${header}
 
 async function main() {
   await tf.ready();
   const backendBefore = tf.getBackend();
   const flagsBefore = JSON.stringify(tf.env().getFlags());
 
-  assert.match(require.resolve('seq-echo'), /[\\\\/]dist[\\\\/]index\\.cjs$/, 'require resolves to dist/index.cjs');
+  ${load}
   const { generateSequence, oneHotEncode, oneHotDecode, buildSeq2Seq, trainEcho, predictEcho } =
-    require('seq-echo');
-  assert.equal(tf.getBackend(), backendBefore, 'requiring seq-echo changed the tfjs backend');
-  assert.equal(JSON.stringify(tf.env().getFlags()), flagsBefore, 'requiring seq-echo changed tfjs flags');
+    seqEcho;
+  assert.equal(tf.getBackend(), backendBefore, '${loading} seq-echo changed the tfjs backend');
+  assert.equal(JSON.stringify(tf.env().getFlags()), flagsBefore, '${loading} seq-echo changed tfjs flags');
 
   const sequence = generateSequence(25, { seed: 7 });
   assert.equal(sequence.length, 25);
@@ -190,18 +159,22 @@ async function main() {
       assert.equal(row.predicted.length, 5);
       assert.ok(row.predicted.every((v) => Number.isInteger(v) && v >= 0 && v < 100));
     }
-    console.log('smoke cjs ok (backend ' + tf.getBackend() + ', loss ' + loss.toFixed(4) + ')');
+    console.log('smoke ${kind} ok (backend ' + tf.getBackend() + ', loss ' + loss.toFixed(4) + ')');
   } finally {
     model.dispose();
   }
 }
 
 main().catch((error) => {
-  console.error('smoke cjs FAILED');
+  console.error('smoke ${kind} FAILED');
   console.error(error);
   process.exit(1);
 });
 `;
+}
+
+const smokeEsm = smokeProgram('esm');
+const smokeCjs = smokeProgram('cjs');
 
 // The same source works as .mts (resolved with the "import" condition -> index.d.ts) and as
 // .cts (the "require" condition -> index.d.cts). The @ts-expect-error lines prove the types are
