@@ -11,5 +11,5 @@ export default defineConfig({
   platform: 'neutral',
   treeshake: true,
   // tfjs stays the user's own copy: one tfjs instance per app.
-  external: ['@tensorflow/tfjs'],
+  external: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
 });

@@ -46,6 +46,7 @@ describe('public API documentation', () => {
         'oneHotDecode',
         'oneHotEncode',
         'predictEcho',
+        'selectBackend',
         'toSupervised',
         'trainEcho',
       ].sort(),

@@ -26,3 +26,4 @@ export {
   type EchoEvaluation,
 } from './training/evaluateEcho';
 export { predictEcho, type EchoPrediction } from './training/predictEcho';
+export { selectBackend, type BackendChoice } from './backend/selectBackend';
