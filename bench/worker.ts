@@ -3,8 +3,7 @@
  * bench/run.ts; run it by hand with a JSON argument to debug one row, e.g.
  *   npx tsx bench/worker.ts '{"kind":"train","recipe":"A","impl":"trainEcho","backend":"cpu","mode":"short"}'
  */
-import * as tf from '@tensorflow/tfjs';
-import { evaluateEcho, generateSequence, predictEcho } from '../src/index';
+import { evaluateEcho, generateSequence, predictEcho, selectBackend } from '../src/index';
 import { RECIPES, train, type Impl } from './recipes';
 
 /** One row of the benchmark table. */
@@ -29,12 +28,6 @@ const median = (values: number[]): number => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-
-async function useBackend(name: string): Promise<void> {
-  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} did not initialise`);
-  await tf.ready();
-}
 
 async function benchTrain(
   config: Extract<Config, { kind: 'train' }>,
@@ -105,7 +98,7 @@ function benchInference(config: Extract<Config, { kind: 'inference' }>): Omit<Re
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '') as Config;
-  await useBackend(config.backend);
+  await selectBackend(config.backend);
   const result = config.kind === 'train' ? await benchTrain(config) : benchInference(config);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`BENCH ${JSON.stringify({ ...result, peakRssMb })}\n`);

@@ -12,7 +12,6 @@
  * exits with code 2, the usual code for "wrong usage" in command-line tools.
  */
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 
 /** What an example is told to do. */
 export interface ExampleArgs {
@@ -127,17 +126,4 @@ export function parseExampleArgs(
     fail(info, `--backend must be one of ${BACKENDS.join(', ')}, but received "${backend}"`);
   }
   return { epochs, seed, target, backend: backend as Backend | undefined };
-}
-
-/**
- * Switches tfjs to `backend` (loading the wasm backend's package first when asked for it) and
- * waits until it is ready. seq-echo itself never changes the backend: choosing one is the
- * application's explicit call, as here.
- */
-export async function useBackend(backend: Backend | undefined): Promise<void> {
-  if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  if (backend !== undefined && !(await tf.setBackend(backend))) {
-    throw new Error(`could not initialise the tfjs '${backend}' backend`);
-  }
-  await tf.ready();
 }

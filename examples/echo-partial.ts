@@ -27,13 +27,14 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildEncoderDecoder,
-  evaluateEcho,
   generateSequence,
-  predictEcho,
   trainEcho,
+  predictEcho,
+  selectBackend,
   type TrainEchoOptions,
+  evaluateEcho,
 } from '../src/index';
-import { parseExampleArgs, useBackend } from './cli-args';
+import { parseExampleArgs } from './cli-args';
 import * as report from './report';
 
 // Everything runs inside an async function (rather than top-level await) so the script also
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
   // prints a hint about tfjs-node when it loads; it is harmless). `--backend wasm` is several
   // times faster: it imports '@tensorflow/tfjs-backend-wasm' and calls `tf.setBackend('wasm')`
   // (see cli-args.ts).
-  await useBackend(backend);
+  if (backend === undefined) await tf.ready();
+  else await selectBackend(backend);
   report.printHeader(
     'seq-echo: echo part of the window (model B of the walkthrough)',
     tf.getBackend(),

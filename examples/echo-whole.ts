@@ -20,13 +20,14 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
-  evaluateEcho,
   generateSequence,
-  predictEcho,
   trainEcho,
+  predictEcho,
+  selectBackend,
   type TrainEchoOptions,
+  evaluateEcho,
 } from '../src/index';
-import { parseExampleArgs, useBackend } from './cli-args';
+import { parseExampleArgs } from './cli-args';
 import * as report from './report';
 
 // Everything runs inside an async function (rather than top-level await) so the script also
@@ -41,11 +42,13 @@ async function main(): Promise<void> {
   const { epochs, seed, target, backend } = args;
 
   // Step 0: the backend. seq-echo never switches backends on its own: that is your call, made
-  // before any model is built. `--backend wasm` imports '@tensorflow/tfjs-backend-wasm' and
-  // calls `tf.setBackend('wasm')` (see cli-args.ts); without it we keep tfjs's default, which in
+  // before any model is built. `--backend wasm` calls seq-echo's `selectBackend('wasm')`, which
+  // loads the optional '@tensorflow/tfjs-backend-wasm' package and switches tfjs to it (`'auto'`
+  // would pick it whenever it is installed); without the flag we keep tfjs's default, which in
   // Node without '@tensorflow/tfjs-node' is the plain JavaScript 'cpu' backend (tfjs prints a
   // hint about tfjs-node when it loads; it is harmless). Model A is small: 'cpu' is fine for it.
-  await useBackend(backend);
+  if (backend === undefined) await tf.ready();
+  else await selectBackend(backend);
   report.printHeader(
     'seq-echo: echo the whole window (model A of the walkthrough)',
     tf.getBackend(),
