@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   // its own: that is your call. Model B's two 150-unit LSTMs make it slow on tfjs's default,
   // which in Node without '@tensorflow/tfjs-node' is the plain JavaScript 'cpu' backend (tfjs
   // prints a hint about tfjs-node when it loads; it is harmless). `--backend wasm` is several
-  // times faster: it imports '@tensorflow/tfjs-backend-wasm' and calls `tf.setBackend('wasm')`
-  // (see cli-args.ts).
+  // times faster: it calls seq-echo's `selectBackend('wasm')`, which loads the optional
+  // '@tensorflow/tfjs-backend-wasm' package and switches tfjs to it.
   if (backend === undefined) await tf.ready();
   else await selectBackend(backend);
   report.printHeader(
