@@ -35,7 +35,7 @@ async function loadWasm(): Promise<boolean> {
  * - `'wasm'`: the WebAssembly backend from the optional package
  *   `@tensorflow/tfjs-backend-wasm` (install it next to `@tensorflow/tfjs`). It is imported on
  *   demand in Node; in a bundled browser app, import the package yourself first. On this
- *   project's 2-core machine it trains the walkthrough's models about 2.7x (model A) to 6x (model B)
+ *   project's 2-core machine it trains the walkthrough's models about 2.5x (model A) to 5.5x (model B)
  *   faster than `'cpu'` (see the README's performance section and `npm run bench`).
  * - `'auto'`: `'wasm'` when its package is available, otherwise tfjs's own default (`'cpu'` in
  *   Node without `@tensorflow/tfjs-node`, `'webgl'` in most browsers).
