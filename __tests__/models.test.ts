@@ -39,6 +39,32 @@ describe('buildSeq2Seq', () => {
     model.dispose();
   });
 
+  it("initialises like Keras did for the walkthrough, seeded or not (tfjs's own defaults differ)", () => {
+    for (const seed of [undefined, 3]) {
+      const model = buildSeq2Seq(seed === undefined ? {} : { seed });
+      const lstm = model.layers[0]!.getConfig();
+      const glorotUniform = {
+        className: 'VarianceScaling',
+        config: { scale: 1, mode: 'fanAvg', distribution: 'uniform' },
+      };
+      expect(lstm).toMatchObject({
+        kernelInitializer: glorotUniform,
+        recurrentInitializer: { className: 'Orthogonal' },
+        recurrentActivation: 'hardSigmoid',
+        unitForgetBias: true,
+      });
+      expect(model.layers[1]!.getConfig()).toMatchObject({
+        layer: { config: { kernelInitializer: glorotUniform } },
+      });
+      // Unit forget bias: the forget gate's bias (second quarter) starts at 1, the rest at 0.
+      const bias = Array.from(model.getWeights()[2]!.dataSync());
+      expect(bias).toEqual(
+        [20, 20, 20, 20].flatMap((n, gate) => new Array<number>(n).fill(gate === 1 ? 1 : 0)),
+      );
+      model.dispose();
+    }
+  });
+
   it('builds identical initial weights for the same seed', () => {
     const a = buildSeq2Seq({ seed: 9, units: 6, nUnique: 12 });
     const b = buildSeq2Seq({ seed: 9, units: 6, nUnique: 12 });

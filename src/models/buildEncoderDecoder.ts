@@ -53,6 +53,7 @@ export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.Lay
     tf.layers.lstm({
       units: o.units,
       stateful: o.stateful,
+      unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
       ...inputShapeArgs(o),
       ...layerInitializers(o.seed, 0),
     }),
@@ -63,6 +64,7 @@ export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.Lay
       units: o.units,
       returnSequences: true,
       stateful: o.stateful,
+      unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
       ...layerInitializers(o.seed, 1),
     }),
   );

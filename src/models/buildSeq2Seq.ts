@@ -45,6 +45,7 @@ export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {
       units: o.units,
       returnSequences: true,
       stateful: o.stateful,
+      unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
       ...inputShapeArgs(o),
       ...layerInitializers(o.seed, 0),
     }),

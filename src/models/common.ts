@@ -64,19 +64,23 @@ export function resolveModelOptions(
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
 /**
- * Initialisers for the `index`-th weighted layer, matching the Keras/tfjs defaults
- * (Glorot-uniform kernels, orthogonal recurrent kernels), seeded from `seed` when given. The
+ * Initialisers for the `index`-th weighted layer: Keras's defaults, which the walkthrough used
+ * (Glorot-uniform kernels, orthogonal recurrent kernels), seeded from `seed` when given. tfjs's
+ * own defaults differ (Glorot-normal kernels), so they are always set explicitly. The
  * orthogonal one is computed in plain JavaScript (see {@link fastOrthogonal}): tfjs's tensor
  * QR takes about a minute per 150-unit LSTM on the `cpu` backend.
  */
 export function layerInitializers(
   seed: number | undefined,
   index: number,
-): { kernelInitializer?: Initializer; recurrentInitializer: Initializer } {
-  if (seed === undefined) return { recurrentInitializer: fastOrthogonal(undefined) };
+): { kernelInitializer: Initializer; recurrentInitializer: Initializer } {
+  const stream = (k: number) => (seed === undefined ? undefined : deriveSeed(seed, 2 * index + k));
+  const kernelSeed = stream(0);
   return {
-    kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 2 * index) }),
-    recurrentInitializer: fastOrthogonal(deriveSeed(seed, 2 * index + 1)),
+    kernelInitializer: tf.initializers.glorotUniform(
+      kernelSeed === undefined ? {} : { seed: kernelSeed },
+    ),
+    recurrentInitializer: fastOrthogonal(stream(1)),
   };
 }
 
@@ -96,7 +100,7 @@ export function softmaxHead(o: ResolvedModelOptions, index: number): tf.layers.L
     layer: tf.layers.dense({
       units: o.nUnique,
       activation: 'softmax',
-      ...(kernelInitializer ? { kernelInitializer } : {}),
+      kernelInitializer,
     }),
   });
 }
