@@ -59,10 +59,10 @@ describe('trainEcho', () => {
     expect(b.trained).toEqual(a.trained);
   });
 
-  it('keeps tf.memory().numTensors flat: only the optimizer state appears, once', async () => {
+  it("keeps tf.memory().numTensors flat with the 'tfjs' engine: only Adam's state appears, once", async () => {
     const model = buildSeq2Seq({ seed: 5, ...small });
     const start = tf.memory().numTensors;
-    await trainEcho(model, { epochs: 1, seed: 1 });
+    await trainEcho(model, { epochs: 1, seed: 1, engine: 'tfjs' });
     // Adam creates two moment variables per trainable weight on its first step; they belong
     // to the model's optimizer, not to the call.
     expect(tf.memory().numTensors).toBe(start + 2 * model.trainableWeights.length);
@@ -70,11 +70,30 @@ describe('trainEcho', () => {
     await trainEcho(model, {
       epochs: 40,
       seed: 2,
+      engine: 'tfjs',
       targetAccuracy: 1,
       evaluateEvery: 10,
       evaluationSequences: 2,
     });
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('leaves tf.memory().numTensors unchanged with the fused engine, from the first call', async () => {
+    const model = buildSeq2Seq({ seed: 5, ...small });
+    const before = tf.memory().numTensors;
+    for (let run = 0; run < 2; run++) {
+      await trainEcho(model, {
+        epochs: 40,
+        seed: run,
+        engine: 'fused',
+        targetAccuracy: 1,
+        evaluateEvery: 10,
+        evaluationSequences: 2,
+        onEpochEnd: () => undefined,
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    }
     model.dispose();
   });
 
@@ -144,6 +163,7 @@ describe('trainEcho', () => {
       [{ epochs: 1, onEpochEnd: 5 }, TypeError, 'options.onEpochEnd', '5'],
       [{ epochs: 1, signal: {} }, TypeError, 'options.signal', 'an object'],
       [{ epochs: 1, verbose: 1 }, TypeError, 'options.verbose', '1'],
+      [{ epochs: 1, engine: 'gpu' }, RangeError, 'options.engine', '"gpu"'],
     ];
     for (const [options, type, param, received] of bad) {
       await expectRejection(

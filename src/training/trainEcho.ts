@@ -13,6 +13,7 @@ import {
 } from '../internal/assert';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { oneHotWindows } from '../tensors/oneHotWindows';
+import { FusedTrainer, recognize, type FusedSpec } from './fused/fusedTrainer';
 import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
@@ -74,6 +75,19 @@ export interface TrainEchoOptions {
   signal?: AbortSignal | undefined;
   /** Print a progress line ten times over the run, and the evaluations. Default `false`. */
   verbose?: boolean | undefined;
+  /**
+   * How to compute each training step:
+   * - `'fused'`: seq-echo's own forward and backward pass in plain JavaScript, for models
+   *   built like {@link buildSeq2Seq} or {@link buildEncoderDecoder} (compiled with categorical
+   *   cross-entropy and Adam). It computes what `model.fit` computes (tested to agree to float32
+   *   precision) without tfjs's per-op overhead: about 20x faster for model A on the `cpu`
+   *   backend. Its Adam moments are its own, kept per model across `trainEcho` calls.
+   * - `'tfjs'`: `model.fit`, one call per epoch, on the current tfjs backend.
+   * - `'auto'`: `'fused'` when the model qualifies, otherwise `'tfjs'`.
+   *
+   * Default `'auto'`.
+   */
+  engine?: 'auto' | 'fused' | 'tfjs' | undefined;
 }
 
 /** Result of {@link trainEcho}. */
@@ -104,6 +118,7 @@ interface ResolvedTrainOptions {
   onEpochEnd: TrainEchoOptions['onEpochEnd'];
   signal: AbortSignal | undefined;
   verbose: boolean;
+  fused: FusedSpec | undefined;
 }
 
 function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedTrainOptions {
@@ -124,6 +139,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     onEpochEnd,
     signal,
     verbose = false,
+    engine = 'auto',
   } = options as { [K in keyof TrainEchoOptions]?: unknown };
   assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: 10_000_000 });
@@ -149,6 +165,9 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     throw new TypeError(message(fn, 'options.signal', 'an AbortSignal', signal));
   }
   assertBoolean(fn, 'options.verbose', verbose);
+  if (engine !== 'auto' && engine !== 'fused' && engine !== 'tfjs') {
+    throw new RangeError(message(fn, 'options.engine', "'auto', 'fused' or 'tfjs'", engine));
+  }
   if ((model as { optimizer?: unknown }).optimizer == null) {
     throw new TypeError(
       `${fn}: model must be compiled (model.compile) before training, but received a model without an optimizer`,
@@ -175,6 +194,16 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     }
     fitBatch = fixed;
   }
+  let fused: FusedSpec | undefined;
+  if (engine !== 'tfjs') {
+    const recognized = recognize(model);
+    if (typeof recognized !== 'string') fused = recognized;
+    else if (engine === 'fused') {
+      throw new RangeError(
+        `${fn}: options.engine 'fused' needs a model built like buildSeq2Seq or buildEncoderDecoder, but ${recognized}`,
+      );
+    }
+  }
   return {
     shape,
     epochs,
@@ -187,6 +216,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     onEpochEnd: onEpochEnd as TrainEchoOptions['onEpochEnd'],
     signal: signal as AbortSignal | undefined,
     verbose,
+    fused,
   };
 }
 
@@ -198,6 +228,69 @@ function lastValue(history: tf.History, ...keys: string[]): number {
     if (typeof last === 'number') return last;
   }
   return Number.NaN;
+}
+
+/** One epoch's training on framed windows of ids, and a way to bring the model up to date. */
+interface Engine {
+  step: (X: number[][], y: number[][]) => Promise<{ loss: number; accuracy: number }>;
+  /** Makes the model's weights current (the fused engine writes them back lazily). */
+  sync: () => void;
+}
+
+/** The tfjs engine: one `model.fit` per epoch, no shuffling, state reset after it. */
+function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
+  const { shape } = o;
+  return {
+    step: async (windowsX, windowsY) => {
+      const X = oneHotWindows(windowsX, shape.nIn, shape.nUnique);
+      const y = oneHotWindows(windowsY, shape.nOut, shape.nUnique);
+      try {
+        const fitted = await model.fit(X, y, { epochs: 1, batchSize: o.batchSize, shuffle: false });
+        return { loss: lastValue(fitted, 'loss'), accuracy: lastValue(fitted, 'acc', 'accuracy') };
+      } finally {
+        X.dispose();
+        y.dispose();
+        if (shape.stateful) model.resetStates();
+      }
+    },
+    sync: () => undefined,
+  };
+}
+
+/** Fused trainers (with their Adam moments) per model, kept across trainEcho calls. */
+const trainers = new WeakMap<tf.LayersModel, FusedTrainer>();
+
+/** How long the fused engine computes before it yields to the event loop, in ms. */
+const YIELD_EVERY_MS = 50;
+
+/** The fused engine: plain-JavaScript steps, weights written back into the model lazily. */
+function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: FusedSpec): Engine {
+  let trainer = trainers.get(model);
+  if (!trainer?.fits(spec)) {
+    trainer = new FusedTrainer(model, spec);
+    trainers.set(model, trainer);
+  } else {
+    trainer.readWeights();
+  }
+  const fused = trainer;
+  let dirty = false;
+  let lastYield = performance.now();
+  return {
+    step: async (windowsX, windowsY) => {
+      const result = fused.trainEpoch(windowsX, windowsY, o.batchSize, o.shape.stateful);
+      dirty = true;
+      // Let timers, abort signals and a page's rendering run between epochs.
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+      return result;
+    },
+    sync: () => {
+      if (dirty) fused.writeBack();
+      dirty = false;
+    },
+  };
 }
 
 /**
@@ -243,6 +336,9 @@ export async function trainEcho(
   const logEvery = Math.max(1, Math.ceil(o.epochs / 10));
   let stopReason: TrainEchoResult['stopReason'] = 'epochs';
   const started = performance.now();
+  const { step, sync } = o.fused ? fusedEngine(model, o, o.fused) : fitEngine(model, o);
+  // Every run starts from reset state, as every epoch does.
+  if (shape.stateful) model.resetStates();
 
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     if (o.signal?.aborted) {
@@ -251,26 +347,13 @@ export async function trainEcho(
     }
     const sequence = drawSequence('trainEcho', o.sequenceLength, shape.nUnique, dataRandom);
     const windows = frameWindows(sequence, shape.nIn, shape.nOut);
-    const X = oneHotWindows(windows.X, shape.nIn, shape.nUnique);
-    const y = oneHotWindows(windows.y, shape.nOut, shape.nUnique);
-    let fitted: tf.History;
-    try {
-      fitted = await model.fit(X, y, {
-        epochs: 1,
-        batchSize: o.batchSize,
-        shuffle: false,
-      });
-    } finally {
-      X.dispose();
-      y.dispose();
-      if (shape.stateful) model.resetStates();
-    }
+    const { loss, accuracy } = await step(windows.X, windows.y);
     const log: EpochLog = {
       epoch,
       epochs: o.epochs,
       elapsedMs: performance.now() - started,
-      loss: lastValue(fitted, 'loss'),
-      accuracy: lastValue(fitted, 'acc', 'accuracy'),
+      loss,
+      accuracy,
     };
     history.loss.push(log.loss);
     history.accuracy.push(log.accuracy);
@@ -279,9 +362,13 @@ export async function trainEcho(
         `trainEcho: epoch ${epoch}/${o.epochs} loss ${log.loss.toFixed(4)} accuracy ${log.accuracy.toFixed(4)}`,
       );
     }
-    if (o.onEpochEnd) await o.onEpochEnd(log);
+    if (o.onEpochEnd) {
+      sync();
+      await o.onEpochEnd(log);
+    }
 
     if (o.targetAccuracy !== undefined && (epoch % o.evaluateEvery === 0 || epoch === o.epochs)) {
+      sync();
       const evaluation = await evaluateEcho(model, {
         sequences: o.evaluationSequences,
         sequenceLength: o.sequenceLength,
@@ -299,6 +386,7 @@ export async function trainEcho(
       }
     }
   }
+  sync();
   const epochs = history.loss.length;
   return {
     epochs,

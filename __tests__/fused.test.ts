@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs';
+import { buildEncoderDecoder, buildSeq2Seq, trainEcho } from '../src';
+import { expectRejection } from './helpers/errors';
+import { expectStateReset, weightValues } from './helpers/models';
+
+/** Largest absolute difference between two models' weights. */
+function maxWeightDifference(a: tf.LayersModel, b: tf.LayersModel): number {
+  const wb = weightValues(b);
+  return Math.max(...weightValues(a).flatMap((w, i) => w.map((v, j) => Math.abs(v - wb[i]![j]!))));
+}
+
+/**
+ * Trains two identical models on identical data, one with model.fit and one with the fused
+ * engine, and returns both histories and how far their weights ended apart.
+ */
+async function trainBoth(
+  build: () => tf.LayersModel,
+  options: { epochs: number; batchSize?: number },
+) {
+  const viaFit = build();
+  const viaFused = build();
+  const a = await trainEcho(viaFit, { ...options, seed: 11, engine: 'tfjs' });
+  const b = await trainEcho(viaFused, { ...options, seed: 11, engine: 'fused' });
+  const difference = maxWeightDifference(viaFit, viaFused);
+  if (viaFused.layers.some((l) => (l as { stateful?: boolean }).stateful === true)) {
+    expectStateReset(viaFused);
+  }
+  viaFit.dispose();
+  viaFused.dispose();
+  return { a, b, difference };
+}
+
+describe("trainEcho's fused engine computes what model.fit computes", () => {
+  const small = { nUnique: 12, units: 6, seed: 3 };
+
+  it.each([
+    ['model A, stateful, 3 batches per epoch carrying state', () => buildSeq2Seq(small), {}],
+    [
+      'model B, stateful, batch 7 (3 batches per epoch)',
+      () => buildEncoderDecoder({ ...small, batchSize: 7 }),
+      {},
+    ],
+    ['model B, walkthrough batch 21', () => buildEncoderDecoder({ ...small, nOut: 3 }), {}],
+    [
+      'model A, stateless, uneven last batch',
+      () => buildSeq2Seq({ ...small, stateful: false }),
+      { batchSize: 4 },
+    ],
+  ] as const)('%s', async (_, build, extra) => {
+    const { a, b, difference } = await trainBoth(build, { epochs: 4, ...extra });
+    a.history.loss.forEach((loss, i) => {
+      expect(b.history.loss[i]).toBeCloseTo(loss, 5);
+    });
+    a.history.accuracy.forEach((acc, i) => {
+      expect(b.history.accuracy[i]).toBeCloseTo(acc, 6);
+    });
+    expect(difference).toBeLessThan(1e-5);
+  });
+
+  it('is chosen by default for the factories, and its runs repeat exactly', async () => {
+    const run = async () => {
+      const model = buildSeq2Seq({ seed: 8, nUnique: 10, units: 5 });
+      const result = await trainEcho(model, { epochs: 5, seed: 9 });
+      const weights = weightValues(model);
+      model.dispose();
+      return { loss: result.history.loss, weights };
+    };
+    const first = await run();
+    const second = await run();
+    expect(second).toEqual(first);
+    const viaFit = buildSeq2Seq({ seed: 8, nUnique: 10, units: 5 });
+    const viaFitResult = await trainEcho(viaFit, { epochs: 5, seed: 9, engine: 'tfjs' });
+    viaFit.dispose();
+    viaFitResult.history.loss.forEach((loss, i) => {
+      expect(first.loss[i]).toBeCloseTo(loss, 5);
+    });
+  });
+
+  it('continues where it left off across calls, keeping its Adam moments', async () => {
+    const split = buildSeq2Seq({ seed: 4, nUnique: 10, units: 5 });
+    // The same two calls through model.fit are the reference: the fused engine's Adam moments
+    // must carry over from the first call to the second as tfjs's optimizer's do.
+    const reference = buildSeq2Seq({ seed: 4, nUnique: 10, units: 5 });
+    await trainEcho(split, { epochs: 3, seed: 1 });
+    await trainEcho(split, { epochs: 3, seed: 2 });
+    await trainEcho(reference, { epochs: 3, seed: 1, engine: 'tfjs' });
+    await trainEcho(reference, { epochs: 3, seed: 2, engine: 'tfjs' });
+    expect(maxWeightDifference(split, reference)).toBeLessThan(1e-5);
+    [split, reference].forEach((m) => m.dispose());
+  });
+
+  it("falls back to model.fit for models it does not know, and 'fused' says why", async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.lstm({ units: 4, returnSequences: true, dropout: 0.1, inputShape: [5, 10] }),
+        tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 10, activation: 'softmax' }) }),
+      ],
+    });
+    model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
+    expect((await trainEcho(model, { epochs: 1 })).epochs).toBe(1);
+    await expectRejection(
+      () => trainEcho(model, { epochs: 1, engine: 'fused' }),
+      RangeError,
+      'trainEcho',
+      'dropout',
+    );
+    const sgd = buildSeq2Seq({ nUnique: 10, units: 4 });
+    sgd.compile({ loss: 'categoricalCrossentropy', optimizer: 'sgd', metrics: ['accuracy'] });
+    await expectRejection(
+      () => trainEcho(sgd, { epochs: 1, engine: 'fused' }),
+      RangeError,
+      'trainEcho',
+      'Adam',
+    );
+    expect((await trainEcho(sgd, { epochs: 1 })).epochs).toBe(1);
+    model.dispose();
+    sgd.dispose();
+  });
+});

@@ -1,0 +1,389 @@
+import * as tf from '@tensorflow/tfjs';
+import { lstmBackward, lstmForward, type LstmTrace } from './lstm';
+
+/** The two architectures the fused trainer knows, as the model factories build them. */
+type Architecture = 'seq2seq' | 'encoderDecoder';
+
+/** Adam's settings, read from the model's compiled optimizer. */
+interface AdamConfig {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** A recognised model: its architecture, sizes and optimizer. */
+export interface FusedSpec {
+  architecture: Architecture;
+  units: number;
+  nUnique: number;
+  adam: AdamConfig;
+}
+
+type LayerConfig = Record<string, unknown>;
+
+const isPlainLstm = (config: LayerConfig): boolean =>
+  config.activation === 'tanh' &&
+  config.recurrentActivation === 'hardSigmoid' &&
+  config.useBias === true &&
+  !config.dropout &&
+  !config.recurrentDropout &&
+  config.goBackwards !== true &&
+  config.returnState !== true &&
+  config.kernelRegularizer == null &&
+  config.recurrentRegularizer == null &&
+  config.biasRegularizer == null &&
+  config.activityRegularizer == null &&
+  config.kernelConstraint == null &&
+  config.recurrentConstraint == null &&
+  config.biasConstraint == null;
+
+/**
+ * Recognises a model the fused trainer can train exactly as tfjs would: the layer stacks that
+ * `buildSeq2Seq` and `buildEncoderDecoder` make (plain LSTMs with tanh/hard-sigmoid, a softmax
+ * Dense per step), categorical cross-entropy, Adam, every weight trainable. Returns why not,
+ * as a sentence, otherwise.
+ */
+export function recognize(model: tf.LayersModel): FusedSpec | string {
+  const names = model.layers.map((l) => l.getClassName());
+  const configs = model.layers.map((l) => l.getConfig() as LayerConfig);
+  let architecture: Architecture;
+  if (names.join() === 'LSTM,TimeDistributed' && configs[0]!.returnSequences === true) {
+    architecture = 'seq2seq';
+  } else if (
+    names.join() === 'LSTM,RepeatVector,LSTM,TimeDistributed' &&
+    configs[0]!.returnSequences !== true &&
+    configs[2]!.returnSequences === true &&
+    configs[0]!.units === configs[2]!.units
+  ) {
+    architecture = 'encoderDecoder';
+  } else {
+    return `its layers (${names.join(', ')}) are not one of the walkthrough's two architectures`;
+  }
+  const lstms = configs.filter((_, i) => names[i] === 'LSTM');
+  if (!lstms.every(isPlainLstm)) {
+    return 'an LSTM uses dropout, regularisers, constraints or non-default activations';
+  }
+  const head = (configs[configs.length - 1]!.layer ?? {}) as {
+    className?: string;
+    config?: LayerConfig;
+  };
+  const dense = head.config ?? {};
+  if (
+    head.className !== 'Dense' ||
+    dense.activation !== 'softmax' ||
+    dense.useBias !== true ||
+    dense.kernelRegularizer != null ||
+    dense.biasRegularizer != null ||
+    dense.kernelConstraint != null ||
+    dense.biasConstraint != null
+  ) {
+    return 'its output layer is not a plain softmax Dense';
+  }
+  if (model.loss !== 'categoricalCrossentropy') {
+    return `its loss is ${JSON.stringify(model.loss)}, not 'categoricalCrossentropy'`;
+  }
+  const optimizer = (model as { optimizer?: tf.Optimizer }).optimizer;
+  if (optimizer?.getClassName() !== 'Adam') return 'its optimizer is not Adam';
+  const o = optimizer.getConfig() as Record<string, unknown>;
+  const adam = {
+    learningRate: Number(o.learningRate),
+    beta1: Number(o.beta1),
+    beta2: Number(o.beta2),
+    epsilon: Number(o.epsilon),
+  };
+  if (!Object.values(adam).every(Number.isFinite)) return 'its Adam settings could not be read';
+  if (model.trainableWeights.length !== model.weights.length) return 'some weights are frozen';
+  return {
+    architecture,
+    units: lstms[0]!.units as number,
+    nUnique: dense.units as number,
+    adam,
+  };
+}
+
+/** Loss and accuracy of one epoch, averaged over its batches as `model.fit` reports them. */
+export interface FusedEpoch {
+  loss: number;
+  accuracy: number;
+}
+
+/**
+ * Trains a recognised model in plain JavaScript: the same forward pass, loss, gradients and
+ * Adam update as tfjs's `model.fit` with `shuffle: false`, including stateful carry-over
+ * between the batches of an epoch. Holds float64 copies of the weights and Adam's moments;
+ * {@link FusedTrainer.writeBack} copies the weights into the model.
+ */
+export class FusedTrainer {
+  private readonly params: Float64Array[] = [];
+  private readonly shapes: number[][] = [];
+  private readonly m: Float64Array[];
+  private readonly v: Float64Array[];
+  private accBeta1: number;
+  private accBeta2: number;
+  private readonly optimizer: unknown;
+
+  constructor(
+    private readonly model: tf.LayersModel,
+    private readonly spec: FusedSpec,
+  ) {
+    this.optimizer = (model as { optimizer?: unknown }).optimizer;
+    this.readWeights();
+    this.m = this.params.map((p) => new Float64Array(p.length));
+    this.v = this.params.map((p) => new Float64Array(p.length));
+    this.accBeta1 = spec.adam.beta1;
+    this.accBeta2 = spec.adam.beta2;
+  }
+
+  /** Whether this trainer was made for the model's current optimizer and architecture. */
+  fits(spec: FusedSpec): boolean {
+    return (
+      this.optimizer === (this.model as { optimizer?: unknown }).optimizer &&
+      JSON.stringify(spec) === JSON.stringify(this.spec)
+    );
+  }
+
+  /** Copies the model's current weights in (they may have changed since the last run). */
+  readWeights(): void {
+    this.params.length = 0;
+    this.shapes.length = 0;
+    for (const w of this.model.getWeights()) {
+      this.params.push(Float64Array.from(w.dataSync()));
+      this.shapes.push(w.shape);
+    }
+  }
+
+  /** Copies the trained weights into the model. */
+  writeBack(): void {
+    const tensors = this.params.map((p, i) => tf.tensor(Float32Array.from(p), this.shapes[i]));
+    this.model.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+
+  /**
+   * One epoch over windows of ids, in order, in batches of `batchSize` (the last may be
+   * smaller for a stateless model). Stateful models carry each batch's final state into the
+   * next batch and start the epoch from zero state.
+   */
+  trainEpoch(
+    X: readonly (readonly number[])[],
+    y: readonly (readonly number[])[],
+    batchSize: number,
+    stateful: boolean,
+  ): FusedEpoch {
+    const u = this.spec.units;
+    const layers = this.spec.architecture === 'seq2seq' ? 1 : 2;
+    let state: { h: Float64Array; c: Float64Array }[] | undefined;
+    let lossSum = 0;
+    let accSum = 0;
+    for (let start = 0; start < X.length; start += batchSize) {
+      const xb = X.slice(start, start + batchSize);
+      const yb = y.slice(start, start + batchSize);
+      const batch = xb.length;
+      const initial =
+        stateful && state
+          ? state
+          : Array.from({ length: layers }, () => ({
+              h: new Float64Array(batch * u),
+              c: new Float64Array(batch * u),
+            }));
+      const result = this.step(xb, yb, initial);
+      lossSum += result.loss * batch;
+      accSum += result.accuracy * batch;
+      state = result.finalState;
+    }
+    return { loss: lossSum / X.length, accuracy: accSum / X.length };
+  }
+
+  /** Forward, backward and one Adam update on one batch. */
+  private step(
+    xb: readonly (readonly number[])[],
+    yb: readonly (readonly number[])[],
+    initial: { h: Float64Array; c: Float64Array }[],
+  ): FusedEpoch & { finalState: { h: Float64Array; c: Float64Array }[] } {
+    const { units: u, nUnique: V } = this.spec;
+    const u4 = 4 * u;
+    const batch = xb.length;
+    const nIn = xb[0]!.length;
+    const nOut = yb[0]!.length;
+    const p = this.params;
+    const grads = p.map((w) => new Float64Array(w.length));
+    const seq2seq = this.spec.architecture === 'seq2seq';
+    // Weight indices: [W1, R1, b1, (W2, R2, b2,) Wd, bd].
+    const [W1, R1, b1] = [p[0]!, p[1]!, p[2]!];
+    const addRows = (t: number, zt: Float64Array) => {
+      for (let b = 0; b < batch; b++) {
+        const row = xb[b]![t]! * u4;
+        const zo = b * u4;
+        for (let j = 0; j < u4; j++) zt[zo + j]! += W1[row + j]!;
+      }
+    };
+    const enc = lstmForward(R1, b1, batch, u, nIn, initial[0]!.h, initial[0]!.c, addRows);
+
+    let dec: LstmTrace = enc;
+    let hEnc: Float64Array | undefined;
+    if (!seq2seq) {
+      const [W2, R2, b2] = [p[3]!, p[4]!, p[5]!];
+      hEnc = enc.h[nIn - 1]!;
+      const projection = new Float64Array(batch * u4);
+      matMulAdd(hEnc, W2, projection, batch, u, u4);
+      dec = lstmForward(R2, b2, batch, u, nOut, initial[1]!.h, initial[1]!.c, (_, zt) => {
+        zt.set(projection);
+      });
+    }
+
+    // Softmax head at every output step, categorical cross-entropy as tfjs computes it.
+    const Wd = p[p.length - 2]!;
+    const bd = p[p.length - 1]!;
+    const dWd = grads[grads.length - 2]!;
+    const dbd = grads[grads.length - 1]!;
+    const eps = 1e-7;
+    const count = batch * nOut;
+    let loss = 0;
+    let right = 0;
+    const steps = dec.steps;
+    const dH: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(steps);
+    const logits = new Float64Array(V);
+    for (let s = 0; s < nOut; s++) {
+      // seq2seq: output step s is LSTM step s; encoder-decoder: decoder step s.
+      const h = dec.h[s]!;
+      const dh = new Float64Array(batch * u);
+      for (let b = 0; b < batch; b++) {
+        logits.set(bd);
+        for (let k = 0; k < u; k++) {
+          const hv = h[b * u + k]!;
+          if (hv === 0) continue;
+          const ro = k * V;
+          for (let j = 0; j < V; j++) logits[j]! += hv * Wd[ro + j]!;
+        }
+        let max = -Infinity;
+        let arg = 0;
+        for (let j = 0; j < V; j++) {
+          if (logits[j]! > max) {
+            max = logits[j]!;
+            arg = j;
+          }
+        }
+        let sum = 0;
+        for (let j = 0; j < V; j++) {
+          const e = Math.exp(logits[j]! - max);
+          logits[j] = e;
+          sum += e;
+        }
+        const target = yb[b]![s]!;
+        for (let j = 0; j < V; j++) logits[j] = logits[j]! / sum;
+        const pt = logits[target]!;
+        loss -= Math.log(Math.min(Math.max(pt, eps), 1 - eps));
+        if (arg === target) right += 1;
+        // d(loss)/d(logits) = (p - onehot) / count, or 0 where tfjs's clip stops the gradient.
+        const live = pt >= eps && pt <= 1 - eps;
+        for (let j = 0; j < V; j++) {
+          logits[j] = live ? (logits[j]! - (j === target ? 1 : 0)) / count : 0;
+        }
+        for (let j = 0; j < V; j++) dbd[j]! += logits[j]!;
+        for (let k = 0; k < u; k++) {
+          const hv = h[b * u + k]!;
+          const ro = k * V;
+          let acc = 0;
+          for (let j = 0; j < V; j++) {
+            const d = logits[j]!;
+            dWd[ro + j]! += hv * d;
+            acc += d * Wd[ro + j]!;
+          }
+          dh[b * u + k] = acc;
+        }
+      }
+      dH[s] = dh;
+    }
+
+    const encoderInputGradient = (t: number, dz: Float64Array) => {
+      const dW1 = grads[0]!;
+      for (let b = 0; b < batch; b++) {
+        const row = xb[b]![t]! * u4;
+        const zo = b * u4;
+        for (let j = 0; j < u4; j++) dW1[row + j]! += dz[zo + j]!;
+      }
+    };
+    if (seq2seq) {
+      lstmBackward(enc, R1, grads[1]!, grads[2]!, dH, encoderInputGradient);
+    } else {
+      const W2 = p[3]!;
+      const dProj = new Float64Array(batch * u4);
+      lstmBackward(dec, p[4]!, grads[4]!, grads[5]!, dH, (_, dz) => {
+        for (let i = 0; i < dz.length; i++) dProj[i]! += dz[i]!;
+      });
+      // proj = hEnc · W2: dW2 += hEnc^T dProj, dhEnc = dProj · W2^T.
+      const dW2 = grads[3]!;
+      const dhEnc = new Float64Array(batch * u);
+      for (let b = 0; b < batch; b++) {
+        for (let k = 0; k < u; k++) {
+          const hv = hEnc![b * u + k]!;
+          const ro = k * u4;
+          let acc = 0;
+          for (let j = 0; j < u4; j++) {
+            const d = dProj[b * u4 + j]!;
+            dW2[ro + j]! += hv * d;
+            acc += d * W2[ro + j]!;
+          }
+          dhEnc[b * u + k] = acc;
+        }
+      }
+      const dHEnc = new Array<Float64Array | undefined>(nIn);
+      dHEnc[nIn - 1] = dhEnc;
+      lstmBackward(enc, R1, grads[1]!, grads[2]!, dHEnc, encoderInputGradient);
+    }
+
+    this.adam(grads);
+    const last = (trace: LstmTrace) => ({
+      h: trace.h[trace.steps - 1]!,
+      c: trace.c[trace.steps - 1]!,
+    });
+    return {
+      loss: loss / count,
+      accuracy: right / count,
+      finalState: seq2seq ? [last(enc)] : [last(enc), last(dec)],
+    };
+  }
+
+  /** tfjs's Adam update, with its bias correction. */
+  private adam(grads: Float64Array[]): void {
+    const { learningRate, beta1, beta2, epsilon } = this.spec.adam;
+    const c1 = 1 - this.accBeta1;
+    const c2 = 1 - this.accBeta2;
+    grads.forEach((g, w) => {
+      const value = this.params[w]!;
+      const m = this.m[w]!;
+      const v = this.v[w]!;
+      for (let i = 0; i < g.length; i++) {
+        const gi = g[i]!;
+        const mi = m[i]! * beta1 + gi * (1 - beta1);
+        const vi = v[i]! * beta2 + gi * gi * (1 - beta2);
+        m[i] = mi;
+        v[i] = vi;
+        value[i] = value[i]! - (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+      }
+    });
+    this.accBeta1 *= beta1;
+    this.accBeta2 *= beta2;
+  }
+}
+
+/** out[b, :] += a[b, :] · W, for a `[rows, inner]` and W `[inner, cols]`. */
+function matMulAdd(
+  a: Float64Array,
+  W: Float64Array,
+  out: Float64Array,
+  rows: number,
+  inner: number,
+  cols: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < inner; k++) {
+      const av = a[r * inner + k]!;
+      if (av === 0) continue;
+      const wo = k * cols;
+      const oo = r * cols;
+      for (let j = 0; j < cols; j++) out[oo + j]! += av * W[wo + j]!;
+    }
+  }
+}
