@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMulAdd, matMulBackward } from './kernels';
 import { lstmBackward, lstmForward, type LstmTrace } from './lstm';
 
 /** The two architectures the fused trainer knows, as the model factories build them. */
@@ -243,56 +244,42 @@ export class FusedTrainer {
     let right = 0;
     const steps = dec.steps;
     const dH: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(steps);
-    const logits = new Float64Array(V);
     for (let s = 0; s < nOut; s++) {
       // seq2seq: output step s is LSTM step s; encoder-decoder: decoder step s.
       const h = dec.h[s]!;
-      const dh = new Float64Array(batch * u);
+      const logits = new Float64Array(batch * V);
+      for (let b = 0; b < batch; b++) logits.set(bd, b * V);
+      matMulAdd(h, Wd, logits, batch, u, V);
       for (let b = 0; b < batch; b++) {
-        logits.set(bd);
-        for (let k = 0; k < u; k++) {
-          const hv = h[b * u + k]!;
-          if (hv === 0) continue;
-          const ro = k * V;
-          for (let j = 0; j < V; j++) logits[j]! += hv * Wd[ro + j]!;
-        }
+        const o = b * V;
         let max = -Infinity;
         let arg = 0;
         for (let j = 0; j < V; j++) {
-          if (logits[j]! > max) {
-            max = logits[j]!;
+          if (logits[o + j]! > max) {
+            max = logits[o + j]!;
             arg = j;
           }
         }
         let sum = 0;
         for (let j = 0; j < V; j++) {
-          const e = Math.exp(logits[j]! - max);
-          logits[j] = e;
+          const e = Math.exp(logits[o + j]! - max);
+          logits[o + j] = e;
           sum += e;
         }
         const target = yb[b]![s]!;
-        for (let j = 0; j < V; j++) logits[j] = logits[j]! / sum;
-        const pt = logits[target]!;
+        const pt = logits[o + target]! / sum;
         loss -= Math.log(Math.min(Math.max(pt, eps), 1 - eps));
         if (arg === target) right += 1;
         // d(loss)/d(logits) = (p - onehot) / count, or 0 where tfjs's clip stops the gradient.
         const live = pt >= eps && pt <= 1 - eps;
         for (let j = 0; j < V; j++) {
-          logits[j] = live ? (logits[j]! - (j === target ? 1 : 0)) / count : 0;
-        }
-        for (let j = 0; j < V; j++) dbd[j]! += logits[j]!;
-        for (let k = 0; k < u; k++) {
-          const hv = h[b * u + k]!;
-          const ro = k * V;
-          let acc = 0;
-          for (let j = 0; j < V; j++) {
-            const d = logits[j]!;
-            dWd[ro + j]! += hv * d;
-            acc += d * Wd[ro + j]!;
-          }
-          dh[b * u + k] = acc;
+          const d = live ? (logits[o + j]! / sum - (j === target ? 1 : 0)) / count : 0;
+          logits[o + j] = d;
+          dbd[j]! += d;
         }
       }
+      const dh = new Float64Array(batch * u);
+      matMulBackward(h, Wd, logits, dWd, dh, batch, u, V);
       dH[s] = dh;
     }
 
@@ -313,21 +300,8 @@ export class FusedTrainer {
         for (let i = 0; i < dz.length; i++) dProj[i]! += dz[i]!;
       });
       // proj = hEnc · W2: dW2 += hEnc^T dProj, dhEnc = dProj · W2^T.
-      const dW2 = grads[3]!;
       const dhEnc = new Float64Array(batch * u);
-      for (let b = 0; b < batch; b++) {
-        for (let k = 0; k < u; k++) {
-          const hv = hEnc![b * u + k]!;
-          const ro = k * u4;
-          let acc = 0;
-          for (let j = 0; j < u4; j++) {
-            const d = dProj[b * u4 + j]!;
-            dW2[ro + j]! += hv * d;
-            acc += d * W2[ro + j]!;
-          }
-          dhEnc[b * u + k] = acc;
-        }
-      }
+      matMulBackward(hEnc!, W2, dProj, grads[3]!, dhEnc, batch, u, u4);
       const dHEnc = new Array<Float64Array | undefined>(nIn);
       dHEnc[nIn - 1] = dhEnc;
       lstmBackward(enc, R1, grads[1]!, grads[2]!, dHEnc, encoderInputGradient);
@@ -365,25 +339,5 @@ export class FusedTrainer {
     });
     this.accBeta1 *= beta1;
     this.accBeta2 *= beta2;
-  }
-}
-
-/** out[b, :] += a[b, :] · W, for a `[rows, inner]` and W `[inner, cols]`. */
-function matMulAdd(
-  a: Float64Array,
-  W: Float64Array,
-  out: Float64Array,
-  rows: number,
-  inner: number,
-  cols: number,
-): void {
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < inner; k++) {
-      const av = a[r * inner + k]!;
-      if (av === 0) continue;
-      const wo = k * cols;
-      const oo = r * cols;
-      for (let j = 0; j < cols; j++) out[oo + j]! += av * W[wo + j]!;
-    }
   }
 }

@@ -1,3 +1,5 @@
+import { matMulAdd, matMulBackward } from './kernels';
+
 /**
  * An LSTM layer's forward and backward pass through time in plain JavaScript, with the exact
  * semantics of tfjs's (and Keras 2's) `LSTM`: gates in the order i, f, c, o;
@@ -60,14 +62,9 @@ export function lstmForward(
   for (let t = 0; t < steps; t++) {
     const z = new Float64Array(batch * u4);
     inputProjection(t, z);
+    matMulAdd(hPrev, R, z, batch, u, u4);
     for (let b = 0; b < batch; b++) {
       const zo = b * u4;
-      for (let k = 0; k < u; k++) {
-        const hv = hPrev[b * u + k]!;
-        if (hv === 0) continue;
-        const ro = k * u4;
-        for (let j = 0; j < u4; j++) z[zo + j]! += hv * R[ro + j]!;
-      }
       for (let j = 0; j < u4; j++) z[zo + j]! += bias[j]!;
     }
     const gates = new Float64Array(batch * u4);
@@ -150,18 +147,8 @@ export function lstmBackward(
     for (let b = 0; b < batch; b++) {
       const zo = b * u4;
       for (let j = 0; j < u4; j++) dBias[j]! += dz[zo + j]!;
-      for (let k = 0; k < u; k++) {
-        const hv = hPrev[b * u + k]!;
-        const ro = k * u4;
-        let acc = 0;
-        for (let j = 0; j < u4; j++) {
-          const d = dz[zo + j]!;
-          dR[ro + j]! += hv * d;
-          acc += d * R[ro + j]!;
-        }
-        dhPrev[b * u + k] = acc;
-      }
     }
+    matMulBackward(hPrev, R, dz, dR, dhPrev, batch, u, u4);
     dhNext = dhPrev;
     dcNext = dcPrev;
   }
