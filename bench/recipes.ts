@@ -47,8 +47,11 @@ export const RECIPES: Record<'A' | 'B', Recipe> = {
   },
 };
 
-/** How a recipe is trained. */
-export type Impl = 'naive' | 'trainEcho';
+/**
+ * How a recipe is trained: the naive port, or `trainEcho` with its `tfjs` engine (one
+ * `model.fit` per epoch) or its `fused` engine (plain JavaScript, whatever the backend).
+ */
+export type Impl = 'naive' | 'tfjs' | 'fused';
 
 /**
  * The naive port: the walkthrough's loop written directly against tfjs, with nested arrays
@@ -81,5 +84,5 @@ export async function train(
   seed: number,
 ): Promise<void> {
   if (impl === 'naive') await trainNaive(model, recipe, epochs, seed);
-  else await trainEcho(model, { epochs, seed });
+  else await trainEcho(model, { epochs, seed, engine: impl });
 }

@@ -40,7 +40,7 @@ if (badRecipe !== undefined) {
 const configs: Config[] = [];
 for (const backend of backends) {
   for (const recipe of recipes) {
-    for (const impl of ['naive', 'trainEcho'] as const) {
+    for (const impl of ['naive', 'tfjs', 'fused'] as const) {
       configs.push({ kind: 'train', recipe: recipe as 'A' | 'B', impl, backend, mode });
     }
   }
@@ -89,7 +89,13 @@ const fmt = (v: number | null | undefined, digits = 1) =>
   v === undefined ? '' : v === null ? 'not reached' : v.toFixed(digits);
 const rows = results.map((r) => {
   const c = r.config;
-  const name = c.kind === 'train' ? `${c.recipe} ${c.impl}` : 'predictEcho, 10,000 windows (A)';
+  const label = {
+    naive: 'naive port (model.fit)',
+    tfjs: "trainEcho, engine 'tfjs'",
+    fused: "trainEcho, engine 'fused'",
+  };
+  const name =
+    c.kind === 'train' ? `${c.recipe}: ${label[c.impl]}` : 'predictEcho, 10,000 windows (A)';
   const base = naiveMs(r);
   const ratio =
     base !== undefined && r.msPerEpoch !== undefined ? `${(base / r.msPerEpoch).toFixed(2)}x` : '';
