@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { buildEncoderDecoder, buildSeq2Seq, trainEcho } from '../src';
+import {
+  buildEncoderDecoder,
+  buildSeq2Seq,
+  generateSequence,
+  predictEcho,
+  trainEcho,
+} from '../src';
 import { expectRejection } from './helpers/errors';
 import { expectStateReset, weightValues } from './helpers/models';
 
@@ -115,5 +121,61 @@ describe("trainEcho's fused engine computes what model.fit computes", () => {
     expect((await trainEcho(sgd, { epochs: 1 })).epochs).toBe(1);
     model.dispose();
     sgd.dispose();
+  });
+});
+
+/** What model.predict says for these windows, from reset state, in the model's batches. */
+function predictWithTfjs(model: tf.LayersModel, windows: number[][], nUnique: number): number[][] {
+  const batch = model.inputs[0]!.shape[0] ?? windows.length;
+  const rows = Math.ceil(windows.length / batch) * batch;
+  const nIn = windows[0]!.length;
+  const values = new Float32Array(rows * nIn * nUnique);
+  windows.forEach((w, r) => {
+    w.forEach((id, k) => (values[(r * nIn + k) * nUnique + id] = 1));
+  });
+  model.resetStates();
+  const ids = tf.tidy(() => {
+    const out = model.predict(tf.tensor3d(values, [rows, nIn, nUnique]), { batchSize: batch });
+    return (out as tf.Tensor).argMax(-1).arraySync() as number[][];
+  });
+  model.resetStates();
+  return ids.slice(0, windows.length);
+}
+
+describe("predictEcho's fused forward pass gives model.predict's answers", () => {
+  it.each([
+    [
+      'model A, stateful batch 7, 36 windows (padded last batch)',
+      () => buildSeq2Seq({ seed: 2, nUnique: 20, units: 8 }),
+      40,
+    ],
+    [
+      'model B, stateful batch 21, 4 windows',
+      () => buildEncoderDecoder({ seed: 2, nUnique: 20, units: 8 }),
+      8,
+    ],
+    [
+      'model B, stateful batch 7 carrying state, 30 windows',
+      () => buildEncoderDecoder({ seed: 2, nUnique: 20, units: 8, batchSize: 7 }),
+      34,
+    ],
+    [
+      'model A, stateless',
+      () => buildSeq2Seq({ seed: 2, nUnique: 20, units: 8, stateful: false }),
+      60,
+    ],
+  ] as const)('%s', async (_, build, length) => {
+    const model = build();
+    // A little training so the outputs are not near-uniform (no near-ties to break).
+    await trainEcho(model, { epochs: 30, seed: 1 });
+    const sequence = generateSequence(length, { seed: 5, nUnique: 20 });
+    const rows = predictEcho(model, sequence);
+    const expected = predictWithTfjs(
+      model,
+      rows.map((r) => r.input),
+      20,
+    );
+    expect(rows.map((r) => r.predicted)).toEqual(expected);
+    model.dispose();
   });
 });

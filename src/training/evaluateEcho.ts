@@ -4,7 +4,7 @@ import type { RandomSource } from '../data/random';
 import { checkFraming, frameWindows } from '../data/toSupervised';
 import { assertInteger, assertOptions } from '../internal/assert';
 import { readEchoShape } from '../models/echoShape';
-import { predictWindowsAsync } from './predictWindows';
+import { windowPredictor } from './predictWindows';
 
 /** Options of {@link evaluateEcho}. */
 export interface EvaluateEchoOptions {
@@ -63,6 +63,7 @@ export async function evaluateEcho(
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: 10_000_000 });
   checkFraming(fn, sequenceLength, shape.nIn, shape.nOut);
   const draw = randomSource(fn, options);
+  const predictor = windowPredictor(model, shape);
 
   let items = 0;
   let rightItems = 0;
@@ -71,7 +72,7 @@ export async function evaluateEcho(
   for (let s = 0; s < sequences; s++) {
     const sequence = drawSequence(fn, sequenceLength, shape.nUnique, draw);
     const { X, y } = frameWindows(sequence, shape.nIn, shape.nOut);
-    const predicted = await predictWindowsAsync(model, shape, X);
+    const predicted = await predictor.predict(X);
     y.forEach((expected, r) => {
       const got = predicted[r] ?? [];
       const right = expected.filter((id, k) => got[k] === id).length;

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { checkFraming, frameWindows } from '../data/toSupervised';
 import { assertSequence } from '../internal/assert';
 import { readEchoShape } from '../models/echoShape';
-import { predictWindows } from './predictWindows';
+import { windowPredictor } from './predictWindows';
 
 /** One window of {@link predictEcho}'s answer. */
 export interface EchoPrediction {
@@ -48,6 +48,6 @@ export function predictEcho(model: tf.LayersModel, sequence: readonly number[]):
   assertSequence(fn, 'sequence', sequence, shape.nUnique);
   checkFraming(fn, sequence.length, shape.nIn, shape.nOut);
   const { X, y } = frameWindows(sequence, shape.nIn, shape.nOut);
-  const predicted = predictWindows(model, shape, X);
+  const predicted = windowPredictor(model, shape).predictSync(X);
   return X.map((input, r) => ({ input, expected: y[r] ?? [], predicted: predicted[r] ?? [] }));
 }

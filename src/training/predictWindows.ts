@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EchoShape } from '../models/echoShape';
 import { oneHotWindows } from '../tensors/oneHotWindows';
+import { fusedPredictor } from './fused/fusedTrainer';
 
 /** Batch size used to predict with a model whose batch dimension is free. */
 const STATELESS_PREDICT_BATCH = 256;
@@ -40,35 +41,51 @@ function toRows(flat: ArrayLike<number>, windows: number, nOut: number): number[
   return rows;
 }
 
-/** Predicted ids per window, read synchronously. Leaves no tensor behind. */
-export function predictWindows(
-  model: tf.LayersModel,
-  shape: EchoShape,
-  windows: readonly (readonly number[])[],
-): number[][] {
-  if (windows.length === 0) return [];
-  const ids = predictIds(model, shape, windows);
-  try {
-    return toRows(ids.dataSync(), windows.length, shape.nOut);
-  } finally {
-    ids.dispose();
-  }
+/** Predicts the argmax ids of windows, synchronously or without blocking. */
+export interface WindowPredictor {
+  /** Predicted ids per window, read synchronously. Leaves no tensor behind. */
+  predictSync: (windows: readonly (readonly number[])[]) => number[][];
+  /**
+   * The same, but reading the result without blocking (on WebGL the download does not stall
+   * the page). Leaves no tensor behind.
+   */
+  predict: (windows: readonly (readonly number[])[]) => Promise<number[][]>;
 }
 
 /**
- * Predicted ids per window, read without blocking (on WebGL the download does not stall the
- * page). Leaves no tensor behind.
+ * A predictor for `model`. For the layer stacks the model factories build it is the fused
+ * engine's forward pass in plain JavaScript (weights read once, here), which gives the same
+ * ids as `model.predict` without tfjs's per-op cost; otherwise it runs `model.predict`.
+ * Either way a stateful model is left with reset state, and repeated calls agree.
  */
-export async function predictWindowsAsync(
-  model: tf.LayersModel,
-  shape: EchoShape,
-  windows: readonly (readonly number[])[],
-): Promise<number[][]> {
-  if (windows.length === 0) return [];
-  const ids = predictIds(model, shape, windows);
-  try {
-    return toRows(await ids.data(), windows.length, shape.nOut);
-  } finally {
-    ids.dispose();
+export function windowPredictor(model: tf.LayersModel, shape: EchoShape): WindowPredictor {
+  const batchSize = shape.stateful ? (shape.batchSize as number) : STATELESS_PREDICT_BATCH;
+  const fused = fusedPredictor(model, shape.nOut, batchSize, shape.stateful);
+  if (fused) {
+    const predictSync = (windows: readonly (readonly number[])[]) => {
+      if (shape.stateful) model.resetStates();
+      return windows.length === 0 ? [] : fused(windows);
+    };
+    return { predictSync, predict: (windows) => Promise.resolve(predictSync(windows)) };
   }
+  return {
+    predictSync: (windows) => {
+      if (windows.length === 0) return [];
+      const ids = predictIds(model, shape, windows);
+      try {
+        return toRows(ids.dataSync(), windows.length, shape.nOut);
+      } finally {
+        ids.dispose();
+      }
+    },
+    predict: async (windows) => {
+      if (windows.length === 0) return [];
+      const ids = predictIds(model, shape, windows);
+      try {
+        return toRows(await ids.data(), windows.length, shape.nOut);
+      } finally {
+        ids.dispose();
+      }
+    },
+  };
 }

@@ -13,11 +13,15 @@ interface AdamConfig {
   epsilon: number;
 }
 
-/** A recognised model: its architecture, sizes and optimizer. */
-export interface FusedSpec {
+/** A recognised layer stack: its architecture and sizes. */
+export interface FusedNet {
   architecture: Architecture;
   units: number;
   nUnique: number;
+}
+
+/** A recognised trainable model: its layers and its optimizer. */
+export interface FusedSpec extends FusedNet {
   adam: AdamConfig;
 }
 
@@ -40,12 +44,11 @@ const isPlainLstm = (config: LayerConfig): boolean =>
   config.biasConstraint == null;
 
 /**
- * Recognises a model the fused trainer can train exactly as tfjs would: the layer stacks that
+ * Recognises a layer stack the fused engine computes exactly as tfjs would: the ones that
  * `buildSeq2Seq` and `buildEncoderDecoder` make (plain LSTMs with tanh/hard-sigmoid, a softmax
- * Dense per step), categorical cross-entropy, Adam, every weight trainable. Returns why not,
- * as a sentence, otherwise.
+ * Dense per step). Returns why not, as a sentence, otherwise.
  */
-export function recognize(model: tf.LayersModel): FusedSpec | string {
+export function recognizeNet(model: tf.LayersModel): FusedNet | string {
   const names = model.layers.map((l) => l.getClassName());
   const configs = model.layers.map((l) => l.getConfig() as LayerConfig);
   let architecture: Architecture;
@@ -81,6 +84,17 @@ export function recognize(model: tf.LayersModel): FusedSpec | string {
   ) {
     return 'its output layer is not a plain softmax Dense';
   }
+  return { architecture, units: lstms[0]!.units as number, nUnique: dense.units as number };
+}
+
+/**
+ * Recognises a model the fused engine can train exactly as tfjs would: a layer stack
+ * {@link recognizeNet} accepts, categorical cross-entropy, Adam, every weight trainable.
+ * Returns why not, as a sentence, otherwise.
+ */
+export function recognize(model: tf.LayersModel): FusedSpec | string {
+  const net = recognizeNet(model);
+  if (typeof net === 'string') return net;
   if (model.loss !== 'categoricalCrossentropy') {
     return `its loss is ${JSON.stringify(model.loss)}, not 'categoricalCrossentropy'`;
   }
@@ -95,12 +109,7 @@ export function recognize(model: tf.LayersModel): FusedSpec | string {
   };
   if (!Object.values(adam).every(Number.isFinite)) return 'its Adam settings could not be read';
   if (model.trainableWeights.length !== model.weights.length) return 'some weights are frozen';
-  return {
-    architecture,
-    units: lstms[0]!.units as number,
-    nUnique: dense.units as number,
-    adam,
-  };
+  return { ...net, adam };
 }
 
 /** Loss and accuracy of one epoch, averaged over its batches as `model.fit` reports them. */
@@ -208,34 +217,13 @@ export class FusedTrainer {
     const nIn = xb[0]!.length;
     const nOut = yb[0]!.length;
     const p = this.params;
+    const R1 = p[1]!;
     const grads = p.map((w) => new Float64Array(w.length));
     const seq2seq = this.spec.architecture === 'seq2seq';
-    // Weight indices: [W1, R1, b1, (W2, R2, b2,) Wd, bd].
-    const [W1, R1, b1] = [p[0]!, p[1]!, p[2]!];
-    const addRows = (t: number, zt: Float64Array) => {
-      for (let b = 0; b < batch; b++) {
-        const row = xb[b]![t]! * u4;
-        const zo = b * u4;
-        for (let j = 0; j < u4; j++) zt[zo + j]! += W1[row + j]!;
-      }
-    };
-    const enc = lstmForward(R1, b1, batch, u, nIn, initial[0]!.h, initial[0]!.c, addRows);
-
-    let dec: LstmTrace = enc;
-    let hEnc: Float64Array | undefined;
-    if (!seq2seq) {
-      const [W2, R2, b2] = [p[3]!, p[4]!, p[5]!];
-      hEnc = enc.h[nIn - 1]!;
-      const projection = new Float64Array(batch * u4);
-      matMulAdd(hEnc, W2, projection, batch, u, u4);
-      dec = lstmForward(R2, b2, batch, u, nOut, initial[1]!.h, initial[1]!.c, (_, zt) => {
-        zt.set(projection);
-      });
-    }
+    const { enc, dec, hEnc, logits: allLogits } = forwardNet(this.spec, p, xb, nOut, initial);
 
     // Softmax head at every output step, categorical cross-entropy as tfjs computes it.
     const Wd = p[p.length - 2]!;
-    const bd = p[p.length - 1]!;
     const dWd = grads[grads.length - 2]!;
     const dbd = grads[grads.length - 1]!;
     const eps = 1e-7;
@@ -247,9 +235,7 @@ export class FusedTrainer {
     for (let s = 0; s < nOut; s++) {
       // seq2seq: output step s is LSTM step s; encoder-decoder: decoder step s.
       const h = dec.h[s]!;
-      const logits = new Float64Array(batch * V);
-      for (let b = 0; b < batch; b++) logits.set(bd, b * V);
-      matMulAdd(h, Wd, logits, batch, u, V);
+      const logits = allLogits[s]!;
       for (let b = 0; b < batch; b++) {
         const o = b * V;
         let max = -Infinity;
@@ -340,4 +326,117 @@ export class FusedTrainer {
     this.accBeta1 *= beta1;
     this.accBeta2 *= beta2;
   }
+}
+
+/** The forward pass of a whole recognised network on one batch, with the raw logits. */
+interface NetTrace {
+  enc: LstmTrace;
+  /** The LSTM whose outputs feed the head: `enc` itself for seq2seq. */
+  dec: LstmTrace;
+  /** The encoder's final output (encoder-decoder only). */
+  hEnc: Float64Array | undefined;
+  /** Per output step, `[batch, nUnique]` logits (before the softmax). */
+  logits: Float64Array[];
+}
+
+/**
+ * Runs the network on a batch of id windows from the given initial LSTM states. Weights are
+ * `[W1, R1, b1, (W2, R2, b2,) Wd, bd]` as `model.getWeights()` lists them.
+ */
+function forwardNet(
+  net: FusedNet,
+  p: Float64Array[],
+  xb: readonly (readonly number[])[],
+  nOut: number,
+  initial: { h: Float64Array; c: Float64Array }[],
+): NetTrace {
+  const { units: u, nUnique: V } = net;
+  const u4 = 4 * u;
+  const batch = xb.length;
+  const nIn = xb[0]!.length;
+  const [W1, R1, b1] = [p[0]!, p[1]!, p[2]!];
+  const addRows = (t: number, zt: Float64Array) => {
+    for (let b = 0; b < batch; b++) {
+      const row = xb[b]![t]! * u4;
+      const zo = b * u4;
+      for (let j = 0; j < u4; j++) zt[zo + j]! += W1[row + j]!;
+    }
+  };
+  const enc = lstmForward(R1, b1, batch, u, nIn, initial[0]!.h, initial[0]!.c, addRows);
+  let dec = enc;
+  let hEnc: Float64Array | undefined;
+  if (net.architecture === 'encoderDecoder') {
+    const [W2, R2, b2] = [p[3]!, p[4]!, p[5]!];
+    hEnc = enc.h[nIn - 1]!;
+    const projection = new Float64Array(batch * u4);
+    matMulAdd(hEnc, W2, projection, batch, u, u4);
+    dec = lstmForward(R2, b2, batch, u, nOut, initial[1]!.h, initial[1]!.c, (_, zt) => {
+      zt.set(projection);
+    });
+  }
+  const Wd = p[p.length - 2]!;
+  const bd = p[p.length - 1]!;
+  const logits: Float64Array[] = [];
+  for (let s = 0; s < nOut; s++) {
+    const out = new Float64Array(batch * V);
+    for (let b = 0; b < batch; b++) out.set(bd, b * V);
+    matMulAdd(dec.h[s]!, Wd, out, batch, u, V);
+    logits.push(out);
+  }
+  return { enc, dec, hEnc, logits };
+}
+
+/** Zero initial states for `layers` LSTMs over `batch` rows. */
+function zeroStates(layers: number, batch: number, units: number) {
+  return Array.from({ length: layers }, () => ({
+    h: new Float64Array(batch * units),
+    c: new Float64Array(batch * units),
+  }));
+}
+
+/**
+ * A fused predictor for a recognised model, or `undefined` when the model's layers are not
+ * recognised. It reads the weights once, then maps windows of ids to the argmax id at every
+ * output step, exactly as `model.predict` on a reset model would in float32: in batches of
+ * `batchSize` in order, carrying LSTM state from one batch to the next when `stateful`.
+ */
+export function fusedPredictor(
+  model: tf.LayersModel,
+  nOut: number,
+  batchSize: number,
+  stateful: boolean,
+): ((windows: readonly (readonly number[])[]) => number[][]) | undefined {
+  const net = recognizeNet(model);
+  if (typeof net === 'string') return undefined;
+  const params = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
+  const layers = net.architecture === 'seq2seq' ? 1 : 2;
+  const V = net.nUnique;
+  return (windows) => {
+    const predicted: number[][] = [];
+    let state: { h: Float64Array; c: Float64Array }[] | undefined;
+    for (let start = 0; start < windows.length; start += batchSize) {
+      const xb = windows.slice(start, start + batchSize);
+      const initial =
+        stateful && state
+          ? state.map(({ h, c }) => ({
+              h: h.subarray(0, xb.length * net.units),
+              c: c.subarray(0, xb.length * net.units),
+            }))
+          : zeroStates(layers, xb.length, net.units);
+      const { enc, dec, logits } = forwardNet(net, params, xb, nOut, initial);
+      for (let b = 0; b < xb.length; b++) {
+        const ids: number[] = [];
+        for (let s = 0; s < nOut; s++) {
+          const row = logits[s]!.subarray(b * V, (b + 1) * V);
+          let arg = 0;
+          for (let j = 1; j < V; j++) if (row[j]! > row[arg]!) arg = j;
+          ids.push(arg);
+        }
+        predicted.push(ids);
+      }
+      const last = (t: LstmTrace) => ({ h: t.h[t.steps - 1]!, c: t.c[t.steps - 1]! });
+      state = layers === 1 ? [last(enc)] : [last(enc), last(dec)];
+    }
+    return predicted;
+  };
 }
