@@ -9,7 +9,7 @@
  *
  * Run it from a clone of the repository (no build needed):
  *
- *   npx tsx examples/echo-whole.ts              # the walkthrough: 500 epochs, a few minutes
+ *   npx tsx examples/echo-whole.ts              # the walkthrough: 500 epochs, a few seconds
  *   npx tsx examples/echo-whole.ts --epochs 3   # a quick smoke run
  *   npx tsx examples/echo-whole.ts --target 1   # stop as soon as it echoes perfectly
  *
@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   // loads the optional '@tensorflow/tfjs-backend-wasm' package and switches tfjs to it (`'auto'`
   // would pick it whenever it is installed); without the flag we keep tfjs's default, which in
   // Node without '@tensorflow/tfjs-node' is the plain JavaScript 'cpu' backend (tfjs prints a
-  // hint about tfjs-node when it loads; it is harmless). Model A is small: 'cpu' is fine for it.
+  // hint about tfjs-node when it loads; it is harmless). trainEcho's fused engine trains this
+  // model in plain JavaScript whatever the backend.
   if (backend === undefined) await tf.ready();
   else await selectBackend(backend);
   report.printHeader(
