@@ -181,23 +181,18 @@ export class FusedTrainer {
     batchSize: number,
     stateful: boolean,
   ): FusedEpoch {
-    const u = this.spec.units;
-    const layers = this.spec.architecture === 'seq2seq' ? 1 : 2;
-    let state: { h: Float64Array; c: Float64Array }[] | undefined;
+    let state: LstmState[] | undefined;
     let lossSum = 0;
     let accSum = 0;
     for (let start = 0; start < X.length; start += batchSize) {
       const xb = X.slice(start, start + batchSize);
       const yb = y.slice(start, start + batchSize);
       const batch = xb.length;
-      const initial =
-        stateful && state
-          ? state
-          : Array.from({ length: layers }, () => ({
-              h: new Float64Array(batch * u),
-              c: new Float64Array(batch * u),
-            }));
-      const result = this.step(xb, yb, initial);
+      const result = this.step(
+        xb,
+        yb,
+        initialStates(this.spec, stateful ? state : undefined, batch),
+      );
       lossSum += result.loss * batch;
       accSum += result.accuracy * batch;
       state = result.finalState;
@@ -209,8 +204,8 @@ export class FusedTrainer {
   private step(
     xb: readonly (readonly number[])[],
     yb: readonly (readonly number[])[],
-    initial: { h: Float64Array; c: Float64Array }[],
-  ): FusedEpoch & { finalState: { h: Float64Array; c: Float64Array }[] } {
+    initial: LstmState[],
+  ): FusedEpoch & { finalState: LstmState[] } {
     const { units: u, nUnique: V } = this.spec;
     const u4 = 4 * u;
     const batch = xb.length;
@@ -294,15 +289,7 @@ export class FusedTrainer {
     }
 
     this.adam(grads);
-    const last = (trace: LstmTrace) => ({
-      h: trace.h[trace.steps - 1]!,
-      c: trace.c[trace.steps - 1]!,
-    });
-    return {
-      loss: loss / count,
-      accuracy: right / count,
-      finalState: seq2seq ? [last(enc)] : [last(enc), last(dec)],
-    };
+    return { loss: loss / count, accuracy: right / count, finalState: finalStates(enc, dec) };
   }
 
   /** tfjs's Adam update, with its bias correction. */
@@ -348,7 +335,7 @@ function forwardNet(
   p: Float64Array[],
   xb: readonly (readonly number[])[],
   nOut: number,
-  initial: { h: Float64Array; c: Float64Array }[],
+  initial: LstmState[],
 ): NetTrace {
   const { units: u, nUnique: V } = net;
   const u4 = 4 * u;
@@ -386,12 +373,31 @@ function forwardNet(
   return { enc, dec, hEnc, logits };
 }
 
-/** Zero initial states for `layers` LSTMs over `batch` rows. */
-function zeroStates(layers: number, batch: number, units: number) {
-  return Array.from({ length: layers }, () => ({
-    h: new Float64Array(batch * units),
-    c: new Float64Array(batch * units),
-  }));
+/** One LSTM's state over a batch: outputs and cells, `[batch, units]` each. */
+interface LstmState {
+  h: Float64Array;
+  c: Float64Array;
+}
+
+/** The states a batch leaves behind: the encoder's, and the decoder's when there is one. */
+function finalStates(enc: LstmTrace, dec: LstmTrace): LstmState[] {
+  const last = (t: LstmTrace) => ({ h: t.h[t.steps - 1]!, c: t.c[t.steps - 1]! });
+  return dec === enc ? [last(enc)] : [last(enc), last(dec)];
+}
+
+/**
+ * The states a batch of `batch` rows starts from: the previous batch's final states (their
+ * first `batch` rows) when carried over, else zeros, for each LSTM of the network.
+ */
+function initialStates(
+  net: FusedNet,
+  carried: LstmState[] | undefined,
+  batch: number,
+): LstmState[] {
+  const n = batch * net.units;
+  if (carried) return carried.map(({ h, c }) => ({ h: h.subarray(0, n), c: c.subarray(0, n) }));
+  const layers = net.architecture === 'seq2seq' ? 1 : 2;
+  return Array.from({ length: layers }, () => ({ h: new Float64Array(n), c: new Float64Array(n) }));
 }
 
 /**
@@ -409,20 +415,13 @@ export function fusedPredictor(
   const net = recognizeNet(model);
   if (typeof net === 'string') return undefined;
   const params = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
-  const layers = net.architecture === 'seq2seq' ? 1 : 2;
   const V = net.nUnique;
   return (windows) => {
     const predicted: number[][] = [];
-    let state: { h: Float64Array; c: Float64Array }[] | undefined;
+    let state: LstmState[] | undefined;
     for (let start = 0; start < windows.length; start += batchSize) {
       const xb = windows.slice(start, start + batchSize);
-      const initial =
-        stateful && state
-          ? state.map(({ h, c }) => ({
-              h: h.subarray(0, xb.length * net.units),
-              c: c.subarray(0, xb.length * net.units),
-            }))
-          : zeroStates(layers, xb.length, net.units);
+      const initial = initialStates(net, stateful ? state : undefined, xb.length);
       const { enc, dec, logits } = forwardNet(net, params, xb, nOut, initial);
       for (let b = 0; b < xb.length; b++) {
         const ids: number[] = [];
@@ -434,8 +433,7 @@ export function fusedPredictor(
         }
         predicted.push(ids);
       }
-      const last = (t: LstmTrace) => ({ h: t.h[t.steps - 1]!, c: t.c[t.steps - 1]! });
-      state = layers === 1 ? [last(enc)] : [last(enc), last(dec)];
+      state = finalStates(enc, dec);
     }
     return predicted;
   };
