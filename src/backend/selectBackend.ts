@@ -35,8 +35,9 @@ async function loadWasm(): Promise<boolean> {
  * - `'wasm'`: the WebAssembly backend from the optional package
  *   `@tensorflow/tfjs-backend-wasm` (install it next to `@tensorflow/tfjs`). It is imported on
  *   demand in Node; in a bundled browser app, import the package yourself first. On this
- *   project's 2-core machine it trains the walkthrough's models about 2.5x (model A) to 5.5x (model B)
- *   faster than `'cpu'` (see the README's performance section and `npm run bench`).
+ *   project's 2-core machine it runs `model.fit` on the walkthrough's models about 2.5x (model A)
+ *   to 5.5x (model B) faster than `'cpu'` (see the README's performance section and
+ *   `npm run bench`). `trainEcho`'s fused engine does not use the backend at all.
  * - `'auto'`: `'wasm'` when its package is available, otherwise tfjs's own default (`'cpu'` in
  *   Node without `@tensorflow/tfjs-node`, `'webgl'` in most browsers).
  * - any other name (`'cpu'`, `'webgl'`, `'webgpu'`, `'tensorflow'`, …): that backend, which
