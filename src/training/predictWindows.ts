@@ -16,9 +16,9 @@ const STATELESS_PREDICT_BATCH = 256;
 function predictIds(
   model: tf.LayersModel,
   shape: EchoShape,
+  batchSize: number,
   windows: readonly (readonly number[])[],
 ): tf.Tensor2D {
-  const batchSize = shape.stateful ? (shape.batchSize as number) : STATELESS_PREDICT_BATCH;
   const rows = shape.stateful ? Math.ceil(windows.length / batchSize) * batchSize : windows.length;
   if (shape.stateful) model.resetStates();
   try {
@@ -71,7 +71,7 @@ export function windowPredictor(model: tf.LayersModel, shape: EchoShape): Window
   return {
     predictSync: (windows) => {
       if (windows.length === 0) return [];
-      const ids = predictIds(model, shape, windows);
+      const ids = predictIds(model, shape, batchSize, windows);
       try {
         return toRows(ids.dataSync(), windows.length, shape.nOut);
       } finally {
@@ -80,7 +80,7 @@ export function windowPredictor(model: tf.LayersModel, shape: EchoShape): Window
     },
     predict: async (windows) => {
       if (windows.length === 0) return [];
-      const ids = predictIds(model, shape, windows);
+      const ids = predictIds(model, shape, batchSize, windows);
       try {
         return toRows(await ids.data(), windows.length, shape.nOut);
       } finally {

@@ -7,7 +7,6 @@ import {
   assertFunction,
   assertInteger,
   assertNumber,
-  assertOptions,
   describe,
   message,
 } from '../internal/assert';
@@ -129,7 +128,6 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(message(fn, 'options', 'an options object with epochs', options));
   }
-  assertOptions(fn, 'options', options);
   const {
     epochs,
     sequenceLength = 25,
