@@ -6,6 +6,7 @@ import {
   predictEcho,
   trainEcho,
 } from '../src';
+import { preferKernels } from '../src/training/fused/kernels';
 import { expectRejection } from './helpers/errors';
 import { expectStateReset, weightValues } from './helpers/models';
 
@@ -36,33 +37,44 @@ async function trainBoth(
   return { a, b, difference };
 }
 
-describe("trainEcho's fused engine computes what model.fit computes", () => {
-  const small = { nUnique: 12, units: 6, seed: 3 };
-
-  it.each([
-    ['model A, stateful, 3 batches per epoch carrying state', () => buildSeq2Seq(small), {}],
-    [
-      'model B, stateful, batch 7 (3 batches per epoch)',
-      () => buildEncoderDecoder({ ...small, batchSize: 7 }),
-      {},
-    ],
-    ['model B, walkthrough batch 21', () => buildEncoderDecoder({ ...small, nOut: 3 }), {}],
-    [
-      'model A, stateless, uneven last batch',
-      () => buildSeq2Seq({ ...small, stateful: false }),
-      { batchSize: 4 },
-    ],
-  ] as const)('%s', async (_, build, extra) => {
-    const { a, b, difference } = await trainBoth(build, { epochs: 4, ...extra });
-    a.history.loss.forEach((loss, i) => {
-      expect(b.history.loss[i]).toBeCloseTo(loss, 5);
+describe.each(['wasm-simd', 'js'] as const)(
+  "trainEcho's fused engine on the %s kernels computes what model.fit computes",
+  (kernels) => {
+    const small = { nUnique: 12, units: 6, seed: 3 };
+    beforeAll(() => {
+      preferKernels(kernels);
     });
-    a.history.accuracy.forEach((acc, i) => {
-      expect(b.history.accuracy[i]).toBeCloseTo(acc, 6);
+    afterAll(() => {
+      preferKernels('auto');
     });
-    expect(difference).toBeLessThan(1e-5);
-  });
 
+    it.each([
+      ['model A, stateful, 3 batches per epoch carrying state', () => buildSeq2Seq(small), {}],
+      [
+        'model B, stateful, batch 7 (3 batches per epoch)',
+        () => buildEncoderDecoder({ ...small, batchSize: 7 }),
+        {},
+      ],
+      ['model B, walkthrough batch 21', () => buildEncoderDecoder({ ...small, nOut: 3 }), {}],
+      [
+        'model A, stateless, uneven last batch',
+        () => buildSeq2Seq({ ...small, stateful: false }),
+        { batchSize: 4 },
+      ],
+    ] as const)('%s', async (_, build, extra) => {
+      const { a, b, difference } = await trainBoth(build, { epochs: 4, ...extra });
+      a.history.loss.forEach((loss, i) => {
+        expect(b.history.loss[i]).toBeCloseTo(loss, 5);
+      });
+      a.history.accuracy.forEach((acc, i) => {
+        expect(b.history.accuracy[i]).toBeCloseTo(acc, 6);
+      });
+      expect(difference).toBeLessThan(1e-5);
+    });
+  },
+);
+
+describe("trainEcho's fused engine", () => {
   it('is chosen by default for the factories, and its runs repeat exactly', async () => {
     const run = async () => {
       const model = buildSeq2Seq({ seed: 8, nUnique: 10, units: 5 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { matMulAdd, matMulBackward } from './kernels';
+import { createKernels, type Kernels } from './kernels';
 import { lstmBackward, lstmForward, type LstmTrace } from './lstm';
 
 /** The two architectures the fused trainer knows, as the model factories build them. */
@@ -121,14 +121,16 @@ export interface FusedEpoch {
 /**
  * Trains a recognised model in plain JavaScript: the same forward pass, loss, gradients and
  * Adam update as tfjs's `model.fit` with `shuffle: false`, including stateful carry-over
- * between the batches of an epoch. Holds float64 copies of the weights and Adam's moments;
- * {@link FusedTrainer.writeBack} copies the weights into the model.
+ * between the batches of an epoch. Holds float32 copies of the weights (resident in the
+ * kernels' memory, with their gradients) and Adam's moments; {@link FusedTrainer.writeBack}
+ * copies the weights into the model.
  */
 export class FusedTrainer {
-  private readonly params: Float64Array[] = [];
-  private readonly shapes: number[][] = [];
-  private readonly m: Float64Array[];
-  private readonly v: Float64Array[];
+  private readonly kernels: Kernels;
+  private readonly count: number;
+  private readonly shapes: number[][];
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
   private accBeta1: number;
   private accBeta2: number;
   private readonly optimizer: unknown;
@@ -138,11 +140,21 @@ export class FusedTrainer {
     private readonly spec: FusedSpec,
   ) {
     this.optimizer = (model as { optimizer?: unknown }).optimizer;
+    this.shapes = model.weights.map((w) => w.shape.map(Number));
+    const lengths = this.shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
+    this.count = lengths.length;
+    // Weights, then their gradients.
+    this.kernels = createKernels([...lengths, ...lengths]);
     this.readWeights();
-    this.m = this.params.map((p) => new Float64Array(p.length));
-    this.v = this.params.map((p) => new Float64Array(p.length));
+    this.m = lengths.map((n) => new Float32Array(n));
+    this.v = lengths.map((n) => new Float32Array(n));
     this.accBeta1 = spec.adam.beta1;
     this.accBeta2 = spec.adam.beta2;
+  }
+
+  /** Which kernels this trainer runs on. */
+  get kernelKind(): Kernels['kind'] {
+    return this.kernels.kind;
   }
 
   /** Whether this trainer was made for the model's current optimizer and architecture. */
@@ -153,19 +165,22 @@ export class FusedTrainer {
     );
   }
 
+  /** The current weights, in `model.getWeights()` order. */
+  private get params(): Float32Array[] {
+    return this.kernels.arrays().slice(0, this.count);
+  }
+
   /** Copies the model's current weights in (they may have changed since the last run). */
   readWeights(): void {
-    this.params.length = 0;
-    this.shapes.length = 0;
-    for (const w of this.model.getWeights()) {
-      this.params.push(Float64Array.from(w.dataSync()));
-      this.shapes.push(w.shape);
-    }
+    const params = this.params;
+    this.model.getWeights().forEach((w, i) => {
+      params[i]!.set(w.dataSync());
+    });
   }
 
   /** Copies the trained weights into the model. */
   writeBack(): void {
-    const tensors = this.params.map((p, i) => tf.tensor(Float32Array.from(p), this.shapes[i]));
+    const tensors = this.params.map((p, i) => tf.tensor(p.slice(), this.shapes[i]));
     this.model.setWeights(tensors);
     tf.dispose(tensors);
   }
@@ -211,11 +226,15 @@ export class FusedTrainer {
     const batch = xb.length;
     const nIn = xb[0]!.length;
     const nOut = yb[0]!.length;
-    const p = this.params;
+    this.kernels.reserve(stagingFloats(this.spec, batch));
+    const resident = this.kernels.arrays();
+    const p = resident.slice(0, this.count);
+    const grads = resident.slice(this.count);
+    for (const g of grads) g.fill(0);
     const R1 = p[1]!;
-    const grads = p.map((w) => new Float64Array(w.length));
     const seq2seq = this.spec.architecture === 'seq2seq';
-    const { enc, dec, hEnc, logits: allLogits } = forwardNet(this.spec, p, xb, nOut, initial);
+    const k = this.kernels;
+    const { enc, dec, hEnc, logits: allLogits } = forwardNet(k, this.spec, p, xb, nOut, initial);
 
     // Softmax head at every output step, categorical cross-entropy as tfjs computes it.
     const Wd = p[p.length - 2]!;
@@ -226,7 +245,7 @@ export class FusedTrainer {
     let loss = 0;
     let right = 0;
     const steps = dec.steps;
-    const dH: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(steps);
+    const dH: (Float32Array | undefined)[] = new Array<Float32Array | undefined>(steps);
     for (let s = 0; s < nOut; s++) {
       // seq2seq: output step s is LSTM step s; encoder-decoder: decoder step s.
       const h = dec.h[s]!;
@@ -259,12 +278,12 @@ export class FusedTrainer {
           dbd[j]! += d;
         }
       }
-      const dh = new Float64Array(batch * u);
-      matMulBackward(h, Wd, logits, dWd, dh, batch, u, V);
+      const dh = new Float32Array(batch * u);
+      k.matMulBackward(h, Wd, logits, dWd, dh, batch, u, V);
       dH[s] = dh;
     }
 
-    const encoderInputGradient = (t: number, dz: Float64Array) => {
+    const encoderInputGradient = (t: number, dz: Float32Array) => {
       const dW1 = grads[0]!;
       for (let b = 0; b < batch; b++) {
         const row = xb[b]![t]! * u4;
@@ -273,32 +292,32 @@ export class FusedTrainer {
       }
     };
     if (seq2seq) {
-      lstmBackward(enc, R1, grads[1]!, grads[2]!, dH, encoderInputGradient);
+      lstmBackward(k, enc, R1, grads[1]!, grads[2]!, dH, encoderInputGradient);
     } else {
       const W2 = p[3]!;
-      const dProj = new Float64Array(batch * u4);
-      lstmBackward(dec, p[4]!, grads[4]!, grads[5]!, dH, (_, dz) => {
+      const dProj = new Float32Array(batch * u4);
+      lstmBackward(k, dec, p[4]!, grads[4]!, grads[5]!, dH, (_, dz) => {
         for (let i = 0; i < dz.length; i++) dProj[i]! += dz[i]!;
       });
       // proj = hEnc · W2: dW2 += hEnc^T dProj, dhEnc = dProj · W2^T.
-      const dhEnc = new Float64Array(batch * u);
-      matMulBackward(hEnc!, W2, dProj, grads[3]!, dhEnc, batch, u, u4);
-      const dHEnc = new Array<Float64Array | undefined>(nIn);
+      const dhEnc = new Float32Array(batch * u);
+      k.matMulBackward(hEnc!, W2, dProj, grads[3]!, dhEnc, batch, u, u4);
+      const dHEnc = new Array<Float32Array | undefined>(nIn);
       dHEnc[nIn - 1] = dhEnc;
-      lstmBackward(enc, R1, grads[1]!, grads[2]!, dHEnc, encoderInputGradient);
+      lstmBackward(k, enc, R1, grads[1]!, grads[2]!, dHEnc, encoderInputGradient);
     }
 
-    this.adam(grads);
+    this.adam(p, grads);
     return { loss: loss / count, accuracy: right / count, finalState: finalStates(enc, dec) };
   }
 
   /** tfjs's Adam update, with its bias correction. */
-  private adam(grads: Float64Array[]): void {
+  private adam(params: Float32Array[], grads: Float32Array[]): void {
     const { learningRate, beta1, beta2, epsilon } = this.spec.adam;
     const c1 = 1 - this.accBeta1;
     const c2 = 1 - this.accBeta2;
     grads.forEach((g, w) => {
-      const value = this.params[w]!;
+      const value = params[w]!;
       const m = this.m[w]!;
       const v = this.v[w]!;
       for (let i = 0; i < g.length; i++) {
@@ -321,9 +340,9 @@ interface NetTrace {
   /** The LSTM whose outputs feed the head: `enc` itself for seq2seq. */
   dec: LstmTrace;
   /** The encoder's final output (encoder-decoder only). */
-  hEnc: Float64Array | undefined;
+  hEnc: Float32Array | undefined;
   /** Per output step, `[batch, nUnique]` logits (before the softmax). */
-  logits: Float64Array[];
+  logits: Float32Array[];
 }
 
 /**
@@ -331,8 +350,9 @@ interface NetTrace {
  * `[W1, R1, b1, (W2, R2, b2,) Wd, bd]` as `model.getWeights()` lists them.
  */
 function forwardNet(
+  kernels: Kernels,
   net: FusedNet,
-  p: Float64Array[],
+  p: Float32Array[],
   xb: readonly (readonly number[])[],
   nOut: number,
   initial: LstmState[],
@@ -342,32 +362,32 @@ function forwardNet(
   const batch = xb.length;
   const nIn = xb[0]!.length;
   const [W1, R1, b1] = [p[0]!, p[1]!, p[2]!];
-  const addRows = (t: number, zt: Float64Array) => {
+  const addRows = (t: number, zt: Float32Array) => {
     for (let b = 0; b < batch; b++) {
       const row = xb[b]![t]! * u4;
       const zo = b * u4;
       for (let j = 0; j < u4; j++) zt[zo + j]! += W1[row + j]!;
     }
   };
-  const enc = lstmForward(R1, b1, batch, u, nIn, initial[0]!.h, initial[0]!.c, addRows);
+  const enc = lstmForward(kernels, R1, b1, batch, u, nIn, initial[0]!.h, initial[0]!.c, addRows);
   let dec = enc;
-  let hEnc: Float64Array | undefined;
+  let hEnc: Float32Array | undefined;
   if (net.architecture === 'encoderDecoder') {
     const [W2, R2, b2] = [p[3]!, p[4]!, p[5]!];
     hEnc = enc.h[nIn - 1]!;
-    const projection = new Float64Array(batch * u4);
-    matMulAdd(hEnc, W2, projection, batch, u, u4);
-    dec = lstmForward(R2, b2, batch, u, nOut, initial[1]!.h, initial[1]!.c, (_, zt) => {
+    const projection = new Float32Array(batch * u4);
+    kernels.matMulAdd(hEnc, W2, projection, batch, u, u4);
+    dec = lstmForward(kernels, R2, b2, batch, u, nOut, initial[1]!.h, initial[1]!.c, (_, zt) => {
       zt.set(projection);
     });
   }
   const Wd = p[p.length - 2]!;
   const bd = p[p.length - 1]!;
-  const logits: Float64Array[] = [];
+  const logits: Float32Array[] = [];
   for (let s = 0; s < nOut; s++) {
-    const out = new Float64Array(batch * V);
+    const out = new Float32Array(batch * V);
     for (let b = 0; b < batch; b++) out.set(bd, b * V);
-    matMulAdd(dec.h[s]!, Wd, out, batch, u, V);
+    kernels.matMulAdd(dec.h[s]!, Wd, out, batch, u, V);
     logits.push(out);
   }
   return { enc, dec, hEnc, logits };
@@ -375,8 +395,8 @@ function forwardNet(
 
 /** One LSTM's state over a batch: outputs and cells, `[batch, units]` each. */
 interface LstmState {
-  h: Float64Array;
-  c: Float64Array;
+  h: Float32Array;
+  c: Float32Array;
 }
 
 /** The states a batch leaves behind: the encoder's, and the decoder's when there is one. */
@@ -397,7 +417,7 @@ function initialStates(
   const n = batch * net.units;
   if (carried) return carried.map(({ h, c }) => ({ h: h.subarray(0, n), c: c.subarray(0, n) }));
   const layers = net.architecture === 'seq2seq' ? 1 : 2;
-  return Array.from({ length: layers }, () => ({ h: new Float64Array(n), c: new Float64Array(n) }));
+  return Array.from({ length: layers }, () => ({ h: new Float32Array(n), c: new Float32Array(n) }));
 }
 
 /**
@@ -414,7 +434,11 @@ export function fusedPredictor(
 ): ((windows: readonly (readonly number[])[]) => number[][]) | undefined {
   const net = recognizeNet(model);
   if (typeof net === 'string') return undefined;
-  const params = model.getWeights().map((w) => Float64Array.from(w.dataSync()));
+  const weights = model.getWeights();
+  const kernels = createKernels(weights.map((w) => w.size));
+  weights.forEach((w, i) => {
+    kernels.arrays()[i]!.set(w.dataSync());
+  });
   const V = net.nUnique;
   return (windows) => {
     const predicted: number[][] = [];
@@ -422,7 +446,8 @@ export function fusedPredictor(
     for (let start = 0; start < windows.length; start += batchSize) {
       const xb = windows.slice(start, start + batchSize);
       const initial = initialStates(net, stateful ? state : undefined, xb.length);
-      const { enc, dec, logits } = forwardNet(net, params, xb, nOut, initial);
+      kernels.reserve(stagingFloats(net, xb.length));
+      const { enc, dec, logits } = forwardNet(kernels, net, kernels.arrays(), xb, nOut, initial);
       for (let b = 0; b < xb.length; b++) {
         const ids: number[] = [];
         for (let s = 0; s < nOut; s++) {
@@ -437,4 +462,12 @@ export function fusedPredictor(
     }
     return predicted;
   };
+}
+
+/**
+ * The most values one kernel call stages (its operands that are not weights or gradients):
+ * an output or input `[batch, units]` twice and a `[batch, max(4 units, nUnique)]` operand.
+ */
+function stagingFloats(net: FusedNet, batch: number): number {
+  return batch * (2 * net.units + Math.max(4 * net.units, net.nUnique));
 }

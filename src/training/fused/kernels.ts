@@ -1,15 +1,18 @@
 /**
- * The two dense kernels the fused engine spends its time in, on row-major `Float64Array`s.
- * Plain loops, unrolled so each pass over a row does several multiply-adds: V8 keeps the row
- * in registers/cache, and the loops run two to three times as fast as the naive ones
- * (about 1 GMAC/s on this project's machine).
+ * The two dense kernels the fused engine spends its time in, on row-major `Float32Array`s,
+ * in plain JavaScript. They are the reference for the WebAssembly SIMD versions
+ * (kernels.wat, used through {@link createKernels} when the runtime supports them) and the
+ * fallback when it does not. Unrolled so each pass over a row does several multiply-adds:
+ * V8 keeps the row in registers, and the loops run two to three times as fast as naive ones
+ * (about 1 GMAC/s on this project's machine; the SIMD versions reach several times that).
  */
+import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 
 /** `out[r, :] += A[r, :] · W` for `A` `[rows, inner]`, `W` `[inner, cols]`, `out` `[rows, cols]`. */
-export function matMulAdd(
-  A: Float64Array,
-  W: Float64Array,
-  out: Float64Array,
+export function jsMatMulAdd(
+  A: Float32Array,
+  W: Float32Array,
+  out: Float32Array,
   rows: number,
   inner: number,
   cols: number,
@@ -41,14 +44,14 @@ export function matMulAdd(
 
 /**
  * The backward pass of `out = A · W`: `dW += A^T · dOut` and, when `dA` is given,
- * `dA = dOut · W^T`. Shapes as in {@link matMulAdd}; `dOut` is `[rows, cols]`.
+ * `dA = dOut · W^T`. Shapes as in {@link jsMatMulAdd}; `dOut` is `[rows, cols]`.
  */
-export function matMulBackward(
-  A: Float64Array,
-  W: Float64Array,
-  dOut: Float64Array,
-  dW: Float64Array,
-  dA: Float64Array | undefined,
+export function jsMatMulBackward(
+  A: Float32Array,
+  W: Float32Array,
+  dOut: Float32Array,
+  dW: Float32Array,
+  dA: Float32Array | undefined,
   rows: number,
   inner: number,
   cols: number,
@@ -107,6 +110,226 @@ export function matMulBackward(
         acc += d * W[wo + j]!;
       }
       if (dA) dA[ao + k] = acc;
+    }
+  }
+}
+
+/**
+ * The dense kernels, bound to a set of resident arrays: the weights and their gradients, which
+ * the WebAssembly kernels read and write in place instead of copying on every call. Any other
+ * `Float32Array` may be passed too; it is copied into a staging area and back.
+ */
+export interface Kernels {
+  /** `'wasm-simd'` when the WebAssembly SIMD kernels run, `'js'` for the plain loops. */
+  readonly kind: KernelKind;
+  /**
+   * The resident arrays, in the order of the lengths given to {@link createKernels}, zeroed at
+   * first. Fetch them again after {@link Kernels.reserve}: growing the memory replaces them.
+   */
+  arrays(): Float32Array[];
+  /** Makes room for `floats` staged values per call (the operands that are not resident). */
+  reserve(floats: number): void;
+  /** `out[r, :] += A[r, :] · W`; see {@link jsMatMulAdd}. */
+  matMulAdd(
+    A: Float32Array,
+    W: Float32Array,
+    out: Float32Array,
+    rows: number,
+    inner: number,
+    cols: number,
+  ): void;
+  /** `dW += A^T · dOut`, `dA = dOut · W^T`; see {@link jsMatMulBackward}. */
+  matMulBackward(
+    A: Float32Array,
+    W: Float32Array,
+    dOut: Float32Array,
+    dW: Float32Array,
+    dA: Float32Array | undefined,
+    rows: number,
+    inner: number,
+    cols: number,
+  ): void;
+}
+
+/** Which implementation of the kernels runs. */
+export type KernelKind = 'wasm-simd' | 'js';
+
+let preferred: KernelKind | 'auto' = 'auto';
+
+/**
+ * Chooses the kernels later {@link createKernels} calls use: `'auto'` (WebAssembly SIMD when
+ * the runtime supports it, else JavaScript) or one of them. For tests and the benchmark.
+ */
+export function preferKernels(kind: KernelKind | 'auto'): void {
+  preferred = kind;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled SIMD module, or `null` when this runtime has no WebAssembly SIMD. */
+function wasmModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly === 'object') {
+    const binary = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    // Under 4 KiB, so browsers allow compiling it synchronously on the main thread.
+    if (WebAssembly.validate(binary)) compiled = new WebAssembly.Module(binary);
+  }
+  return compiled;
+}
+
+/**
+ * Kernels with resident arrays of the given lengths. Each call gets its own WebAssembly
+ * memory, so two trainers never share (or invalidate) each other's arrays.
+ */
+export function createKernels(lengths: readonly number[]): Kernels {
+  const module = preferred === 'js' ? null : wasmModule();
+  if (module) return new WasmKernels(module, lengths);
+  if (preferred === 'wasm-simd') {
+    throw new Error('WebAssembly SIMD kernels were requested but this runtime cannot run them');
+  }
+  return new JsKernels(lengths);
+}
+
+class JsKernels implements Kernels {
+  readonly kind = 'js';
+  private readonly resident: Float32Array[];
+
+  constructor(lengths: readonly number[]) {
+    this.resident = lengths.map((n) => new Float32Array(n));
+  }
+
+  arrays(): Float32Array[] {
+    return this.resident;
+  }
+
+  reserve(): void {
+    // Plain arrays need no staging.
+  }
+
+  matMulAdd = jsMatMulAdd;
+  matMulBackward = jsMatMulBackward;
+}
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  mmadd(
+    A: number,
+    sar: number,
+    sak: number,
+    W: number,
+    out: number,
+    rows: number,
+    inner: number,
+    cols: number,
+  ): void;
+  mmabt(dOut: number, W: number, dA: number, rows: number, inner: number, cols: number): void;
+}
+
+const PAGE = 65536;
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+class WasmKernels implements Kernels {
+  readonly kind = 'wasm-simd';
+  private readonly exports: KernelExports;
+  private readonly offsets: number[] = [];
+  private readonly lengths: readonly number[];
+  private readonly stagingStart: number;
+  private heap: Float32Array;
+  private views: Float32Array[] = [];
+  private cursor = 0;
+
+  constructor(module: WebAssembly.Module, lengths: readonly number[]) {
+    this.exports = new WebAssembly.Instance(module).exports as unknown as KernelExports;
+    this.lengths = lengths;
+    let offset = 0;
+    for (const n of lengths) {
+      this.offsets.push(offset);
+      offset += align16(n * 4);
+    }
+    this.stagingStart = offset;
+    this.heap = new Float32Array(this.exports.memory.buffer);
+    this.reserve(1 << 16);
+  }
+
+  arrays(): Float32Array[] {
+    const buffer = this.exports.memory.buffer;
+    if (this.views.length === 0 || this.views[0]!.buffer !== buffer) {
+      this.views = this.lengths.map((n, i) => new Float32Array(buffer, this.offsets[i], n));
+    }
+    return this.views;
+  }
+
+  reserve(floats: number): void {
+    const memory = this.exports.memory;
+    // Four operands at most per call, each padded to 16 bytes.
+    const needed = this.stagingStart + floats * 4 + 4 * 16;
+    if (needed > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    }
+    this.heap = new Float32Array(memory.buffer);
+  }
+
+  /** The byte offset of `array`'s first `n` values in memory, staging a copy when needed. */
+  private place(array: Float32Array, n: number, copy: boolean): number {
+    if (array.buffer === this.heap.buffer) return array.byteOffset;
+    const at = this.cursor;
+    if (at + n * 4 > this.heap.byteLength) return -1;
+    if (copy) this.heap.set(n === array.length ? array : array.subarray(0, n), at / 4);
+    this.cursor = at + align16(n * 4);
+    return at;
+  }
+
+  private copyBack(array: Float32Array, at: number, n: number): void {
+    if (array.buffer !== this.heap.buffer) array.set(this.heap.subarray(at / 4, at / 4 + n));
+  }
+
+  matMulAdd(
+    A: Float32Array,
+    W: Float32Array,
+    out: Float32Array,
+    rows: number,
+    inner: number,
+    cols: number,
+  ): void {
+    this.cursor = this.stagingStart;
+    const a = this.place(A, rows * inner, true);
+    const w = this.place(W, inner * cols, true);
+    const o = this.place(out, rows * cols, true);
+    if (a < 0 || w < 0 || o < 0) {
+      jsMatMulAdd(A, W, out, rows, inner, cols);
+      return;
+    }
+    this.exports.mmadd(a, inner, 1, w, o, rows, inner, cols);
+    this.copyBack(out, o, rows * cols);
+  }
+
+  matMulBackward(
+    A: Float32Array,
+    W: Float32Array,
+    dOut: Float32Array,
+    dW: Float32Array,
+    dA: Float32Array | undefined,
+    rows: number,
+    inner: number,
+    cols: number,
+  ): void {
+    this.cursor = this.stagingStart;
+    const a = this.place(A, rows * inner, true);
+    const d = this.place(dOut, rows * cols, true);
+    const dw = this.place(dW, inner * cols, true);
+    const w = dA ? this.place(W, inner * cols, true) : 0;
+    const da = dA ? this.place(dA, rows * inner, false) : 0;
+    if (a < 0 || d < 0 || dw < 0 || w < 0 || da < 0) {
+      jsMatMulBackward(A, W, dOut, dW, dA, rows, inner, cols);
+      return;
+    }
+    // dW [inner, cols] += A^T [inner, rows] · dOut [rows, cols]: A^T(k, r) = A[r * inner + k].
+    this.exports.mmadd(a, 1, inner, d, dw, inner, rows, cols);
+    this.copyBack(dW, dw, inner * cols);
+    if (dA) {
+      this.exports.mmabt(d, w, da, rows, inner, cols);
+      this.copyBack(dA, da, rows * inner);
     }
   }
 }

@@ -1,10 +1,10 @@
-import { matMulAdd, matMulBackward } from './kernels';
+import type { Kernels } from './kernels';
 
 /**
  * An LSTM layer's forward and backward pass through time in plain JavaScript, with the exact
  * semantics of tfjs's (and Keras 2's) `LSTM`: gates in the order i, f, c, o;
  * `z = x·W + h·R + b`; `i, f, o = hardSigmoid(z)`, `g = tanh(z)`; `c' = f·c + i·g`;
- * `h' = o·tanh(c')`. Row-major `Float64Array`s throughout.
+ * `h' = o·tanh(c')`. Row-major `Float32Array`s throughout, stored in float32 as tfjs stores them.
  *
  * Why: for the walkthrough's tiny batches, tfjs spends its time dispatching ops (about 60 per
  * time step with the gradient), not computing. One loop nest per step does the same arithmetic
@@ -29,15 +29,15 @@ export interface LstmTrace {
   units: number;
   steps: number;
   /** Per step: pre-activations `[batch, 4u]`. */
-  z: Float64Array[];
+  z: Float32Array[];
   /** Per step: gate values `[batch, 4u]` (i, f, g, o after their activations). */
-  gates: Float64Array[];
+  gates: Float32Array[];
   /** Per step `t`, the cell state after it; index `-1` of the run is `c0`. */
-  c: Float64Array[];
+  c: Float32Array[];
   /** Per step `t`, the output after it. */
-  h: Float64Array[];
-  h0: Float64Array;
-  c0: Float64Array;
+  h: Float32Array[];
+  h0: Float32Array;
+  c0: Float32Array;
 }
 
 /**
@@ -45,14 +45,15 @@ export interface LstmTrace {
  * zeroed); the recurrent part and the bias are added here.
  */
 export function lstmForward(
-  R: Float64Array,
-  bias: Float64Array,
+  kernels: Kernels,
+  R: Float32Array,
+  bias: Float32Array,
   batch: number,
   units: number,
   steps: number,
-  h0: Float64Array,
-  c0: Float64Array,
-  inputProjection: (t: number, zt: Float64Array) => void,
+  h0: Float32Array,
+  c0: Float32Array,
+  inputProjection: (t: number, zt: Float32Array) => void,
 ): LstmTrace {
   const u = units;
   const u4 = 4 * u;
@@ -60,16 +61,16 @@ export function lstmForward(
   let hPrev = h0;
   let cPrev = c0;
   for (let t = 0; t < steps; t++) {
-    const z = new Float64Array(batch * u4);
+    const z = new Float32Array(batch * u4);
     inputProjection(t, z);
-    matMulAdd(hPrev, R, z, batch, u, u4);
+    kernels.matMulAdd(hPrev, R, z, batch, u, u4);
     for (let b = 0; b < batch; b++) {
       const zo = b * u4;
       for (let j = 0; j < u4; j++) z[zo + j]! += bias[j]!;
     }
-    const gates = new Float64Array(batch * u4);
-    const c = new Float64Array(batch * u);
-    const h = new Float64Array(batch * u);
+    const gates = new Float32Array(batch * u4);
+    const c = new Float32Array(batch * u);
+    const h = new Float32Array(batch * u);
     for (let b = 0; b < batch; b++) {
       const zo = b * u4;
       for (let k = 0; k < u; k++) {
@@ -104,17 +105,18 @@ export function lstmForward(
  * between batches is not differentiated, as in Keras and tfjs).
  */
 export function lstmBackward(
+  kernels: Kernels,
   trace: LstmTrace,
-  R: Float64Array,
-  dR: Float64Array,
-  dBias: Float64Array,
-  dH: (Float64Array | undefined)[],
-  inputGradient: (t: number, dz: Float64Array) => void,
+  R: Float32Array,
+  dR: Float32Array,
+  dBias: Float32Array,
+  dH: (Float32Array | undefined)[],
+  inputGradient: (t: number, dz: Float32Array) => void,
 ): void {
   const { batch, units: u, steps } = trace;
   const u4 = 4 * u;
-  let dhNext = new Float64Array(batch * u);
-  let dcNext = new Float64Array(batch * u);
+  let dhNext = new Float32Array(batch * u);
+  let dcNext = new Float32Array(batch * u);
   for (let t = steps - 1; t >= 0; t--) {
     const z = trace.z[t]!;
     const gates = trace.gates[t]!;
@@ -122,8 +124,8 @@ export function lstmBackward(
     const cPrev = t > 0 ? trace.c[t - 1]! : trace.c0;
     const hPrev = t > 0 ? trace.h[t - 1]! : trace.h0;
     const dHt = dH[t];
-    const dz = new Float64Array(batch * u4);
-    const dcPrev = new Float64Array(batch * u);
+    const dz = new Float32Array(batch * u4);
+    const dcPrev = new Float32Array(batch * u);
     for (let b = 0; b < batch; b++) {
       const zo = b * u4;
       for (let k = 0; k < u; k++) {
@@ -143,12 +145,12 @@ export function lstmBackward(
       }
     }
     inputGradient(t, dz);
-    const dhPrev = new Float64Array(batch * u);
+    const dhPrev = new Float32Array(batch * u);
     for (let b = 0; b < batch; b++) {
       const zo = b * u4;
       for (let j = 0; j < u4; j++) dBias[j]! += dz[zo + j]!;
     }
-    matMulBackward(hPrev, R, dz, dR, dhPrev, batch, u, u4);
+    kernels.matMulBackward(hPrev, R, dz, dR, dhPrev, batch, u, u4);
     dhNext = dhPrev;
     dcNext = dcPrev;
   }
