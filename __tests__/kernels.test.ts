@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import wabtInit from 'wabt';
+import { createKernels, preferKernels, type Kernels } from '../src/training/fused/kernels';
 import {
-  createKernels,
+  jsAdam,
+  jsLstmBackwardCell,
+  jsLstmForwardCell,
   jsMatMulAdd,
   jsMatMulBackward,
-  preferKernels,
-  type Kernels,
-} from '../src/training/fused/kernels';
+} from '../src/training/fused/jsKernels';
+import { WasmKernels } from '../src/training/fused/wasmKernels';
 import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
 import { mulberry32 } from '../src/data/random';
 
@@ -91,6 +93,148 @@ describe('the WebAssembly SIMD kernels', () => {
       expect(relativeError(dWOnly, expectedDW)).toBeLessThan(1e-5);
     },
   );
+
+  it.each([1, 3, 4, 7, 1001])('adam matches the JavaScript reference on %i values', (n) => {
+    const step = {
+      learningRate: 0.01,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+      c1: 0.19,
+      c2: 0.002,
+    };
+    const p = filled(n);
+    const g = filled(n);
+    const m = filled(n).map((x) => x * 0.1);
+    const v = filled(n).map((x) => x * x);
+    const expected = [p.slice(), g, m.slice(), v.slice()] as const;
+    jsAdam(expected[0], g, expected[2], expected[3], step);
+
+    const kernels = createKernels([n, n, n, n]);
+    const [rp, rg, rm, rv] = kernels.arrays() as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    rp.set(p);
+    rg.set(g);
+    rm.set(m);
+    rv.set(v);
+    kernels.adam(rp, rg, rm, rv, step);
+    expect(relativeError(rp, expected[0])).toBeLessThan(1e-6);
+    expect(relativeError(rm, expected[2])).toBeLessThan(1e-6);
+    expect(relativeError(rv, expected[3])).toBeLessThan(1e-6);
+    // The update moved every weight (a kernel that skipped the tail would leave some alone).
+    rp.forEach((x, i) => {
+      expect(x).not.toBe(p[i]);
+    });
+
+    // Arrays outside the kernels' memory are copied in and out, with the same result.
+    const outside = p.slice();
+    kernels.adam(outside, g, m.slice(), v.slice(), step);
+    expect(outside).toEqual(rp);
+  });
+
+  it('compute tanh within 4e-7 (a few float32 ulp) of Math.tanh, and exactly x near 0 and ±1 far out', () => {
+    const xs = Float32Array.from({ length: 20001 }, (_, i) => (i - 10000) / 1000); // -10 .. 10
+    const kernels = createKernels([]);
+    if (!(kernels instanceof WasmKernels)) throw new Error('expected the WebAssembly kernels');
+    kernels.reserve(2 * xs.length);
+    const approx = kernels.tanh(xs);
+    let worst = 0;
+    xs.forEach((x, i) => (worst = Math.max(worst, Math.abs(approx[i]! - Math.tanh(x)))));
+    expect(worst).toBeLessThan(4e-7);
+    expect([...kernels.tanh(Float32Array.of(0, 1e-5, -3e-4, 20, -20))]).toEqual([
+      0,
+      Math.fround(1e-5),
+      Math.fround(-3e-4),
+      1,
+      -1,
+    ]);
+  });
+
+  it.each([
+    [3, 20],
+    [2, 6],
+    [4, 1],
+    [5, 150],
+  ])('the LSTM cell matches the JavaScript reference for batch %i, %i units', (batch, u) => {
+    const wide = batch * 4 * u;
+    const narrow = batch * u;
+    // Pre-activations spread over hardSigmoid's flat parts and its slope.
+    const z = Float32Array.from({ length: wide }, () => (random() - 0.5) * 12);
+    const bias = filled(4 * u);
+    const cPrev = filled(narrow);
+    const ref = { z: z.slice(), gates: new Float32Array(wide), c: new Float32Array(narrow) };
+    const refTc = new Float32Array(narrow);
+    const refH = new Float32Array(narrow);
+    jsLstmForwardCell(ref.z, bias, cPrev, ref.gates, ref.c, refTc, refH, batch, u);
+
+    const kernels = createKernels([]);
+    kernels.reserve(0);
+    // Scratch operands (in the kernels' memory) and ordinary ones (staged) alike.
+    const zk = kernels.scratch(wide);
+    zk.set(z);
+    const gates = kernels.scratch(wide);
+    const c = new Float32Array(narrow);
+    const tc = kernels.scratch(narrow);
+    const h = new Float32Array(narrow);
+    kernels.lstmForwardCell(zk, bias, cPrev, gates, c, tc, h, batch, u);
+    expect(relativeError(zk, ref.z)).toBeLessThan(1e-6);
+    expect(relativeError(gates, ref.gates)).toBeLessThan(1e-6);
+    expect(relativeError(c, ref.c)).toBeLessThan(1e-6);
+    expect(relativeError(tc, refTc)).toBeLessThan(1e-6);
+    expect(relativeError(h, refH)).toBeLessThan(1e-6);
+
+    const dhNext = filled(narrow);
+    const dH = filled(narrow);
+    const dcNext = filled(narrow);
+    for (const withDH of [true, false]) {
+      const refDz = new Float32Array(wide);
+      const refDc = new Float32Array(narrow);
+      const given = withDH ? dH : undefined;
+      jsLstmBackwardCell(
+        ref.z,
+        ref.gates,
+        refTc,
+        cPrev,
+        dhNext,
+        given,
+        dcNext,
+        refDz,
+        refDc,
+        batch,
+        u,
+      );
+      const dz = kernels.scratch(wide).fill(Number.NaN);
+      const dcPrev = new Float32Array(narrow).fill(Number.NaN);
+      kernels.lstmBackwardCell(zk, gates, tc, cPrev, dhNext, given, dcNext, dz, dcPrev, batch, u);
+      expect(relativeError(dz, refDz)).toBeLessThan(1e-5);
+      expect(relativeError(dcPrev, refDc)).toBeLessThan(1e-5);
+    }
+    // Nothing written past the arrays: the scratch after dz is still zero.
+    expect(kernels.scratch(8)).toEqual(new Float32Array(8));
+  });
+
+  it('hand out zeroed scratch that the next reserve reuses, growing to what a step used', () => {
+    const kernels = createKernels([]);
+    kernels.reserve(0);
+    const first = kernels.scratch(10);
+    const big = kernels.scratch(1_000_000); // more than the arena holds: an ordinary array
+    expect(big.buffer).not.toBe(first.buffer);
+    // The next step's arena has room for what this one asked, so both now live in memory.
+    kernels.reserve(0);
+    const small = kernels.scratch(10).fill(7);
+    expect(small.byteOffset).toBe(first.byteOffset);
+    expect(kernels.scratch(1_000_000).buffer).toBe(small.buffer);
+    // A step that asks no more reuses the same memory, zeroed again.
+    kernels.reserve(0);
+    const again = kernels.scratch(10);
+    expect(again.buffer).toBe(small.buffer);
+    expect(again.byteOffset).toBe(small.byteOffset);
+    expect(again).toEqual(new Float32Array(10));
+  });
 
   it('keep resident values when reserve grows the memory, through fresh views', () => {
     const kernels = createKernels([3, 5]);

@@ -129,8 +129,6 @@ export class FusedTrainer {
   private readonly kernels: Kernels;
   private readonly count: number;
   private readonly shapes: number[][];
-  private readonly m: Float32Array[];
-  private readonly v: Float32Array[];
   private accBeta1: number;
   private accBeta2: number;
   private readonly optimizer: unknown;
@@ -143,11 +141,9 @@ export class FusedTrainer {
     this.shapes = model.weights.map((w) => w.shape.map(Number));
     const lengths = this.shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
     this.count = lengths.length;
-    // Weights, then their gradients.
-    this.kernels = createKernels([...lengths, ...lengths]);
+    // Weights, their gradients, and Adam's two moments.
+    this.kernels = createKernels([...lengths, ...lengths, ...lengths, ...lengths]);
     this.readWeights();
-    this.m = lengths.map((n) => new Float32Array(n));
-    this.v = lengths.map((n) => new Float32Array(n));
     this.accBeta1 = spec.adam.beta1;
     this.accBeta2 = spec.adam.beta2;
   }
@@ -229,7 +225,7 @@ export class FusedTrainer {
     this.kernels.reserve(stagingFloats(this.spec, batch));
     const resident = this.kernels.arrays();
     const p = resident.slice(0, this.count);
-    const grads = resident.slice(this.count);
+    const grads = resident.slice(this.count, 2 * this.count);
     for (const g of grads) g.fill(0);
     const R1 = p[1]!;
     const seq2seq = this.spec.architecture === 'seq2seq';
@@ -278,7 +274,7 @@ export class FusedTrainer {
           dbd[j]! += d;
         }
       }
-      const dh = new Float32Array(batch * u);
+      const dh = k.scratch(batch * u);
       k.matMulBackward(h, Wd, logits, dWd, dh, batch, u, V);
       dH[s] = dh;
     }
@@ -295,42 +291,40 @@ export class FusedTrainer {
       lstmBackward(k, enc, R1, grads[1]!, grads[2]!, dH, encoderInputGradient);
     } else {
       const W2 = p[3]!;
-      const dProj = new Float32Array(batch * u4);
+      const dProj = k.scratch(batch * u4);
       lstmBackward(k, dec, p[4]!, grads[4]!, grads[5]!, dH, (_, dz) => {
         for (let i = 0; i < dz.length; i++) dProj[i]! += dz[i]!;
       });
       // proj = hEnc · W2: dW2 += hEnc^T dProj, dhEnc = dProj · W2^T.
-      const dhEnc = new Float32Array(batch * u);
+      const dhEnc = k.scratch(batch * u);
       k.matMulBackward(hEnc!, W2, dProj, grads[3]!, dhEnc, batch, u, u4);
       const dHEnc = new Array<Float32Array | undefined>(nIn);
       dHEnc[nIn - 1] = dhEnc;
       lstmBackward(k, enc, R1, grads[1]!, grads[2]!, dHEnc, encoderInputGradient);
     }
 
-    this.adam(p, grads);
+    this.adam(resident);
     return { loss: loss / count, accuracy: right / count, finalState: finalStates(enc, dec) };
   }
 
-  /** tfjs's Adam update, with its bias correction. */
-  private adam(params: Float32Array[], grads: Float32Array[]): void {
-    const { learningRate, beta1, beta2, epsilon } = this.spec.adam;
-    const c1 = 1 - this.accBeta1;
-    const c2 = 1 - this.accBeta2;
-    grads.forEach((g, w) => {
-      const value = params[w]!;
-      const m = this.m[w]!;
-      const v = this.v[w]!;
-      for (let i = 0; i < g.length; i++) {
-        const gi = g[i]!;
-        const mi = m[i]! * beta1 + gi * (1 - beta1);
-        const vi = v[i]! * beta2 + gi * gi * (1 - beta2);
-        m[i] = mi;
-        v[i] = vi;
-        value[i] = value[i]! - (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
-      }
-    });
-    this.accBeta1 *= beta1;
-    this.accBeta2 *= beta2;
+  /** tfjs's Adam update, with its bias correction, on every weight. */
+  private adam(resident: Float32Array[]): void {
+    const n = this.count;
+    // tfjs keeps beta^t in float32 variables.
+    this.accBeta1 = Math.fround(this.accBeta1);
+    this.accBeta2 = Math.fround(this.accBeta2);
+    const step = { ...this.spec.adam, c1: 1 - this.accBeta1, c2: 1 - this.accBeta2 };
+    for (let w = 0; w < n; w++) {
+      this.kernels.adam(
+        resident[w]!,
+        resident[n + w]!,
+        resident[2 * n + w]!,
+        resident[3 * n + w]!,
+        step,
+      );
+    }
+    this.accBeta1 *= this.spec.adam.beta1;
+    this.accBeta2 *= this.spec.adam.beta2;
   }
 }
 
@@ -375,7 +369,7 @@ function forwardNet(
   if (net.architecture === 'encoderDecoder') {
     const [W2, R2, b2] = [p[3]!, p[4]!, p[5]!];
     hEnc = enc.h[nIn - 1]!;
-    const projection = new Float32Array(batch * u4);
+    const projection = kernels.scratch(batch * u4);
     kernels.matMulAdd(hEnc, W2, projection, batch, u, u4);
     dec = lstmForward(kernels, R2, b2, batch, u, nOut, initial[1]!.h, initial[1]!.c, (_, zt) => {
       zt.set(projection);
@@ -385,7 +379,7 @@ function forwardNet(
   const bd = p[p.length - 1]!;
   const logits: Float32Array[] = [];
   for (let s = 0; s < nOut; s++) {
-    const out = new Float32Array(batch * V);
+    const out = kernels.scratch(batch * V);
     for (let b = 0; b < batch; b++) out.set(bd, b * V);
     kernels.matMulAdd(dec.h[s]!, Wd, out, batch, u, V);
     logits.push(out);
@@ -399,9 +393,12 @@ interface LstmState {
   c: Float32Array;
 }
 
-/** The states a batch leaves behind: the encoder's, and the decoder's when there is one. */
+/**
+ * The states a batch leaves behind: the encoder's, and the decoder's when there is one, copied
+ * out of the kernels' scratch (which the next batch reuses).
+ */
 function finalStates(enc: LstmTrace, dec: LstmTrace): LstmState[] {
-  const last = (t: LstmTrace) => ({ h: t.h[t.steps - 1]!, c: t.c[t.steps - 1]! });
+  const last = (t: LstmTrace) => ({ h: t.h[t.steps - 1]!.slice(), c: t.c[t.steps - 1]!.slice() });
   return dec === enc ? [last(enc)] : [last(enc), last(dec)];
 }
 

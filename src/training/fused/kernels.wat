@@ -1,4 +1,4 @@
-;; The fused engine's two dense kernels in WebAssembly SIMD (f32x4), row-major float32.
+;; The fused engine's dense kernels and Adam update in WebAssembly SIMD (f32x4), float32.
 ;; Pointers are byte offsets into the module's own memory; strides and sizes count elements.
 ;; Compiled by `npm run build:wasm` (scripts/build-wasm.mjs, wabt) into kernelsWasm.ts.
 ;; The JavaScript versions in kernels.ts are the reference; __tests__/kernels.test.ts checks
@@ -114,6 +114,78 @@
             (br $k1Loop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rLoop))))
+
+  ;; One Adam step over n values, in tfjs's order of float32 operations:
+  ;; m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p = (m / c1) / (sqrt(v / c2) + eps) * -lr + p.
+  (func (export "adam")
+    (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $b1 f32) (param $ob1 f32) (param $b2 f32) (param $ob2 f32)
+    (param $c1 f32) (param $c2 f32) (param $eps f32) (param $nlr f32)
+    (local $i i32) (local $end i32) (local $vecEnd i32)
+    (local $gv v128) (local $mv v128) (local $vv v128)
+    (local $B1 v128) (local $OB1 v128) (local $B2 v128) (local $OB2 v128)
+    (local $C1 v128) (local $C2 v128) (local $EPS v128) (local $NLR v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $OB1 (f32x4.splat (local.get $ob1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $OB2 (f32x4.splat (local.get $ob2)))
+    (local.set $C1 (f32x4.splat (local.get $c1)))
+    (local.set $C2 (f32x4.splat (local.get $c2)))
+    (local.set $EPS (f32x4.splat (local.get $eps)))
+    (local.set $NLR (f32x4.splat (local.get $nlr)))
+    (block $vDone
+      (loop $vLoop
+        (br_if $vDone (i32.ge_u (local.get $i) (local.get $vecEnd)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $mv
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $B1))
+            (f32x4.mul (local.get $gv) (local.get $OB1))))
+        (local.set $vv
+          (f32x4.add
+            (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $i))) (local.get $B2))
+            (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $OB2))))
+        (v128.store (i32.add (local.get $m) (local.get $i)) (local.get $mv))
+        (v128.store (i32.add (local.get $v) (local.get $i)) (local.get $vv))
+        (v128.store
+          (i32.add (local.get $p) (local.get $i))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.div
+                (f32x4.div (local.get $mv) (local.get $C1))
+                (f32x4.add (f32x4.sqrt (f32x4.div (local.get $vv) (local.get $C2))) (local.get $EPS)))
+              (local.get $NLR))
+            (v128.load (i32.add (local.get $p) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $vLoop)))
+    (block $sDone
+      (loop $sLoop
+        (br_if $sDone (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
+        (local.set $ms
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $m) (local.get $i))) (local.get $b1))
+            (f32.mul (local.get $gs) (local.get $ob1))))
+        (local.set $vs
+          (f32.add
+            (f32.mul (f32.load (i32.add (local.get $v) (local.get $i))) (local.get $b2))
+            (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $ob2))))
+        (f32.store (i32.add (local.get $m) (local.get $i)) (local.get $ms))
+        (f32.store (i32.add (local.get $v) (local.get $i)) (local.get $vs))
+        (f32.store
+          (i32.add (local.get $p) (local.get $i))
+          (f32.add
+            (f32.mul
+              (f32.div
+                (f32.div (local.get $ms) (local.get $c1))
+                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
+              (local.get $nlr))
+            (f32.load (i32.add (local.get $p) (local.get $i)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sLoop))))
 
   ;; dA[r, k] = sum_j dOut[r, j] * W[k, j]   (dA = dOut · W^T; dA is [rows, inner]).
   (func (export "mmabt")
@@ -239,4 +311,205 @@
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $k1Loop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rLoop)))))
+        (br $rLoop))))
+  ;; ---- The LSTM cell, elementwise, four units at a time. Vectors past a row's last unit
+  ;; read (but never write) up to three values beyond it; $put stores only the live lanes.
+
+  ;; Stores the first n (>= 1) lanes of v at addr.
+  (func $put (param $addr i32) (param $v v128) (param $n i32)
+    (if (i32.ge_u (local.get $n) (i32.const 4))
+      (then (v128.store (local.get $addr) (local.get $v)) (return)))
+    (v128.store32_lane 0 (local.get $addr) (local.get $v))
+    (if (i32.gt_u (local.get $n) (i32.const 1))
+      (then (v128.store32_lane offset=4 1 (local.get $addr) (local.get $v))))
+    (if (i32.gt_u (local.get $n) (i32.const 2))
+      (then (v128.store32_lane offset=8 2 (local.get $addr) (local.get $v)))))
+
+  ;; hardSigmoid(z) = clip(0.2 z + 0.5, 0, 1), as tfjs computes it.
+  (func $hs (param $z v128) (result v128)
+    (f32x4.min
+      (f32x4.max
+        (f32x4.add (f32x4.mul (local.get $z) (v128.const f32x4 0.2 0.2 0.2 0.2))
+          (v128.const f32x4 0.5 0.5 0.5 0.5))
+        (v128.const f32x4 0 0 0 0))
+      (v128.const f32x4 1 1 1 1)))
+
+  ;; Its gradient as tfjs's clipByValue passes it: 0.2 where 0 <= 0.2 z + 0.5 <= 1, else 0.
+  (func $hsg (param $z v128) (result v128)
+    (local $y v128)
+    (local.set $y
+      (f32x4.add (f32x4.mul (local.get $z) (v128.const f32x4 0.2 0.2 0.2 0.2))
+        (v128.const f32x4 0.5 0.5 0.5 0.5)))
+    (v128.and
+      (v128.and
+        (f32x4.ge (local.get $y) (v128.const f32x4 0 0 0 0))
+        (f32x4.le (local.get $y) (v128.const f32x4 1 1 1 1)))
+      (v128.const f32x4 0.2 0.2 0.2 0.2)))
+
+  ;; tanh by the rational approximation Eigen (TensorFlow's CPU kernels) uses for float32:
+  ;; within a few ulp of the true value; exactly x for |x| < 0.0004.
+  (func $tanh (param $a v128) (result v128)
+    (local $x v128) (local $x2 v128) (local $p v128) (local $q v128)
+    (local.set $x
+      (f32x4.max
+        (f32x4.min (local.get $a) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805))
+        (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
+    (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $x2) (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16))
+        (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+        (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+        (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+        (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+        (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)))
+    (local.set $p
+      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+        (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)))
+    (local.set $p (f32x4.mul (local.get $x) (local.get $p)))
+    (local.set $q
+      (f32x4.add (f32x4.mul (local.get $x2) (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06))
+        (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)))
+    (local.set $q
+      (f32x4.add (f32x4.mul (local.get $x2) (local.get $q))
+        (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)))
+    (local.set $q
+      (f32x4.add (f32x4.mul (local.get $x2) (local.get $q))
+        (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))
+    (v128.bitselect
+      (local.get $a)
+      (f32x4.div (local.get $p) (local.get $q))
+      (f32x4.lt (f32x4.abs (local.get $a)) (v128.const f32x4 0.0004 0.0004 0.0004 0.0004))))
+
+  (func (export "tanh") (param $x i32) (param $out i32) (param $n i32)
+    (local $i i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
+        (call $put
+          (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
+          (call $tanh (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
+          (i32.sub (local.get $n) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next))))
+
+  ;; One forward step of the cell for [batch, u] units. z [batch, 4u] gets the bias added (and
+  ;; is kept); gates [batch, 4u] receive i, f, g, o; c, tc = tanh(c) and h [batch, u].
+  (func (export "lstmfwd")
+    (param $z i32) (param $bias i32) (param $cPrev i32) (param $gates i32)
+    (param $c i32) (param $tc i32) (param $h i32) (param $batch i32) (param $u i32)
+    (local $b i32) (local $k i32) (local $n i32) (local $ub i32) (local $zr i32) (local $sr i32)
+    (local $zi v128) (local $zf v128) (local $zg v128) (local $zo v128)
+    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cv v128) (local $tv v128)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (block $bDone
+      (loop $bLoop
+        (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $k (i32.const 0))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_s (local.get $k) (local.get $ub)))
+            (local.set $n (i32.shr_u (i32.sub (local.get $ub) (local.get $k)) (i32.const 2)))
+            (local.set $zr
+              (i32.add (i32.add (local.get $z) (i32.shl (i32.mul (local.get $b) (local.get $ub)) (i32.const 2))) (local.get $k)))
+            (local.set $sr (i32.add (i32.mul (local.get $b) (local.get $ub)) (local.get $k)))
+            (local.set $zi (f32x4.add (v128.load (local.get $zr))
+              (v128.load (i32.add (local.get $bias) (local.get $k)))))
+            (local.set $zf (f32x4.add (v128.load (i32.add (local.get $zr) (local.get $ub)))
+              (v128.load (i32.add (i32.add (local.get $bias) (local.get $ub)) (local.get $k)))))
+            (local.set $zg (f32x4.add (v128.load (i32.add (local.get $zr) (i32.shl (local.get $ub) (i32.const 1))))
+              (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $ub) (i32.const 1))) (local.get $k)))))
+            (local.set $zo (f32x4.add (v128.load (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))))
+              (v128.load (i32.add (i32.add (local.get $bias) (i32.mul (local.get $ub) (i32.const 3))) (local.get $k)))))
+            (local.set $i (call $hs (local.get $zi)))
+            (local.set $f (call $hs (local.get $zf)))
+            (local.set $g (call $tanh (local.get $zg)))
+            (local.set $o (call $hs (local.get $zo)))
+            (local.set $cv
+              (f32x4.add
+                (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $cPrev) (local.get $sr))))
+                (f32x4.mul (local.get $i) (local.get $g))))
+            (local.set $tv (call $tanh (local.get $cv)))
+            (call $put (local.get $zr) (local.get $zi) (local.get $n))
+            (call $put (i32.add (local.get $zr) (local.get $ub)) (local.get $zf) (local.get $n))
+            (call $put (i32.add (local.get $zr) (i32.shl (local.get $ub) (i32.const 1))) (local.get $zg) (local.get $n))
+            (call $put (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))) (local.get $zo) (local.get $n))
+            (local.set $zr (i32.add (local.get $gates) (i32.sub (local.get $zr) (local.get $z))))
+            (call $put (local.get $zr) (local.get $i) (local.get $n))
+            (call $put (i32.add (local.get $zr) (local.get $ub)) (local.get $f) (local.get $n))
+            (call $put (i32.add (local.get $zr) (i32.shl (local.get $ub) (i32.const 1))) (local.get $g) (local.get $n))
+            (call $put (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))) (local.get $o) (local.get $n))
+            (call $put (i32.add (local.get $c) (local.get $sr)) (local.get $cv) (local.get $n))
+            (call $put (i32.add (local.get $tc) (local.get $sr)) (local.get $tv) (local.get $n))
+            (call $put (i32.add (local.get $h) (local.get $sr)) (f32x4.mul (local.get $o) (local.get $tv)) (local.get $n))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $kLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bLoop))))
+
+  ;; One backward step of the cell: from dh = dhNext + dH (dH only when hasDH), dcNext and the
+  ;; forward values, the pre-activation gradient dz [batch, 4u] and dcPrev [batch, u].
+  (func (export "lstmbwd")
+    (param $z i32) (param $gates i32) (param $tc i32) (param $cPrev i32)
+    (param $dhNext i32) (param $dH i32) (param $hasDH i32) (param $dcNext i32)
+    (param $dz i32) (param $dcPrev i32) (param $batch i32) (param $u i32)
+    (local $b i32) (local $k i32) (local $n i32) (local $ub i32) (local $zr i32) (local $gr i32)
+    (local $dr i32) (local $sr i32)
+    (local $dh v128) (local $dc v128) (local $tv v128) (local $i v128) (local $f v128) (local $g v128)
+    (local $o v128)
+    (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    (block $bDone
+      (loop $bLoop
+        (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $k (i32.const 0))
+        (block $kDone
+          (loop $kLoop
+            (br_if $kDone (i32.ge_s (local.get $k) (local.get $ub)))
+            (local.set $n (i32.shr_u (i32.sub (local.get $ub) (local.get $k)) (i32.const 2)))
+            (local.set $sr (i32.add (i32.mul (local.get $b) (local.get $ub)) (local.get $k)))
+            (local.set $zr (i32.add (i32.shl (i32.mul (local.get $b) (local.get $ub)) (i32.const 2)) (local.get $k)))
+            (local.set $gr (i32.add (local.get $gates) (local.get $zr)))
+            (local.set $dr (i32.add (local.get $dz) (local.get $zr)))
+            (local.set $zr (i32.add (local.get $z) (local.get $zr)))
+            (local.set $dh (v128.load (i32.add (local.get $dhNext) (local.get $sr))))
+            (if (local.get $hasDH)
+              (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dH) (local.get $sr)))))))
+            (local.set $i (v128.load (local.get $gr)))
+            (local.set $f (v128.load (i32.add (local.get $gr) (local.get $ub))))
+            (local.set $g (v128.load (i32.add (local.get $gr) (i32.shl (local.get $ub) (i32.const 1)))))
+            (local.set $o (v128.load (i32.add (local.get $gr) (i32.mul (local.get $ub) (i32.const 3)))))
+            (local.set $tv (v128.load (i32.add (local.get $tc) (local.get $sr))))
+            (local.set $dc
+              (f32x4.add (v128.load (i32.add (local.get $dcNext) (local.get $sr)))
+                (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o))
+                  (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $tv) (local.get $tv))))))
+            (call $put (local.get $dr)
+              (f32x4.mul (f32x4.mul (local.get $dc) (local.get $g)) (call $hsg (v128.load (local.get $zr))))
+              (local.get $n))
+            (call $put (i32.add (local.get $dr) (local.get $ub))
+              (f32x4.mul
+                (f32x4.mul (local.get $dc) (v128.load (i32.add (local.get $cPrev) (local.get $sr))))
+                (call $hsg (v128.load (i32.add (local.get $zr) (local.get $ub)))))
+              (local.get $n))
+            (call $put (i32.add (local.get $dr) (i32.shl (local.get $ub) (i32.const 1)))
+              (f32x4.mul (f32x4.mul (local.get $dc) (local.get $i))
+                (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $g) (local.get $g))))
+              (local.get $n))
+            (call $put (i32.add (local.get $dr) (i32.mul (local.get $ub) (i32.const 3)))
+              (f32x4.mul (f32x4.mul (local.get $dh) (local.get $tv))
+                (call $hsg (v128.load (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))))))
+              (local.get $n))
+            (call $put (i32.add (local.get $dcPrev) (local.get $sr))
+              (f32x4.mul (local.get $dc) (local.get $f)) (local.get $n))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $kLoop)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bLoop))))
+)

@@ -4,24 +4,13 @@ import type { Kernels } from './kernels';
  * An LSTM layer's forward and backward pass through time in plain JavaScript, with the exact
  * semantics of tfjs's (and Keras 2's) `LSTM`: gates in the order i, f, c, o;
  * `z = x·W + h·R + b`; `i, f, o = hardSigmoid(z)`, `g = tanh(z)`; `c' = f·c + i·g`;
- * `h' = o·tanh(c')`. Row-major `Float32Array`s throughout, stored in float32 as tfjs stores them.
+ * `h' = o·tanh(c')`. Row-major `Float32Array`s throughout, stored in float32 as tfjs stores
+ * them; the arithmetic runs in the given kernels, and every intermediate is their scratch.
  *
  * Why: for the walkthrough's tiny batches, tfjs spends its time dispatching ops (about 60 per
  * time step with the gradient), not computing. One loop nest per step does the same arithmetic
  * without that overhead.
  */
-
-/** hardSigmoid(z) = clip(0.2 z + 0.5, 0, 1), as tfjs and Keras 2 define it. */
-function hardSigmoid(z: number): number {
-  const y = 0.2 * z + 0.5;
-  return y <= 0 ? 0 : y >= 1 ? 1 : y;
-}
-
-/** Its derivative as tfjs's clipByValue gradient computes it: 0.2 inside [0, 1] inclusive. */
-function hardSigmoidGrad(z: number): number {
-  const y = 0.2 * z + 0.5;
-  return y >= 0 && y <= 1 ? 0.2 : 0;
-}
 
 /** What the forward pass keeps for the backward pass. */
 export interface LstmTrace {
@@ -34,10 +23,14 @@ export interface LstmTrace {
   gates: Float32Array[];
   /** Per step `t`, the cell state after it; index `-1` of the run is `c0`. */
   c: Float32Array[];
+  /** Per step, `tanh(c)` (so the backward pass need not recompute it). */
+  tc: Float32Array[];
   /** Per step `t`, the output after it. */
   h: Float32Array[];
   h0: Float32Array;
   c0: Float32Array;
+  /** Whether `h0` is all zeros (a fresh state), so `h0 · R` and its gradient are zero. */
+  h0Zero: boolean;
 }
 
 /**
@@ -57,39 +50,34 @@ export function lstmForward(
 ): LstmTrace {
   const u = units;
   const u4 = 4 * u;
-  const trace: LstmTrace = { batch, units, steps, z: [], gates: [], c: [], h: [], h0, c0 };
+  const trace: LstmTrace = {
+    batch,
+    units,
+    steps,
+    z: [],
+    gates: [],
+    c: [],
+    tc: [],
+    h: [],
+    h0,
+    c0,
+    h0Zero: h0.every((x) => x === 0),
+  };
   let hPrev = h0;
   let cPrev = c0;
   for (let t = 0; t < steps; t++) {
-    const z = new Float32Array(batch * u4);
+    const z = kernels.scratch(batch * u4);
     inputProjection(t, z);
-    kernels.matMulAdd(hPrev, R, z, batch, u, u4);
-    for (let b = 0; b < batch; b++) {
-      const zo = b * u4;
-      for (let j = 0; j < u4; j++) z[zo + j]! += bias[j]!;
-    }
-    const gates = new Float32Array(batch * u4);
-    const c = new Float32Array(batch * u);
-    const h = new Float32Array(batch * u);
-    for (let b = 0; b < batch; b++) {
-      const zo = b * u4;
-      for (let k = 0; k < u; k++) {
-        const i = hardSigmoid(z[zo + k]!);
-        const f = hardSigmoid(z[zo + u + k]!);
-        const g = Math.tanh(z[zo + 2 * u + k]!);
-        const o = hardSigmoid(z[zo + 3 * u + k]!);
-        gates[zo + k] = i;
-        gates[zo + u + k] = f;
-        gates[zo + 2 * u + k] = g;
-        gates[zo + 3 * u + k] = o;
-        const cv = f * cPrev[b * u + k]! + i * g;
-        c[b * u + k] = cv;
-        h[b * u + k] = o * Math.tanh(cv);
-      }
-    }
+    if (t > 0 || !trace.h0Zero) kernels.matMulAdd(hPrev, R, z, batch, u, u4);
+    const gates = kernels.scratch(batch * u4);
+    const c = kernels.scratch(batch * u);
+    const tc = kernels.scratch(batch * u);
+    const h = kernels.scratch(batch * u);
+    kernels.lstmForwardCell(z, bias, cPrev, gates, c, tc, h, batch, u);
     trace.z.push(z);
     trace.gates.push(gates);
     trace.c.push(c);
+    trace.tc.push(tc);
     trace.h.push(h);
     hPrev = h;
     cPrev = c;
@@ -115,43 +103,39 @@ export function lstmBackward(
 ): void {
   const { batch, units: u, steps } = trace;
   const u4 = 4 * u;
-  let dhNext = new Float32Array(batch * u);
-  let dcNext = new Float32Array(batch * u);
+  let dhNext = kernels.scratch(batch * u);
+  let dcNext = kernels.scratch(batch * u);
   for (let t = steps - 1; t >= 0; t--) {
-    const z = trace.z[t]!;
-    const gates = trace.gates[t]!;
-    const c = trace.c[t]!;
     const cPrev = t > 0 ? trace.c[t - 1]! : trace.c0;
     const hPrev = t > 0 ? trace.h[t - 1]! : trace.h0;
-    const dHt = dH[t];
-    const dz = new Float32Array(batch * u4);
-    const dcPrev = new Float32Array(batch * u);
-    for (let b = 0; b < batch; b++) {
-      const zo = b * u4;
-      for (let k = 0; k < u; k++) {
-        const idx = b * u + k;
-        const dh = dhNext[idx]! + (dHt ? dHt[idx]! : 0);
-        const i = gates[zo + k]!;
-        const f = gates[zo + u + k]!;
-        const g = gates[zo + 2 * u + k]!;
-        const o = gates[zo + 3 * u + k]!;
-        const tc = Math.tanh(c[idx]!);
-        const dc = dcNext[idx]! + dh * o * (1 - tc * tc);
-        dz[zo + k] = dc * g * hardSigmoidGrad(z[zo + k]!);
-        dz[zo + u + k] = dc * cPrev[idx]! * hardSigmoidGrad(z[zo + u + k]!);
-        dz[zo + 2 * u + k] = dc * i * (1 - g * g);
-        dz[zo + 3 * u + k] = dh * tc * hardSigmoidGrad(z[zo + 3 * u + k]!);
-        dcPrev[idx] = dc * f;
-      }
-    }
+    const dz = kernels.scratch(batch * u4);
+    const dcPrev = kernels.scratch(batch * u);
+    kernels.lstmBackwardCell(
+      trace.z[t]!,
+      trace.gates[t]!,
+      trace.tc[t]!,
+      cPrev,
+      dhNext,
+      dH[t],
+      dcNext,
+      dz,
+      dcPrev,
+      batch,
+      u,
+    );
     inputGradient(t, dz);
-    const dhPrev = new Float32Array(batch * u);
     for (let b = 0; b < batch; b++) {
       const zo = b * u4;
       for (let j = 0; j < u4; j++) dBias[j]! += dz[zo + j]!;
     }
-    kernels.matMulBackward(hPrev, R, dz, dR, dhPrev, batch, u, u4);
-    dhNext = dhPrev;
-    dcNext = dcPrev;
+    if (t > 0) {
+      const dhPrev = kernels.scratch(batch * u);
+      kernels.matMulBackward(hPrev, R, dz, dR, dhPrev, batch, u, u4);
+      dhNext = dhPrev;
+      dcNext = dcPrev;
+    } else if (!trace.h0Zero) {
+      // The initial state is a constant: only dR needs its share, not d(h0).
+      kernels.matMulBackward(hPrev, R, dz, dR, undefined, batch, u, u4);
+    }
   }
 }
