@@ -4,6 +4,7 @@ import wabtInit from 'wabt';
 import { createKernels, preferKernels, type Kernels } from '../src/training/fused/kernels';
 import {
   jsAdam,
+  jsColumnSum,
   jsLstmBackwardCell,
   jsLstmForwardCell,
   jsMatMulAdd,
@@ -134,6 +135,21 @@ describe('the WebAssembly SIMD kernels', () => {
     const outside = p.slice();
     kernels.adam(outside, g, m.slice(), v.slice(), step);
     expect(outside).toEqual(rp);
+  });
+
+  it.each([
+    [1, 1],
+    [3, 7],
+    [32, 600],
+    [5, 22],
+  ])('columnSum matches the JavaScript reference for [%i x %i]', (rows, cols) => {
+    const src = filled(rows * cols);
+    const start = filled(cols);
+    const expected = start.slice();
+    jsColumnSum(src, expected, rows, cols);
+    const dst = start.slice();
+    createKernels([]).columnSum(src, dst, rows, cols);
+    expect(relativeError(dst, expected)).toBeLessThan(1e-6);
   });
 
   it('compute tanh within 4e-7 (a few float32 ulp) of Math.tanh, and exactly x near 0 and ±1 far out', () => {

@@ -27,3 +27,4 @@ export {
 } from './training/evaluateEcho';
 export { predictEcho, type EchoPrediction } from './training/predictEcho';
 export { selectBackend, type BackendChoice } from './backend/selectBackend';
+export { presets, type EchoPreset, type EchoPresets } from './presets';

@@ -232,3 +232,16 @@ export function jsLstmBackwardCell(
     }
   }
 }
+
+/** `dst[j] += Σ_r src[r, j]` for `src` `[rows, cols]`: a bias gradient from a batch's rows. */
+export function jsColumnSum(
+  src: Float32Array,
+  dst: Float32Array,
+  rows: number,
+  cols: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) dst[j]! += src[o + j]!;
+  }
+}

@@ -5,6 +5,7 @@
  */
 import {
   jsAdam,
+  jsColumnSum,
   jsLstmBackwardCell,
   jsLstmForwardCell,
   jsMatMulAdd,
@@ -84,6 +85,8 @@ export interface Kernels {
     batch: number,
     u: number,
   ): void;
+  /** `dst[j] += Σ_r src[r, j]`; see {@link jsColumnSum}. */
+  columnSum(src: Float32Array, dst: Float32Array, rows: number, cols: number): void;
   /** One Adam step, in place (see {@link jsAdam}). */
   adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
 }
@@ -153,5 +156,6 @@ class JsKernels implements Kernels {
   matMulBackward = jsMatMulBackward;
   lstmForwardCell = jsLstmForwardCell;
   lstmBackwardCell = jsLstmBackwardCell;
+  columnSum = jsColumnSum;
   adam = jsAdam;
 }

@@ -312,6 +312,35 @@
             (br $k1Loop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rLoop))))
+  ;; dst[j] += sum_r src[r, j] for src [rows, cols]: a bias gradient.
+  (func (export "colsum") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $j i32) (local $row i32) (local $rowBytes i32) (local $vecBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $vecBytes (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
+    (block $rDone
+      (loop $rLoop
+        (br_if $rDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row (i32.add (local.get $src) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
+            (v128.store (i32.add (local.get $dst) (local.get $j))
+              (f32x4.add (v128.load (i32.add (local.get $dst) (local.get $j)))
+                (v128.load (i32.add (local.get $row) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $jLoop)))
+        (block $tDone
+          (loop $tLoop
+            (br_if $tDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $dst) (local.get $j))
+              (f32.add (f32.load (i32.add (local.get $dst) (local.get $j)))
+                (f32.load (i32.add (local.get $row) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rLoop))))
+
   ;; ---- The LSTM cell, elementwise, four units at a time. Vectors past a row's last unit
   ;; read (but never write) up to three values beyond it; $put stores only the live lanes.
 

@@ -124,10 +124,7 @@ export function lstmBackward(
       u,
     );
     inputGradient(t, dz);
-    for (let b = 0; b < batch; b++) {
-      const zo = b * u4;
-      for (let j = 0; j < u4; j++) dBias[j]! += dz[zo + j]!;
-    }
+    kernels.columnSum(dz, dBias, batch, u4);
     if (t > 0) {
       const dhPrev = kernels.scratch(batch * u);
       kernels.matMulBackward(hPrev, R, dz, dR, dhPrev, batch, u, u4);

@@ -8,6 +8,7 @@
 import type { Kernels } from './kernels';
 import {
   jsAdam,
+  jsColumnSum,
   jsLstmBackwardCell,
   jsLstmForwardCell,
   jsMatMulAdd,
@@ -23,6 +24,7 @@ interface KernelExports {
   lstmfwd(...args: number[]): void;
   lstmbwd(...args: number[]): void;
   tanh(x: number, out: number, n: number): void;
+  colsum(src: number, dst: number, rows: number, cols: number): void;
 }
 
 const PAGE = 65536;
@@ -268,6 +270,19 @@ export class WasmKernels implements Kernels {
     );
     this.copyBack(dz, dzAt, wide);
     this.copyBack(dcPrev, dcPrevAt, narrow);
+  }
+
+  columnSum(src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
+    const at = this.placeAll([
+      [src, rows * cols, true],
+      [dst, cols, true],
+    ]);
+    if (!at) {
+      jsColumnSum(src, dst, rows, cols);
+      return;
+    }
+    this.exports.colsum(at[0]!, at[1]!, rows, cols);
+    this.copyBack(dst, at[1]!, cols);
   }
 
   adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void {
