@@ -1,7 +1,8 @@
 /**
- * The two walkthrough recipes, each trainable two ways: through seq-echo's `trainEcho`, and as
- * the naive tfjs port the figures in the design notes were measured on (nested-array one-hot,
- * one `model.fit` per epoch). Both train the same model built by the same factory, so any
+ * The benchmark's recipes: the walkthrough's two, and seq-echo's fast presets for the same
+ * tasks. The walkthrough's are trainable through seq-echo's `trainEcho` and as the naive tfjs
+ * port the figures in the design notes were measured on (nested-array one-hot, one
+ * `model.fit` per epoch). Both train the same model built by the same factory, so any
  * difference is the training path.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -10,48 +11,108 @@ import {
   buildSeq2Seq,
   generateSequence,
   oneHotEncode,
+  presets,
   toSupervised,
   trainEcho,
+  type EchoPreset,
+  type TrainEchoOptions,
 } from '../src/index';
+import { preferKernels } from '../src/training/fused/kernels';
 
-/** The walkthrough's two recipes. */
+/** A recipe: one of the walkthrough's tasks, trained by one of seq-echo's presets. */
 export interface Recipe {
-  name: 'A' | 'B';
+  name: RecipeName;
   title: string;
   nIn: number;
   nOut: number;
+  /** The batch size the naive port fits with (the model's own). */
   batchSize: number;
-  /** The walkthrough's epoch count. */
-  epochs: number;
+  /** The model, seeded. */
   build: (seed: number) => tf.LayersModel;
+  /** trainEcho's options apart from epochs, seed and stopping (the bench controls those). */
+  train: Omit<TrainEchoOptions, 'epochs'>;
+  /** The most epochs the bench trains while looking for 99%. */
+  maxEpochs: number;
+  /** Epochs between the bench's 99% checks, and per timed run. */
+  checkEvery: number;
+  epochsPerRun: number;
+  /** Whether the naive port (the walkthrough's own loop) can run it. */
+  walkthrough: boolean;
 }
 
-export const RECIPES: Record<'A' | 'B', Recipe> = {
+/** The recipes' names: the walkthrough's A and B, and the fast presets for the same tasks. */
+export type RecipeName = 'A' | 'B' | 'A-fast' | 'B-fast';
+
+/** The preset's trainEcho options without the ones the bench sets itself. */
+function trainOptions(preset: EchoPreset<unknown>): Omit<TrainEchoOptions, 'epochs'> {
+  const rest: Partial<TrainEchoOptions> = { ...preset.train };
+  delete rest.epochs;
+  delete rest.targetAccuracy;
+  delete rest.evaluateEvery;
+  return rest;
+}
+
+export const RECIPES: Record<RecipeName, Recipe> = {
   A: {
     name: 'A',
     title: 'A whole echo (LSTM 20, batch 7)',
+    batchSize: 7,
     nIn: 5,
     nOut: 5,
-    batchSize: 7,
-    epochs: 500,
-    build: (seed) => buildSeq2Seq({ seed }),
+    build: (seed) => buildSeq2Seq({ ...presets.walkthroughWhole.model, seed }),
+    train: trainOptions(presets.walkthroughWhole),
+    maxEpochs: 1000,
+    checkEvery: 25,
+    epochsPerRun: 20,
+    walkthrough: true,
   },
   B: {
     name: 'B',
     title: 'B partial echo (LSTM 150, batch 21)',
+    batchSize: 21,
     nIn: 5,
     nOut: 2,
-    batchSize: 21,
-    epochs: 5000,
-    build: (seed) => buildEncoderDecoder({ seed }),
+    build: (seed) => buildEncoderDecoder({ ...presets.walkthroughPartial.model, seed }),
+    train: trainOptions(presets.walkthroughPartial),
+    maxEpochs: 10_000,
+    checkEvery: 100,
+    epochsPerRun: 5,
+    walkthrough: true,
+  },
+  'A-fast': {
+    name: 'A-fast',
+    title: 'A, presets.fastWhole',
+    batchSize: 7,
+    nIn: 5,
+    nOut: 5,
+    build: (seed) => buildSeq2Seq({ ...presets.fastWhole.model, seed }),
+    train: trainOptions(presets.fastWhole),
+    maxEpochs: presets.fastWhole.train.epochs,
+    checkEvery: 5,
+    epochsPerRun: 20,
+    walkthrough: false,
+  },
+  'B-fast': {
+    name: 'B-fast',
+    title: 'B, presets.fastPartial (96 windows/epoch)',
+    batchSize: 32,
+    nIn: 5,
+    nOut: 2,
+    build: (seed) => buildEncoderDecoder({ ...presets.fastPartial.model, seed }),
+    train: trainOptions(presets.fastPartial),
+    maxEpochs: presets.fastPartial.train.epochs,
+    checkEvery: 10,
+    epochsPerRun: 3,
+    walkthrough: false,
   },
 };
 
 /**
  * How a recipe is trained: the naive port, or `trainEcho` with its `tfjs` engine (one
- * `model.fit` per epoch) or its `fused` engine (plain JavaScript, whatever the backend).
+ * `model.fit` per epoch) or its `fused` engine (whatever the backend), on its WebAssembly SIMD
+ * kernels (`fused`) or, for comparison, its plain JavaScript ones (`fused-js`).
  */
-export type Impl = 'naive' | 'tfjs' | 'fused';
+export type Impl = 'naive' | 'tfjs' | 'fused' | 'fused-js';
 
 /**
  * The naive port: the walkthrough's loop written directly against tfjs, with nested arrays
@@ -83,6 +144,11 @@ export async function train(
   epochs: number,
   seed: number,
 ): Promise<void> {
-  if (impl === 'naive') await trainNaive(model, recipe, epochs, seed);
-  else await trainEcho(model, { epochs, seed, engine: impl });
+  if (impl === 'naive') {
+    await trainNaive(model, recipe, epochs, seed);
+    return;
+  }
+  preferKernels(impl === 'fused-js' ? 'js' : 'auto');
+  const engine = impl === 'fused-js' ? 'fused' : impl;
+  await trainEcho(model, { ...recipe.train, epochs, seed, engine });
 }

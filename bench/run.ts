@@ -4,45 +4,57 @@
  * the machine has 2 cores and a neighbour would skew the timings), then prints one table.
  * Every speed figure is also a ratio to the naive port measured in the same invocation.
  *
- *   npm run bench                       # short: ms/epoch only, about a minute
- *   npm run bench -- --full             # plus epochs and seconds to 99% (long: tens of minutes)
+ *   npm run bench                       # short: ms/epoch only, a few minutes
+ *   npm run bench -- --full             # plus epochs and seconds to 99% (long: about an hour)
  *   npm run bench -- --json             # machine-readable results on stdout
- *   npm run bench -- --backends wasm --recipes A
+ *   npm run bench -- --backends wasm --recipes A,A-fast
+ *
+ * Recipes: A and B are the walkthrough's; A-fast and B-fast are `presets.fastWhole` and
+ * `presets.fastPartial` (their epochs are not the walkthrough's, so they compare to the naive
+ * port by time to 99% only).
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { RECIPES, type RecipeName } from './recipes';
 import type { Config, Result } from './worker';
+import type { Impl } from './recipes';
 
 const { values } = parseArgs({
   options: {
     full: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     backends: { type: 'string', default: 'cpu,wasm' },
-    recipes: { type: 'string', default: 'A,B' },
+    recipes: { type: 'string', default: 'A,B,A-fast,B-fast' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
   allowPositionals: false,
 });
 if (values.help) {
-  console.log('Usage: npm run bench -- [--full] [--json] [--backends cpu,wasm] [--recipes A,B]');
+  console.log(
+    'Usage: npm run bench -- [--full] [--json] [--backends cpu,wasm] [--recipes A,B,A-fast,B-fast]',
+  );
   process.exit(0);
 }
 const mode = values.full ? 'full' : 'short';
 const backends = values.backends.split(',');
 const recipes = values.recipes.split(',');
-const badRecipe = recipes.find((r) => r !== 'A' && r !== 'B');
+const badRecipe = recipes.find((r) => !(r in RECIPES));
 if (badRecipe !== undefined) {
-  console.error(`bench: --recipes takes A and/or B, but received "${badRecipe}"`);
+  console.error(
+    `bench: --recipes takes some of ${Object.keys(RECIPES).join(', ')}, but received "${badRecipe}"`,
+  );
   process.exit(2);
 }
 
 const configs: Config[] = [];
 for (const backend of backends) {
   for (const recipe of recipes) {
-    for (const impl of ['naive', 'tfjs', 'fused'] as const) {
-      configs.push({ kind: 'train', recipe: recipe as 'A' | 'B', impl, backend, mode });
-    }
+    const name = recipe as RecipeName;
+    const impls = RECIPES[name].walkthrough
+      ? (['naive', 'tfjs', 'fused-js', 'fused'] as const)
+      : (['fused'] as const);
+    for (const impl of impls) configs.push({ kind: 'train', recipe: name, impl, backend, mode });
   }
   configs.push({ kind: 'inference', backend, mode });
 }
@@ -74,38 +86,47 @@ if (values.json) {
   process.exit(0);
 }
 
-const naiveMs = (r: Result): number | undefined => {
+/** The naive port's row for the same task and backend (fast presets compare to it too). */
+const naiveOf = (r: Result): Result | undefined => {
   const c = r.config;
   if (c.kind !== 'train') return undefined;
+  const task = c.recipe.slice(0, 1);
   return results.find(
     (o) =>
       o.config.kind === 'train' &&
       o.config.impl === 'naive' &&
-      o.config.recipe === c.recipe &&
+      o.config.recipe === task &&
       o.config.backend === c.backend,
-  )?.msPerEpoch;
+  );
 };
 const fmt = (v: number | null | undefined, digits = 1) =>
   v === undefined ? '' : v === null ? 'not reached' : v.toFixed(digits);
+const ratio = (base: number | null | undefined, value: number | null | undefined) =>
+  base == null || value == null ? '' : `${(base / value).toFixed(1)}x`;
+const label: Record<Impl, string> = {
+  naive: 'naive port (model.fit)',
+  tfjs: "trainEcho, engine 'tfjs'",
+  'fused-js': "trainEcho, 'fused', JS kernels",
+  fused: "trainEcho, 'fused' (wasm SIMD kernels)",
+};
 const rows = results.map((r) => {
   const c = r.config;
-  const label = {
-    naive: 'naive port (model.fit)',
-    tfjs: "trainEcho, engine 'tfjs'",
-    fused: "trainEcho, engine 'fused'",
-  };
   const name =
-    c.kind === 'train' ? `${c.recipe}: ${label[c.impl]}` : 'predictEcho, 10,000 windows (A)';
-  const base = naiveMs(r);
-  const ratio =
-    base !== undefined && r.msPerEpoch !== undefined ? `${(base / r.msPerEpoch).toFixed(2)}x` : '';
+    c.kind === 'inference'
+      ? 'predictEcho, 10,000 windows (A)'
+      : RECIPES[c.recipe].walkthrough
+        ? `${c.recipe}: ${label[c.impl]}`
+        : `${RECIPES[c.recipe].title}: trainEcho`;
+  const naive = naiveOf(r);
+  const sameEpochs = c.kind === 'train' && RECIPES[c.recipe].walkthrough;
   return [
     name,
     c.backend,
     fmt(r.msPerEpoch),
-    ratio,
+    sameEpochs ? ratio(naive?.msPerEpoch, r.msPerEpoch) : '',
     fmt(r.epochsTo99, 0),
-    fmt(r.secondsTo99),
+    fmt(r.secondsTo99, 2),
+    naive === r ? '' : ratio(naive?.secondsTo99, r.secondsTo99),
     r.windowsPerSecond === undefined ? '' : Math.round(r.windowsPerSecond).toLocaleString('en-US'),
     r.peakRssMb.toFixed(0),
   ];
@@ -114,9 +135,10 @@ const header = [
   'configuration',
   'backend',
   'ms/epoch (median)',
-  'speed vs naive',
+  'ms/epoch vs naive',
   'epochs to 99%',
   's to 99%',
+  's to 99% vs naive',
   'windows/s',
   'peak RSS MB',
 ];
