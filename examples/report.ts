@@ -9,20 +9,22 @@ import type { EchoEvaluation, EchoPrediction, EpochLog, TrainEchoResult } from '
 import type { ExampleArgs } from './cli-args';
 
 /**
- * Prints the example's title, then the backend and the settings of this run, then a blank line.
+ * Prints the example's title, then the preset, the backend and the settings of this run, then
+ * a blank line.
  *
  * @param title - One line naming the example.
  * @param backend - The backend in use (`tf.getBackend()`, after it has been chosen).
- * @param args - The parsed flags; `target` is shown only when it was given.
+ * @param args - The parsed flags, with `target` the one in effect (`--target` or the preset's);
+ *   `target` is shown only when there is one.
  */
 export function printHeader(
   title: string,
   backend: string,
-  { epochs, seed, target }: ExampleArgs,
+  { preset, epochs, seed, target }: ExampleArgs,
 ): void {
   console.log(title);
   console.log(
-    `backend: ${backend}  epochs: ${epochs}  seed: ${seed}` +
+    `preset: ${preset}  backend: ${backend}  epochs: ${epochs}  seed: ${seed}` +
       (target === undefined ? '' : `  target accuracy: ${target}`),
   );
   console.log();
