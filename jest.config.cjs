@@ -6,6 +6,8 @@ module.exports = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  // The long runs: `npm run test:soak` (jest.soak.config.cjs).
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/soak/'],
   transform: {
     // tsconfig.json sets isolatedModules, so ts-jest only transpiles (much faster);
     // type-checking is `npm run typecheck`'s job.

@@ -1,4 +1,5 @@
 import { assertFunction, assertInteger, assertOptions, message } from '../internal/assert';
+import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { mulberry32, type RandomSource } from './random';
 
 /** Options of {@link generateSequence}. */
@@ -42,7 +43,7 @@ export interface GenerateSequenceOptions {
  */
 export function generateSequence(length = 25, options: GenerateSequenceOptions = {}): number[] {
   const fn = 'generateSequence';
-  assertInteger(fn, 'length', length, { min: 0, max: 2 ** 32 - 1 });
+  assertInteger(fn, 'length', length, { min: 0, max: MAX_SEQUENCE_LENGTH });
   assertOptions(fn, 'options', options);
   const { nUnique = 100 } = options;
   assertInteger(fn, 'options.nUnique', nUnique, { min: 2, max: 2 ** 32 });

@@ -1,5 +1,6 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import { assertInteger, assertMatrix, assertSequence } from '../internal/assert';
+import { assertInteger, assertMatrix, assertSequence, describe } from '../internal/assert';
+import { assertWithin, MAX_ARRAY_VALUES } from '../internal/limits';
 
 /**
  * Turns each integer of `sequence` into a vector of `nUnique` zeros with a single one at that
@@ -24,6 +25,17 @@ import { assertInteger, assertMatrix, assertSequence } from '../internal/assert'
 export function oneHotEncode(sequence: ArrayLike<number>, nUnique = 100): number[][] {
   const fn = 'oneHotEncode';
   assertInteger(fn, 'nUnique', nUnique, { min: 2, max: 2 ** 24 });
+  const length = (sequence as { length?: unknown } | null | undefined)?.length;
+  if (typeof length === 'number') {
+    assertWithin(
+      fn,
+      'sequence',
+      describe(sequence),
+      length * nUnique,
+      MAX_ARRAY_VALUES,
+      'length x nUnique',
+    );
+  }
   assertSequence(fn, 'sequence', sequence, nUnique);
   const encoded: number[][] = [];
   for (let i = 0; i < sequence.length; i++) {

@@ -1,4 +1,5 @@
 import { assertInteger, assertMatrix, message } from '../internal/assert';
+import { assertWithin, MAX_ARRAY_VALUES } from '../internal/limits';
 
 /** Result of {@link toSupervised}: inputs and targets, one row per complete window. */
 export interface SupervisedData {
@@ -79,7 +80,16 @@ export function toSupervised(
 ): SupervisedData {
   const fn = 'toSupervised';
   assertMatrix(fn, 'encoded', encoded);
-  checkFraming(fn, encoded.length, nIn, nOut);
+  const rows = checkFraming(fn, encoded.length, nIn, nOut);
+  const width = encoded[0]?.length ?? 0;
+  assertWithin(
+    fn,
+    'nIn',
+    nIn,
+    rows * (nIn + nOut) * width,
+    MAX_ARRAY_VALUES,
+    'the values of X and y (windows x (nIn + nOut) x width)',
+  );
   const { X, y } = frameWindows(encoded, nIn, nOut);
   const copy = (rows: (readonly number[])[]): number[][] => rows.map((row) => Array.from(row));
   return { X: X.map(copy), y: y.map(copy) };

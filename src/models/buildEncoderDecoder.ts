@@ -42,7 +42,7 @@ export interface EncoderDecoderOptions extends CommonModelOptions {
  */
 export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.LayersModel {
   const fn = 'buildEncoderDecoder';
-  const o = resolveModelOptions(fn, options, { units: 150, batchSize: 21 });
+  const o = resolveModelOptions(fn, options, { units: 150, batchSize: 21, lstmLayers: 2 });
   const { nOut = 2 } = options;
   assertInteger(fn, 'options.nOut', nOut, { min: 1 });
   if (nOut > o.nIn) {

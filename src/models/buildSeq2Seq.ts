@@ -38,7 +38,11 @@ export interface Seq2SeqOptions extends CommonModelOptions {
  * ```
  */
 export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {
-  const o = resolveModelOptions('buildSeq2Seq', options, { units: 20, batchSize: 7 });
+  const o = resolveModelOptions('buildSeq2Seq', options, {
+    units: 20,
+    batchSize: 7,
+    lstmLayers: 1,
+  });
   const model = tf.sequential();
   model.add(
     tf.layers.lstm({

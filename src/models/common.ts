@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../data/random';
 import { fastOrthogonal } from './orthogonal';
 import { assertBoolean, assertInteger, assertNumber, assertOptions } from '../internal/assert';
+import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
 
 /** Options every model factory shares. */
 export interface CommonModelOptions {
@@ -39,7 +40,7 @@ export interface ResolvedModelOptions {
 export function resolveModelOptions(
   fn: string,
   options: unknown,
-  defaults: { units: number; batchSize: number },
+  defaults: { units: number; batchSize: number; lstmLayers: 1 | 2 },
 ): ResolvedModelOptions {
   assertOptions(fn, 'options', options);
   const {
@@ -58,6 +59,21 @@ export function resolveModelOptions(
   assertBoolean(fn, 'options.stateful', stateful);
   assertNumber(fn, 'options.learningRate', learningRate, { min: 0, max: 10, minExclusive: true });
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
+  // Weights: the first LSTM reads one-hot rows, a second reads the first's outputs, the head.
+  const weights =
+    4 * units * (nUnique + units + 1) +
+    (defaults.lstmLayers - 1) * 4 * units * (2 * units + 1) +
+    units * nUnique +
+    nUnique;
+  assertWithin(fn, 'options.units', units, weights, MAX_MODEL_WEIGHTS, 'the weight count');
+  assertWithin(
+    fn,
+    'options.batchSize',
+    batchSize,
+    batchSize * nIn * nUnique,
+    MAX_TENSOR_VALUES,
+    "a batch's one-hot values (batchSize x nIn x nUnique)",
+  );
   return { nIn, nUnique, units, batchSize, stateful, learningRate, seed };
 }
 

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource, type GenerateSequenceOptions } from '../data/generateSequence';
 import { checkFraming, frameWindows } from '../data/toSupervised';
 import { assertInteger, assertOptions } from '../internal/assert';
+import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
 import { oneHotWindows } from './oneHotWindows';
 
 /** Options of {@link getEchoData}. */
@@ -45,9 +46,17 @@ export function getEchoData(nIn: number, nOut: number, options: EchoDataOptions 
   const fn = 'getEchoData';
   assertOptions(fn, 'options', options);
   const { length = 25, nUnique = 100 } = options;
-  assertInteger(fn, 'options.length', length, { min: 1, max: 2 ** 32 - 1 });
+  assertInteger(fn, 'options.length', length, { min: 1, max: MAX_SEQUENCE_LENGTH });
   assertInteger(fn, 'options.nUnique', nUnique, { min: 2, max: 2 ** 24 });
-  checkFraming(fn, length, nIn, nOut);
+  const rows = checkFraming(fn, length, nIn, nOut);
+  assertWithin(
+    fn,
+    'options.length',
+    length,
+    rows * nIn * nUnique,
+    MAX_TENSOR_VALUES,
+    'the values of X (windows x nIn x nUnique)',
+  );
   const draw = randomSource(fn, options);
   const sequence = drawSequence(fn, length, nUnique, draw);
   const windows = frameWindows(sequence, nIn, nOut);

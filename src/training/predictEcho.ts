@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { checkFraming, frameWindows } from '../data/toSupervised';
 import { assertSequence } from '../internal/assert';
 import { readEchoShape } from '../models/echoShape';
@@ -46,7 +47,15 @@ export function predictEcho(model: tf.LayersModel, sequence: readonly number[]):
   const fn = 'predictEcho';
   const shape = readEchoShape(fn, model);
   assertSequence(fn, 'sequence', sequence, shape.nUnique);
-  checkFraming(fn, sequence.length, shape.nIn, shape.nOut);
+  const rows = checkFraming(fn, sequence.length, shape.nIn, shape.nOut);
+  assertWithin(
+    fn,
+    'sequence',
+    `an array of length ${sequence.length}`,
+    rows * shape.nIn * shape.nUnique,
+    MAX_TENSOR_VALUES,
+    'its one-hot values (windows x nIn x nUnique)',
+  );
   const { X, y } = frameWindows(sequence, shape.nIn, shape.nOut);
   const predicted = windowPredictor(model, shape).predictSync(X);
   return X.map((input, r) => ({ input, expected: y[r] ?? [], predicted: predicted[r] ?? [] }));

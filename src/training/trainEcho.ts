@@ -10,6 +10,7 @@ import {
   describe,
   message,
 } from '../internal/assert';
+import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { oneHotWindows } from '../tensors/oneHotWindows';
 import { FusedTrainer, recognize, type FusedSpec } from './fused/fusedTrainer';
@@ -142,8 +143,16 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     engine = 'auto',
   } = options as { [K in keyof TrainEchoOptions]?: unknown };
   assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
-  assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: 10_000_000 });
+  assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
   const windows = checkFraming(fn, sequenceLength, shape.nIn, shape.nOut);
+  assertWithin(
+    fn,
+    'options.sequenceLength',
+    sequenceLength,
+    windows * shape.nIn * shape.nUnique,
+    MAX_TENSOR_VALUES,
+    "an epoch's one-hot values (windows x nIn x nUnique)",
+  );
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
   if (targetAccuracy !== undefined) {
