@@ -22,10 +22,10 @@ export interface GenerateSequenceOptions {
  * Draws `length` integers uniformly from `[0, nUnique)`: the walkthrough's
  * `generate_sequence`. Pure: no tensors.
  *
- * @param length - How many integers; a whole number `>= 0`. Default `25`.
+ * @param length - How many integers; a whole number in `[0, 2^24]`. Default `25`.
  * @param options - See {@link GenerateSequenceOptions}.
  * @returns A new array of `length` integers.
- * @throws RangeError if `length` is not a whole number `>= 0`, `nUnique < 2`, or `random`
+ * @throws RangeError if `length` is not a whole number in `[0, 2^24]`, `nUnique < 2`, or `random`
  *   returns a value outside `[0, 1)`; TypeError for arguments of the wrong kind or when both
  *   `seed` and `random` are given.
  *

@@ -12,7 +12,8 @@ import { assertWithin, MAX_ARRAY_VALUES } from '../internal/limits';
  * @param sequence - Integers in `[0, nUnique)`; plain array or typed array. May be empty.
  * @param nUnique - Length of each vector; an integer `>= 2`. Default `100`.
  * @returns A new `sequence.length x nUnique` array of 0/1 numbers.
- * @throws RangeError for `nUnique < 2` or an element outside `[0, nUnique)` or not whole;
+ * @throws RangeError for `nUnique < 2`, an element outside `[0, nUnique)` or not whole, or a
+ *   result of more than 2^25 numbers (`sequence.length x nUnique`);
  *   TypeError when `sequence` is not an array of numbers.
  *
  * @example

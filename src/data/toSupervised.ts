@@ -60,7 +60,8 @@ export function frameWindows<T>(
  * @param nIn - Window length (time steps per sample); an integer in `[1, encoded.length]`.
  * @param nOut - How many of the oldest items to echo; an integer in `[1, nIn]`.
  * @returns `{ X, y }` of shapes `[rows, nIn, width]` and `[rows, nOut, width]`.
- * @throws RangeError for `nIn`/`nOut` out of range or ragged/empty rows; TypeError for
+ * @throws RangeError for `nIn`/`nOut` out of range, ragged/empty rows, or a result of more
+ *   than 2^25 numbers (`windows x (nIn + nOut) x width`); TypeError for
  *   arguments of the wrong kind.
  *
  * @example

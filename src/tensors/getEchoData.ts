@@ -7,7 +7,10 @@ import { oneHotWindows } from './oneHotWindows';
 
 /** Options of {@link getEchoData}. */
 export interface EchoDataOptions extends GenerateSequenceOptions {
-  /** How many random integers to draw; gives `length - nIn + 1` samples. Default `25`. */
+  /**
+   * How many random integers to draw; gives `length - nIn + 1` samples. At most 2^24, and `X`
+   * may hold at most 2^28 values. Default `25`.
+   */
   length?: number | undefined;
 }
 
