@@ -52,6 +52,8 @@ describe('bad input to model-facing functions changes no weight', () => {
     ],
     ['trainEcho, a non-echo model', () => trainEcho(notAnEchoModel, { epochs: 1 })],
     ['evaluateEcho, 0 sequences', () => evaluateEcho(model, { sequences: 0 })],
+    ['evaluateEcho, a non-echo model', () => evaluateEcho(notAnEchoModel)],
+    ['predictEcho, a non-echo model', () => predictEcho(notAnEchoModel, [1, 2, 3, 4, 5])],
     ['evaluateEcho, seed and random', () => evaluateEcho(model, { seed: 1, random: Math.random })],
     ['predictEcho, id out of range', () => predictEcho(model, [1, 2, 3, 4, 12])],
     ['predictEcho, too short', () => predictEcho(other, [1, 2, 3])],
@@ -86,9 +88,11 @@ describe('aborting trainEcho', () => {
       const controller = new AbortController();
       let epochAtAbort = -1;
       let lastEpoch = 0;
+      let abortedAt = 0;
       const delayMs = 20 + Math.floor(random() * 200);
       const timer = setTimeout(() => {
         epochAtAbort = lastEpoch;
+        abortedAt = performance.now();
         controller.abort();
       }, delayMs);
       const started = performance.now();
@@ -100,7 +104,11 @@ describe('aborting trainEcho', () => {
           lastEpoch = epoch;
         },
       });
+      const latencyMs = performance.now() - abortedAt;
       clearTimeout(timer);
+      console.log(
+        `abort after ${delayMs} ms, at epoch ${epochAtAbort}: returned ${latencyMs.toFixed(1)} ms later, after epoch ${result.epochs}`,
+      );
       expect(result.stopReason).toBe('aborted');
       // The epoch running when abort() was called may finish; no further one starts.
       expect(result.epochs).toBeGreaterThanOrEqual(epochAtAbort);
