@@ -97,7 +97,12 @@ export interface TrainEchoResult {
   /** Epochs actually trained. */
   epochs: number;
   /** Loss and accuracy of every epoch trained, in order. */
-  history: { loss: number[]; accuracy: number[] };
+  history: {
+    /** Mean training loss of each epoch trained, in order (as {@link EpochLog.loss}). */
+    loss: number[];
+    /** Mean training accuracy of each epoch trained, in order (as {@link EpochLog.accuracy}). */
+    accuracy: number[];
+  };
   /** Fresh-sequence evaluations made on the way (only with `targetAccuracy`). */
   evaluations: EpochEvaluation[];
   /** `true` when training ended before `epochs`, by `targetAccuracy` or `signal`. */
@@ -313,7 +318,7 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Fused
  * @param model - A compiled model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any
  *   model with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
  * @param options - See {@link TrainEchoOptions}; `epochs` is required.
- * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason }`.
+ * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs }`.
  * @throws TypeError / RangeError for bad options or a model that does not fit, before any
  *   weight changes: including a `sequenceLength` whose window count the stateful batch size
  *   does not divide.
