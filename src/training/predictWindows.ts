@@ -54,7 +54,7 @@ export interface WindowPredictor {
 
 /**
  * A predictor for `model`. For the layer stacks the model factories build it is the fused
- * engine's forward pass in plain JavaScript (weights read once, here), which gives the same
+ * engine's forward pass on its own kernels (weights read once, here), which gives the same
  * ids as `model.predict` without tfjs's per-op cost; otherwise it runs `model.predict`.
  * Either way a stateful model is left with reset state, and repeated calls agree.
  */

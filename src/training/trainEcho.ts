@@ -77,11 +77,12 @@ export interface TrainEchoOptions {
   verbose?: boolean | undefined;
   /**
    * How to compute each training step:
-   * - `'fused'`: seq-echo's own forward and backward pass in plain JavaScript, for models
-   *   built like {@link buildSeq2Seq} or {@link buildEncoderDecoder} (compiled with categorical
-   *   cross-entropy and Adam). It computes what `model.fit` computes (tested to agree to float32
-   *   precision) without tfjs's per-op overhead: about 30x (model A) and 10x (model B) faster
-   *   than `model.fit` on the `cpu` backend here. Its Adam moments are its own, kept per model across `trainEcho` calls. It reads
+   * - `'fused'`: seq-echo's own forward and backward pass, in WebAssembly SIMD (plain
+   *   JavaScript where the runtime lacks it), for models built like {@link buildSeq2Seq} or
+   *   {@link buildEncoderDecoder} (compiled with categorical cross-entropy and Adam). It
+   *   computes what `model.fit` computes (tested to agree to float32 precision) without tfjs's
+   *   per-op overhead, whatever the tfjs backend: see the README's performance section for how
+   *   much faster. Its Adam moments are its own, kept per model across `trainEcho` calls. It reads
    *   the model's weights when the run starts and writes them back before each `onEpochEnd`,
    *   each evaluation and at the end, so weights changed by hand during a run are overwritten.
    * - `'tfjs'`: `model.fit`, one call per epoch, on the current tfjs backend.
@@ -277,7 +278,7 @@ const trainers = new WeakMap<tf.LayersModel, FusedTrainer>();
 /** How long the fused engine computes before it yields to the event loop, in ms. */
 const YIELD_EVERY_MS = 50;
 
-/** The fused engine: plain-JavaScript steps, weights written back into the model lazily. */
+/** The fused engine: its own kernels' steps, weights written back into the model lazily. */
 function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: FusedSpec): Engine {
   let trainer = trainers.get(model);
   if (!trainer?.fits(spec)) {

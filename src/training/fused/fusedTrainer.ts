@@ -119,7 +119,7 @@ export interface FusedEpoch {
 }
 
 /**
- * Trains a recognised model in plain JavaScript: the same forward pass, loss, gradients and
+ * Trains a recognised model on seq-echo's own kernels: the same forward pass, loss, gradients and
  * Adam update as tfjs's `model.fit` with `shuffle: false`, including stateful carry-over
  * between the batches of an epoch. Holds float32 copies of the weights (resident in the
  * kernels' memory, with their gradients) and Adam's moments; {@link FusedTrainer.writeBack}

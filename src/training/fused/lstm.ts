@@ -1,15 +1,15 @@
 import type { Kernels } from './kernels';
 
 /**
- * An LSTM layer's forward and backward pass through time in plain JavaScript, with the exact
+ * An LSTM layer's forward and backward pass through time outside tfjs, with the exact
  * semantics of tfjs's (and Keras 2's) `LSTM`: gates in the order i, f, c, o;
  * `z = x·W + h·R + b`; `i, f, o = hardSigmoid(z)`, `g = tanh(z)`; `c' = f·c + i·g`;
  * `h' = o·tanh(c')`. Row-major `Float32Array`s throughout, stored in float32 as tfjs stores
  * them; the arithmetic runs in the given kernels, and every intermediate is their scratch.
  *
  * Why: for the walkthrough's tiny batches, tfjs spends its time dispatching ops (about 60 per
- * time step with the gradient), not computing. One loop nest per step does the same arithmetic
- * without that overhead.
+ * time step with the gradient), not computing. A few kernel calls per step do the same
+ * arithmetic without that overhead.
  */
 
 /** What the forward pass keeps for the backward pass. */
