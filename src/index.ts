@@ -28,3 +28,6 @@ export {
 export { predictEcho, type EchoPrediction } from './training/predictEcho';
 export { selectBackend, type BackendChoice } from './backend/selectBackend';
 export { presets, type EchoPreset, type EchoPresets } from './presets';
+export { saveEchoModel, type SaveEchoModelResult } from './io/saveEchoModel';
+export { loadEchoModel } from './io/loadEchoModel';
+export type { EchoModelMetadata, EchoArchitecture } from './io/metadata';

@@ -1,0 +1,172 @@
+import type * as tf from '@tensorflow/tfjs';
+import { describe } from '../internal/assert';
+import { compileEcho } from '../models/common';
+import { readEchoShape } from '../models/echoShape';
+import { checkArtifacts, isJsonObject } from './artifacts';
+import { directoryHandler } from './directoryHandler';
+import { locationText, resolveLocation } from './location';
+import {
+  checkMetadata,
+  type EchoModelMetadata,
+  METADATA_KEY,
+  metadataFor,
+  metadataMismatches,
+} from './metadata';
+import { errorText } from './nodeIo';
+import { discardModel, rebuildModel } from './rebuild';
+import { rethrowNamed, urlHandler } from './urlHandler';
+
+/** Adam's learning rate when the saved training config has none: the factories' default. */
+const DEFAULT_LEARNING_RATE = 0.001;
+
+/**
+ * Adam's learning rate from a saved tfjs training config (`learningRate` as tfjs writes it,
+ * `learning_rate` as Keras does), or the default when there is none or the optimizer was not
+ * Adam. Throws a `RangeError` for one that is not a number in (0, 10].
+ */
+function savedLearningRate(
+  fn: string,
+  where: string,
+  training: tf.io.TrainingConfig | undefined,
+): number {
+  const optimizer: unknown = training?.optimizer_config;
+  if (!isJsonObject(optimizer) || optimizer.class_name !== 'Adam') return DEFAULT_LEARNING_RATE;
+  const config = isJsonObject(optimizer.config) ? optimizer.config : {};
+  const rate = config.learningRate ?? config.learning_rate;
+  if (rate === undefined) return DEFAULT_LEARNING_RATE;
+  if (typeof rate !== 'number' || !(rate > 0 && rate <= 10)) {
+    throw new RangeError(
+      `${fn}: ${where}'s trainingConfig.optimizer_config.config.learningRate must be a number in (0, 10], but received ${describe(rate)}`,
+    );
+  }
+  return rate;
+}
+
+/** Checks the rebuilt model against its metadata and compiles it; disposes it on failure. */
+function finish(
+  fn: string,
+  where: string,
+  model: tf.LayersModel,
+  metadata: EchoModelMetadata,
+  learningRate: number,
+): tf.LayersModel {
+  try {
+    let actual: EchoModelMetadata;
+    try {
+      actual = metadataFor(model, readEchoShape(fn, model));
+    } catch (error) {
+      throw new Error(
+        `${fn}: the model of ${where} does not fit an echo task: ${errorText(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const mismatches = metadataMismatches(metadata, actual);
+    if (mismatches.length > 0) {
+      throw new Error(
+        `${fn}: the seq-echo metadata of ${where} does not describe its model (${mismatches.join('; ')}); expected the files of one saveEchoModel call`,
+      );
+    }
+    compileEcho(model, {
+      nIn: metadata.nIn,
+      nUnique: metadata.nUnique,
+      units: 0, // compileEcho reads only the learning rate
+      batchSize: metadata.batchSize ?? 1,
+      stateful: metadata.stateful,
+      learningRate,
+      seed: undefined,
+    });
+    return model;
+  } catch (error) {
+    discardModel(model);
+    throw error;
+  }
+}
+
+/**
+ * Loads a model saved by {@link saveEchoModel}, ready to predict and to train: the same
+ * topology, the same weights bit for bit (so `predict`, {@link predictEcho} and
+ * {@link evaluateEcho} give exactly what the saved model gave), fresh LSTM state, compiled
+ * like the factories' models (categorical cross-entropy, accuracy, Adam with the saved
+ * learning rate, or 0.001 if none was saved). {@link trainEcho} continues training it, with
+ * the fused engine for the factories' architectures; Adam's moments start afresh, since they
+ * are not saved.
+ *
+ * `source` is what was given to {@link saveEchoModel}: a directory path or `file://` URL
+ * (Node; the path of the directory's `model.json` works too), or a TensorFlow.js URL such as
+ * `indexeddb://name`, `localstorage://name` or `http(s)://…/model.json` (tfjs's own IO
+ * handlers). Every file is checked before a tensor is made: that it exists and parses, the
+ * weight data's size, and the seq-echo metadata (a format version newer than this seq-echo
+ * reads, or a model saved by another major version of seq-echo, is refused; other versions
+ * load). Loading takes milliseconds: tfjs's `Orthogonal` initializer, which would spend a
+ * minute per 150-unit LSTM recomputing weights that are overwritten anyway, is not run.
+ *
+ * Dispose of the model with `model.dispose()`, and its optimizer with
+ * `model.optimizer.dispose()`, as for the factories' models.
+ *
+ * @param source - A directory path or `file://` URL (Node), or a TensorFlow.js URL.
+ * @returns The compiled `tf.LayersModel`; its `getUserDefinedMetadata()` holds the metadata
+ *   under `seqEcho` (see {@link EchoModelMetadata}).
+ * @throws TypeError / RangeError for a `source` that is not a non-empty string or `URL`, that
+ *   no TensorFlow.js IO handler accepts, or that is a directory where Node's file system is
+ *   missing (a browser); TypeError for metadata that is not seq-echo's (another `format`, a
+ *   missing or mistyped field); RangeError for a newer `formatVersion`, another major
+ *   `libraryVersion`, or an invalid saved learning rate; Error, naming the path, for a missing
+ *   directory or file, a file that is not valid JSON, a `model.json` without `modelTopology`
+ *   or `weightsManifest`, weight data of the wrong size, weights that do not fit the topology,
+ *   or metadata that does not describe the model. No tensor is left behind.
+ *
+ * @example
+ * ```ts
+ * import { mkdtemp, rm } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { buildSeq2Seq, generateSequence, loadEchoModel, predictEcho, saveEchoModel, trainEcho } from 'seq-echo';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'seq-echo-'));
+ * const model = buildSeq2Seq({ seed: 1 });
+ * await trainEcho(model, { epochs: 5, seed: 2 });
+ * await saveEchoModel(model, dir);
+ *
+ * const loaded = await loadEchoModel(dir);
+ * const sequence = generateSequence(25, { seed: 3 });
+ * const same = JSON.stringify(predictEcho(loaded, sequence)) === JSON.stringify(predictEcho(model, sequence));
+ * console.log(same); // true
+ *
+ * // Training goes on from the saved weights.
+ * const { history } = await trainEcho(loaded, { epochs: 5, seed: 4 });
+ * console.log(history.loss.length); // 5
+ * model.dispose();
+ * loaded.dispose();
+ * await rm(dir, { recursive: true });
+ * ```
+ */
+export async function loadEchoModel(source: string | URL): Promise<tf.LayersModel> {
+  const fn = 'loadEchoModel';
+  const text = locationText(fn, 'source', source);
+  const location = await resolveLocation(fn, 'source', text);
+  let artifacts: tf.io.ModelArtifacts;
+  let where: string;
+  if (location.kind === 'directory') {
+    where = location.path;
+    artifacts = await directoryHandler(fn, where, location.io).load!();
+  } else {
+    where = location.url;
+    const handler = urlHandler(fn, 'source', where, 'load');
+    try {
+      artifacts = await handler.load!();
+    } catch (error) {
+      rethrowNamed(fn, 'load the model from', where, error);
+    }
+  }
+  const checked = checkArtifacts(fn, where, artifacts);
+  const metadata = checkMetadata(
+    fn,
+    `${where}'s userDefinedMetadata.${METADATA_KEY}`,
+    checked.userDefinedMetadata?.[METADATA_KEY],
+  );
+  const learningRate = savedLearningRate(fn, where, checked.trainingConfig);
+  const model = await rebuildModel(fn, where, checked);
+  return finish(fn, where, model, metadata, learningRate);
+}

@@ -1,0 +1,74 @@
+/**
+ * Node's file system, path and URL modules, imported on first use only. Nothing here is
+ * imported statically, so the browser bundle never references `node:` modules.
+ */
+
+/** The part of `node:fs/promises` seq-echo uses. */
+export interface NodeFs {
+  readFile(path: string): Promise<Uint8Array>;
+  readFile(path: string, encoding: 'utf8'): Promise<string>;
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string, options: { force: true }): Promise<void>;
+  stat(path: string): Promise<{ isDirectory(): boolean; isFile(): boolean }>;
+}
+
+/** The part of `node:path` seq-echo uses. */
+export interface NodePath {
+  resolve(...paths: string[]): string;
+  join(...paths: string[]): string;
+  dirname(path: string): string;
+  relative(from: string, to: string): string;
+  isAbsolute(path: string): boolean;
+}
+
+/** The part of `node:url` seq-echo uses. */
+export interface NodeUrl {
+  fileURLToPath(url: string): string;
+}
+
+/** Node's modules, as {@link loadNodeIo} returns them. */
+export interface NodeIo {
+  fs: NodeFs;
+  path: NodePath;
+  url: NodeUrl;
+}
+
+/**
+ * Imports a module by a specifier held in a variable, so bundlers neither resolve nor bundle
+ * it (as `selectBackend` does for the optional wasm package).
+ */
+async function importOptional(specifier: string): Promise<unknown> {
+  return (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as unknown;
+}
+
+let cached: Promise<NodeIo | undefined> | undefined;
+
+/** Node's `fs/promises`, `path` and `url`, or `undefined` where they cannot be loaded. */
+export function loadNodeIo(): Promise<NodeIo | undefined> {
+  cached ??= (async () => {
+    try {
+      const [fs, path, url] = await Promise.all([
+        importOptional('node:fs/promises'),
+        importOptional('node:path'),
+        importOptional('node:url'),
+      ]);
+      return { fs: fs as NodeFs, path: path as NodePath, url: url as NodeUrl };
+    } catch {
+      return undefined;
+    }
+  })();
+  return cached;
+}
+
+/** The `code` of a Node system error (`'ENOENT'`, …), if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The message of any thrown value. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
