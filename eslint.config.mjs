@@ -7,6 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'examples/browser/dist/**',
       'coverage/**',
       'docs/api/**',
       'node_modules/**',
