@@ -230,7 +230,7 @@ console.log(`node ${process.version}, @tensorflow/tfjs ${tfjsVersion}, temp dir 
 let failed = false;
 let tarball = '';
 try {
-  await step('1/5 npm pack (runs prepack: build)', async () => {
+  await step('1/6 npm pack (runs prepack: build)', async () => {
     await runOrThrow(npmCommand, ['pack', '--pack-destination', packDir], { cwd: repoRoot });
     const tarballs = readdirSync(packDir).filter((f) => f.endsWith('.tgz'));
     if (tarballs.length !== 1) {
@@ -242,7 +242,7 @@ try {
     console.log(`tarball: ${tarball}`);
   });
 
-  await step('2/5 install tarball + @tensorflow/tfjs into a fresh project', async () => {
+  await step('2/6 install tarball + @tensorflow/tfjs into a fresh project', async () => {
     writeFileSync(
       path.join(consumerDir, 'package.json'),
       `${JSON.stringify(
@@ -270,7 +270,13 @@ try {
       { cwd: consumerDir },
     );
     const installed = path.join(consumerDir, 'node_modules', 'seq-echo');
-    const expected = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
+    const expected = [
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.d.cts',
+      'dist/cli.js',
+    ];
     const missing = expected.filter((f) => !existsSync(path.join(installed, f)));
     if (missing.length > 0) throw new Error(`installed package lacks: ${missing.join(', ')}`);
     const shipped = readdirSync(installed).sort();
@@ -284,15 +290,15 @@ try {
   writeFileSync(path.join(consumerDir, 'smoke-types.mts'), smokeTypes);
   writeFileSync(path.join(consumerDir, 'smoke-types.cts'), smokeTypes);
 
-  await step('3/5 ESM consumer: node smoke.mjs', async () => {
+  await step('3/6 ESM consumer: node smoke.mjs', async () => {
     await runOrThrow(process.execPath, ['smoke.mjs'], { cwd: consumerDir });
   });
 
-  await step('4/5 CJS consumer: node smoke.cjs', async () => {
+  await step('4/6 CJS consumer: node smoke.cjs', async () => {
     await runOrThrow(process.execPath, ['smoke.cjs'], { cwd: consumerDir });
   });
 
-  await step('5/5 TypeScript consumer: tsc --module nodenext on .mts and .cts', async () => {
+  await step('5/6 TypeScript consumer: tsc --module nodenext on .mts and .cts', async () => {
     await runOrThrow(process.execPath, [tscBin, '--version'], { cwd: consumerDir });
     const { stdout } = await runOrThrow(
       process.execPath,
@@ -320,6 +326,57 @@ try {
       console.log(`tsc loaded seq-echo/dist/${declaration}`);
     }
   });
+
+  await step(
+    '6/6 the seq-echo command: --version, a short train with --save, predict',
+    async () => {
+      const bin = path.join(
+        consumerDir,
+        'node_modules',
+        '.bin',
+        isWindows ? 'seq-echo.cmd' : 'seq-echo',
+      );
+      if (!existsSync(bin)) throw new Error(`npm did not link the bin: ${bin} is missing`);
+      const cli = path.join(consumerDir, 'node_modules', 'seq-echo', 'dist', 'cli.js');
+      const version = await runOrThrow(process.execPath, [cli, '--version'], {
+        cwd: consumerDir,
+        capture: true,
+      });
+      if (!version.stdout.includes(ownPackage.version)) {
+        throw new Error(`seq-echo --version printed ${JSON.stringify(version.stdout)}`);
+      }
+      const trained = await runOrThrow(
+        process.execPath,
+        [
+          cli,
+          'train',
+          '--recipe',
+          'whole',
+          '--preset',
+          'fast',
+          '--epochs',
+          '3',
+          '--save',
+          'cli-model',
+          '--no-curve',
+        ],
+        { cwd: consumerDir, capture: true },
+      );
+      if (!trained.stdout.includes('model saved to'))
+        throw new Error('train did not save the model');
+      const predicted = await runOrThrow(
+        process.execPath,
+        [cli, 'predict', 'cli-model', '1,2,3,4,5,6'],
+        {
+          cwd: consumerDir,
+          capture: true,
+        },
+      );
+      const rows = predicted.stdout.split('\n').filter((line) => line.includes('=> Expected:'));
+      if (rows.length !== 2) throw new Error(`predict printed ${rows.length} rows, expected 2`);
+      console.log(`seq-echo ${ownPackage.version}: trained, saved, predicted ${rows.length} rows`);
+    },
+  );
 } catch {
   failed = true;
 } finally {

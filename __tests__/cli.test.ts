@@ -1,0 +1,733 @@
+/**
+ * The `seq-echo` command line (src/cli): its pure parts directly (argument parsing, progress
+ * lines, the learning curve's SVG, the tables), then the command itself end to end, run as a
+ * child process from source with `npx tsx src/cli/main.ts` (no build needed): train model A
+ * with the fast preset and save it, evaluate and predict with the saved model, and the exit
+ * codes of help, usage errors and library errors.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  parseCli,
+  parseEvaluateArgs,
+  parsePredictArgs,
+  parseSequence,
+  parseTrainArgs,
+  UsageError,
+} from '../src/cli/args';
+import { learningCurveSvg } from '../src/cli/curve';
+import {
+  createProgress,
+  formatEta,
+  formatPlainLine,
+  formatProgressLine,
+  formatRate,
+  plainSchedule,
+  type ProgressSnapshot,
+} from '../src/cli/progress';
+import { runCli } from '../src/cli/run';
+import { formatEchoTable, formatPercent } from '../src/cli/table';
+
+const CWD = '/work/dir';
+
+/** The UsageError that `run` throws; fails when it throws something else or nothing. */
+function usageError(run: () => unknown): UsageError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return error as UsageError;
+  }
+  throw new Error('expected a UsageError');
+}
+
+/**
+ * Checks that `text` is well-formed XML: an optional XML declaration, then exactly one root
+ * element; every tag closed in order, attributes quoted and not repeated, `<` only in markup
+ * and `&` only in entity references.
+ */
+function expectWellFormedXml(text: string): void {
+  const body = text.replace(/^<\?xml[^?]*\?>\s*/, '');
+  const tag =
+    /<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[A-Za-z_][\w:.-]*\s*=\s*"[^"<]*")*)\s*(\/?)>|<!--(?:(?!--)[\s\S])*-->/y;
+  const stack: string[] = [];
+  let roots = 0;
+  let at = 0;
+  while (at < body.length) {
+    const next = body.indexOf('<', at);
+    const textPart = body.slice(at, next === -1 ? body.length : next);
+    expect(textPart.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, '')).not.toMatch(/&/);
+    if (next === -1) break;
+    if (stack.length === 0) expect(textPart.trim()).toBe('');
+    tag.lastIndex = next;
+    const match = tag.exec(body);
+    if (match === null) throw new Error(`malformed markup at ${body.slice(next, next + 60)}`);
+    const [whole, closing, name, attributes = '', selfClosing] = match;
+    at = next + whole.length;
+    if (name === undefined) continue; // a comment
+    const names = [...attributes.matchAll(/([A-Za-z_][\w:.-]*)\s*=/g)].map((m) => m[1]);
+    expect(new Set(names).size).toBe(names.length);
+    for (const value of attributes.matchAll(/"([^"]*)"/g)) {
+      expect(value[1]!.replace(/&(amp|lt|gt|quot|apos|#\d+);/g, '')).not.toMatch(/&/);
+    }
+    if (closing === '/') {
+      expect(stack.pop()).toBe(name);
+    } else if (selfClosing === '/') {
+      if (stack.length === 0) roots++;
+    } else {
+      if (stack.length === 0) roots++;
+      stack.push(name);
+    }
+  }
+  expect(stack).toEqual([]);
+  expect(roots).toBe(1);
+}
+
+/** The points of the polylines of one series of a learning curve. */
+function seriesPoints(svg: string, series: string): string[][] {
+  return [
+    ...svg.matchAll(new RegExp(`<polyline data-series="${series}"[^>]* points="([^"]*)"`, 'g')),
+  ].map((m) =>
+    m[1]!
+      .trim()
+      .split(/\s+/)
+      .filter((p) => p !== ''),
+  );
+}
+
+describe('seq-echo CLI: argument parsing', () => {
+  it('train: the walkthrough recipe for model A by default', () => {
+    expect(parseTrainArgs([], CWD)).toEqual({
+      recipe: 'whole',
+      preset: 'walkthrough',
+      model: { seed: 1 },
+      train: {
+        epochs: 500,
+        seed: 1,
+        sequenceLength: 25,
+        batchSize: undefined,
+        evaluateEvery: 10,
+        evaluationSequences: 20,
+      },
+      target: undefined,
+      backend: 'auto',
+      save: undefined,
+      curve: resolve(CWD, 'learning-curve.svg'),
+    });
+  });
+
+  it("train: the fast presets' settings, for either recipe", () => {
+    const whole = parseTrainArgs(['--preset', 'fast'], CWD);
+    expect(whole.model).toEqual({ learningRate: 0.03, seed: 1 });
+    expect(whole.train).toMatchObject({ epochs: 300, evaluateEvery: 5, batchSize: undefined });
+    expect(whole.target).toBe(0.99);
+
+    const partial = parseTrainArgs(['--recipe', 'partial', '--preset', 'fast', '--seed', '9'], CWD);
+    expect(partial.recipe).toBe('partial');
+    expect(partial.model).toEqual({ stateful: false, learningRate: 0.01, seed: 9 });
+    expect(partial.train).toEqual({
+      epochs: 1000,
+      seed: 9,
+      sequenceLength: 100,
+      batchSize: 32,
+      evaluateEvery: 10,
+      evaluationSequences: 20,
+    });
+    expect(partial.target).toBe(0.99);
+    expect(parseTrainArgs(['--recipe', 'partial'], CWD).train.epochs).toBe(5000);
+  });
+
+  it('train: every model and training flag lands on the right option', () => {
+    const plan = parseTrainArgs(
+      [
+        '--recipe=partial',
+        '--n-in',
+        '6',
+        '--n-out',
+        '3',
+        '--n-unique',
+        '50',
+        '--units',
+        '64',
+        '--batch-size',
+        '16',
+        '--no-stateful',
+        '--learning-rate',
+        '5e-3',
+        '--epochs',
+        '42',
+        '--seed=-7', // a value starting with '-' needs the = form
+        '--target',
+        '0.9',
+        '--evaluate-every',
+        '3',
+        '--sequence-length',
+        '40',
+        '--backend',
+        'cpu',
+        '--save',
+        'out/model',
+      ],
+      CWD,
+    );
+    expect(plan.model).toEqual({
+      nIn: 6,
+      nOut: 3,
+      nUnique: 50,
+      units: 64,
+      batchSize: 16,
+      stateful: false,
+      learningRate: 0.005,
+      seed: -7,
+    });
+    expect(plan.train).toEqual({
+      epochs: 42,
+      seed: -7,
+      sequenceLength: 40,
+      batchSize: 16, // stateless: trainEcho's batch size
+      evaluateEvery: 3,
+      evaluationSequences: 20,
+    });
+    expect(plan.target).toBe(0.9);
+    expect(plan.backend).toBe('cpu');
+    expect(plan.save).toBe(resolve(CWD, 'out/model'));
+    // The curve goes into the model's directory by default.
+    expect(plan.curve).toBe(resolve(CWD, 'out/model/learning-curve.svg'));
+  });
+
+  it('train: --stateful/--no-stateful and --curve/--no-curve, the last one wins', () => {
+    expect(parseTrainArgs(['--no-stateful', '--stateful'], CWD).model.stateful).toBe(true);
+    expect(parseTrainArgs(['--stateful', '--no-stateful'], CWD).model.stateful).toBe(false);
+    expect(parseTrainArgs(['--no-curve'], CWD).curve).toBeUndefined();
+    expect(parseTrainArgs(['--no-curve', '--curve', 'c.svg'], CWD).curve).toBe(
+      resolve(CWD, 'c.svg'),
+    );
+    expect(parseTrainArgs(['--curve', '/abs/c.svg', '--no-curve'], CWD).curve).toBeUndefined();
+    expect(parseTrainArgs(['--preset', 'fast', '--target', 'none'], CWD).target).toBeUndefined();
+    // A stateful batch size that divides the windows is kept on the model only.
+    const stateful = parseTrainArgs(['--batch-size', '3'], CWD);
+    expect(stateful.model.batchSize).toBe(3);
+    expect(stateful.train.batchSize).toBeUndefined();
+  });
+
+  it.each([
+    [['--epochs', '0'], '--epochs must be an integer in [1, 1000000000], but received "0"'],
+    [['--epochs', '1.5'], '--epochs must be'],
+    [['--epochs', '0x10'], '--epochs must be'],
+    [['--epochs'], "Option '--epochs <value>' argument missing"],
+    [['--recipe', 'x'], '--recipe must be one of whole, partial, but received "x"'],
+    [['--preset', 'slow'], '--preset must be one of walkthrough, fast'],
+    [['--backend', 'gpu'], '--backend must be one of auto, cpu, wasm'],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['extra'], "Unexpected argument 'extra'"],
+    [['--n-out', '2'], '--n-out applies to --recipe partial only'],
+    [['--recipe', 'partial', '--n-out', '6'], '--n-out must be at most --n-in (5)'],
+    [['--recipe', 'partial', '--n-in', '1'], '--n-out must be at most --n-in (1), but it is 2'],
+    [['--n-unique', '1'], '--n-unique must be an integer >= 2'],
+    [['--learning-rate', '0'], '--learning-rate must be a number in (0, 10]'],
+    [['--target', '1.5'], '--target must be a number in (0, 1]'],
+    [['--target', '0'], '--target must be a number in (0, 1]'],
+    [['--seed', '1.5'], '--seed must be an integer'],
+    [['--sequence-length', '4'], '--sequence-length must be at least --n-in (5)'],
+    [
+      ['--batch-size', '5'],
+      'does not divide the 21 windows of a 25-integer sequence: use --sequence-length 29',
+    ],
+    [['--save', ''], '--save must be a path'],
+  ])('train %j is a usage error: %s', (argv, message) => {
+    const error = usageError(() => parseTrainArgs(argv, CWD));
+    expect(error.message).toContain(message);
+    expect(error.command).toBe('train');
+  });
+
+  it('evaluate and predict: MODEL_DIR, the sequence and the flags', () => {
+    expect(parseEvaluateArgs(['models/a'], CWD)).toEqual({
+      model: resolve(CWD, 'models/a'),
+      sequences: 100,
+      seed: undefined,
+      backend: 'auto',
+    });
+    expect(parseEvaluateArgs(['/m', '--sequences', '7', '--seed', '3'], CWD)).toMatchObject({
+      model: '/m',
+      sequences: 7,
+      seed: 3,
+    });
+    expect(usageError(() => parseEvaluateArgs([], CWD)).message).toContain('MODEL_DIR is required');
+    expect(usageError(() => parseEvaluateArgs(['/m', '--sequences', '0'], CWD)).message).toContain(
+      '--sequences must be an integer in [1, 1000000]',
+    );
+    expect(usageError(() => parseEvaluateArgs(['/m', '/n'], CWD)).message).toContain(
+      'unexpected argument "/n"',
+    );
+
+    expect(parsePredictArgs(['/m', '1,2,3', '4', '5'], CWD)).toEqual({
+      model: '/m',
+      sequence: [1, 2, 3, 4, 5],
+      backend: 'auto',
+    });
+    expect(parseSequence(['1, 2 ,3', ',4,,5,'])).toEqual([1, 2, 3, 4, 5]);
+    expect(parseSequence(['7 8\t9\n10'])).toEqual([7, 8, 9, 10]);
+    for (const bad of [['1,x,3'], ['1.5'], ['1e3'], ['99999999999999999999']]) {
+      expect(usageError(() => parseSequence(bad)).message).toContain('non-negative integers');
+    }
+    expect(usageError(() => parseSequence([' , '])).message).toContain('a sequence is required');
+    expect(usageError(() => parsePredictArgs(['/m', '1,-2,3'], CWD)).message).toContain(
+      'non-negative integers, but received "-2"',
+    );
+    expect(usageError(() => parsePredictArgs(['/m', '1', '-2', '3'], CWD)).message).toContain(
+      "Unknown option '-2'",
+    );
+  });
+
+  it('the command line: help, version, commands, and usage errors', () => {
+    expect(parseCli(['--help'], CWD)).toEqual({ kind: 'help', topic: undefined });
+    expect(parseCli(['-h'], CWD)).toEqual({ kind: 'help', topic: undefined });
+    expect(parseCli(['help'], CWD)).toEqual({ kind: 'help', topic: undefined });
+    expect(parseCli(['help', 'train'], CWD)).toEqual({ kind: 'help', topic: 'train' });
+    expect(parseCli(['predict', '--help'], CWD)).toEqual({ kind: 'help', topic: 'predict' });
+    // --help wins over anything else on the line.
+    expect(parseCli(['train', '--epochs', '0', '--bogus', '-h'], CWD)).toEqual({
+      kind: 'help',
+      topic: 'train',
+    });
+    expect(parseCli(['--version'], CWD)).toEqual({ kind: 'version' });
+    expect(parseCli(['train', '--epochs', '3'], CWD)).toMatchObject({
+      kind: 'train',
+      plan: { train: { epochs: 3 } },
+    });
+    expect(usageError(() => parseCli([], CWD)).message).toBe('a command is required');
+    expect(usageError(() => parseCli(['fit'], CWD)).message).toBe('unknown command "fit"');
+    expect(usageError(() => parseCli(['--epochs', '3'], CWD)).message).toBe(
+      'unknown option "--epochs"',
+    );
+    expect(usageError(() => parseCli(['help', 'fit'], CWD)).command).toBeUndefined();
+  });
+});
+
+describe('seq-echo CLI: progress', () => {
+  const snapshot = (epoch: number, epochs: number, elapsedMs: number): ProgressSnapshot => ({
+    epoch,
+    epochs,
+    loss: 2.80123,
+    accuracy: 0.45714,
+    elapsedMs,
+  });
+
+  it('formats the time left as m:ss or h:mm:ss, and -- when unknown', () => {
+    expect(formatEta(0)).toBe('0:00');
+    expect(formatEta(0.4)).toBe('0:00');
+    expect(formatEta(5)).toBe('0:05');
+    expect(formatEta(59.6)).toBe('1:00');
+    expect(formatEta(65)).toBe('1:05');
+    expect(formatEta(754)).toBe('12:34');
+    expect(formatEta(3600)).toBe('1:00:00');
+    expect(formatEta(3723)).toBe('1:02:03');
+    expect(formatEta(100 * 3600)).toBe('100:00:00');
+    for (const unknown of [NaN, Infinity, -1]) expect(formatEta(unknown)).toBe('--:--');
+  });
+
+  it('formats rates with about three significant digits', () => {
+    expect(formatRate(0.523)).toBe('0.52');
+    expect(formatRate(7.314)).toBe('7.31');
+    expect(formatRate(42.66)).toBe('42.7');
+    expect(formatRate(1234.4)).toBe('1234');
+    expect(formatRate(NaN)).toBe('-');
+  });
+
+  it('the terminal line: epoch/total, bar, loss, accuracy, epochs/s, ETA, last check', () => {
+    const line = formatProgressLine(snapshot(23, 300, 1000));
+    expect(line).toBe(
+      `epoch  23/300 [█${'░'.repeat(19)}] loss 2.8012  acc 0.4571  23.0 epochs/s  ETA 0:12`,
+    );
+    const checked = formatProgressLine(snapshot(300, 300, 2000), {
+      epoch: 300,
+      accuracy: 0.99,
+      windows: 420,
+    });
+    expect(checked).toContain(`[${'█'.repeat(20)}]`);
+    expect(checked).toMatch(/150 epochs\/s {2}ETA 0:00 {2}check 0\.9900$/);
+    // Narrow terminals: the bar goes first, then the line is cut; it never wraps.
+    const narrow = formatProgressLine(snapshot(23, 300, 1000), undefined, 70);
+    expect(narrow).not.toContain('[');
+    expect(narrow.length).toBeLessThan(70);
+    expect(formatProgressLine(snapshot(23, 300, 1000), undefined, 30)).toHaveLength(29);
+  });
+
+  it('the plain line', () => {
+    expect(formatPlainLine(snapshot(20, 300, 500))).toBe(
+      'epoch  20/300  loss 2.8012  accuracy 0.4571  40.0 epochs/s  ETA 0:07',
+    );
+  });
+
+  it('plain output picks 10-20 epochs of any run, always the first and the last', () => {
+    for (const epochs of [55, 300, 500, 1000, 5000, 12345]) {
+      const picked = Array.from({ length: epochs }, (_, i) => i + 1).filter(plainSchedule(epochs));
+      expect(picked.length).toBeGreaterThanOrEqual(10);
+      expect(picked.length).toBeLessThanOrEqual(20);
+      expect(picked[0]).toBe(1);
+      expect(picked[picked.length - 1]).toBe(epochs);
+    }
+    const short = Array.from({ length: 3 }, (_, i) => i + 1).filter(plainSchedule(3));
+    expect(short).toEqual([1, 2, 3]);
+  });
+
+  /** A stream that records what is written to it. */
+  const recorder = (isTTY: boolean, columns?: number) => {
+    const chunks: string[] = [];
+    return { chunks, stream: { isTTY, columns, write: (text: string) => chunks.push(text) } };
+  };
+
+  it('when not on a terminal: plain lines over the run, one per check, the last epoch at the end', () => {
+    const { chunks, stream } = recorder(false);
+    const progress = createProgress(stream);
+    for (let epoch = 1; epoch <= 55; epoch++) {
+      progress.update(snapshot(epoch, 300, epoch * 5));
+      if (epoch % 5 === 0) progress.check({ epoch, accuracy: epoch / 55, windows: 420 });
+    }
+    progress.finish();
+    const text = chunks.join('');
+    expect(text).not.toContain('\r');
+    expect(text).not.toContain('\x1b');
+    expect(chunks.every((chunk) => chunk.endsWith('\n'))).toBe(true);
+    const lines = text.trimEnd().split('\n');
+    const epochLines = lines.filter((l) => l.startsWith('epoch'));
+    expect(epochLines.map((l) => /epoch +(\d+)\//.exec(l)?.[1])).toEqual(['1', '20', '40', '55']);
+    expect(lines.filter((l) => l.startsWith('check after epoch'))).toHaveLength(11);
+    expect(lines).toContain('check after epoch 55: accuracy 1.0000 on 420 fresh windows');
+    expect(lines[lines.length - 1]).toMatch(/^epoch {2}55\/300 {2}loss/);
+
+    // A full run prints its last epoch once.
+    const full = recorder(false);
+    const done = createProgress(full.stream);
+    for (let epoch = 1; epoch <= 300; epoch++) done.update(snapshot(epoch, 300, epoch));
+    done.finish();
+    const fullLines = full.chunks.join('').trimEnd().split('\n');
+    expect(fullLines.length).toBeGreaterThanOrEqual(10);
+    expect(fullLines.length).toBeLessThanOrEqual(20);
+    expect(fullLines.filter((l) => l.startsWith('epoch 300/300'))).toHaveLength(1);
+  });
+
+  it('on a terminal: one line redrawn in place, at most every redrawMs, ended by finish()', () => {
+    const { chunks, stream } = recorder(true, 80);
+    let clock = 0;
+    const progress = createProgress(stream, { now: () => clock, redrawMs: 80 });
+    for (let epoch = 1; epoch <= 300; epoch++) {
+      clock += 2;
+      progress.update(snapshot(epoch, 300, clock));
+      if (epoch === 150) progress.note('interrupted');
+    }
+    expect(chunks.join('')).not.toMatch(/\n(?!$)[^\r]/); // the note is the only full line
+    progress.finish();
+    const text = chunks.join('');
+    expect(text.endsWith('\n')).toBe(true);
+    const frames = text.split('\r').filter((frame) => frame.startsWith('epoch'));
+    // 600 ms of epochs, a redraw every 80 ms or more, plus the first, the note's and the last.
+    expect(frames.length).toBeGreaterThanOrEqual(8);
+    expect(frames.length).toBeLessThanOrEqual(14);
+    for (const frame of frames) {
+      expect(frame.replace('\x1b[K', '').trimEnd().length).toBeLessThan(80);
+    }
+    expect(frames[frames.length - 1]).toContain('epoch 300/300');
+    expect(text).toContain('\r\x1b[Kinterrupted\n');
+  });
+});
+
+describe('seq-echo CLI: learning curve and tables', () => {
+  const loss = Array.from({ length: 55 }, (_, i) => 4.6 * Math.exp(-i / 15));
+  const accuracy = Array.from({ length: 55 }, (_, i) => Math.min(1, i / 45));
+
+  it('is a well-formed, self-contained SVG with a point per epoch', () => {
+    const checks = Array.from({ length: 11 }, (_, i) => ({ epoch: 5 * (i + 1), accuracy: i / 10 }));
+    const svg = learningCurveSvg({ loss, accuracy, checks, target: 0.99, subtitle: 'whole, fast' });
+    expectWellFormedXml(svg);
+    expect(svg).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
+    );
+    expect(seriesPoints(svg, 'loss').flat()).toHaveLength(55);
+    expect(seriesPoints(svg, 'accuracy').flat()).toHaveLength(55);
+    expect(seriesPoints(svg, 'checks').flat()).toHaveLength(11);
+    // Axes, labels and legend.
+    for (const text of [
+      '>epoch</text>',
+      '>loss (cross-entropy)</text>',
+      '>accuracy</text>',
+      '>training loss (left axis)</text>',
+      '>training accuracy (right axis)</text>',
+      '>accuracy on fresh sequences (right axis)</text>',
+      '>target 0.99</text>',
+      '>whole, fast</text>',
+    ]) {
+      expect(svg).toContain(text);
+    }
+    // Nothing from elsewhere: no links, scripts, images, styles or fonts.
+    expect(svg.replace('xmlns="http://www.w3.org/2000/svg"', '')).not.toMatch(
+      /https?:|href|url\(|<script|<image|<style|@import|<foreignObject/i,
+    );
+    // Every point lies in the plot area.
+    for (const point of seriesPoints(svg, 'loss').flat()) {
+      const [x, y] = point.split(',').map(Number);
+      expect(x).toBeGreaterThanOrEqual(80);
+      expect(x).toBeLessThanOrEqual(720);
+      expect(y).toBeGreaterThanOrEqual(70);
+      expect(y).toBeLessThanOrEqual(380);
+    }
+  });
+
+  it('skips values that are not finite, escapes text, and copes with one epoch or none', () => {
+    const broken = learningCurveSvg({
+      loss: [3, 2, NaN, 1, Infinity, 0.5],
+      accuracy: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+      subtitle: 'a <b> & "c"',
+    });
+    expectWellFormedXml(broken);
+    expect(seriesPoints(broken, 'loss').map((run) => run.length)).toEqual([2, 1, 1]);
+    expect(broken).toContain('a &lt;b&gt; &amp; &quot;c&quot;');
+    expect(broken).not.toContain('fresh sequences');
+
+    const one = learningCurveSvg({ loss: [4.6], accuracy: [0.02] });
+    expectWellFormedXml(one);
+    expect(seriesPoints(one, 'loss').flat()).toHaveLength(1);
+    expect(one).toContain('<circle');
+
+    const none = learningCurveSvg({ loss: [], accuracy: [] });
+    expectWellFormedXml(none);
+    expect(seriesPoints(none, 'loss')).toEqual([]);
+    expect(none).toContain('no epochs trained');
+  });
+
+  it('the Expected/Predicted table and percentages', () => {
+    const lines = formatEchoTable(
+      [
+        { input: [3, 47, 12, 0, 99], expected: [3, 47], predicted: [3, 47] },
+        { input: [47, 12, 0, 99, 5], expected: [47, 12], predicted: [47, 13] },
+      ],
+      100,
+    );
+    expect(lines).toEqual([
+      '[ 3, 47, 12,  0, 99] => Expected: [ 3, 47]  Predicted: [ 3, 47]',
+      '[47, 12,  0, 99,  5] => Expected: [47, 12]  Predicted: [47, 13]   <- wrong',
+      '1 of 2 windows echoed right',
+    ]);
+    expect(formatPercent(1)).toBe('100.00%');
+    expect(formatPercent(0.99999)).toBe('99.99%');
+    expect(formatPercent(0.9876)).toBe('98.76%');
+    expect(formatPercent(0)).toBe('0.00%');
+  });
+});
+
+describe('seq-echo CLI: runCli without a child process', () => {
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: {
+        stdout: { write: (t: string) => out.push(t) },
+        stderr: { write: (t: string) => err.push(t) },
+        cwd: CWD,
+      },
+    };
+  };
+
+  it('help and version go to stdout with exit code 0', async () => {
+    const help = io();
+    expect(await runCli(['help', 'train'], help.io)).toBe(0);
+    expect(help.out.join('')).toContain('Usage: seq-echo train');
+    expect(help.out.join('')).toContain('--learning-rate X');
+    expect(help.err).toEqual([]);
+    const version = io();
+    expect(await runCli(['--version'], version.io)).toBe(0);
+    expect(version.out.join('')).toBe('0.1.0\n');
+  });
+
+  it('a usage error goes to stderr with the usage, exit code 2', async () => {
+    const bad = io();
+    expect(await runCli(['evaluate', '/m', '--sequences', 'many'], bad.io)).toBe(2);
+    expect(bad.out).toEqual([]);
+    const text = bad.err.join('');
+    expect(text).toMatch(
+      /^seq-echo evaluate: --sequences must be an integer in \[1, 1000000\], but received "many"\n\nUsage: seq-echo evaluate MODEL_DIR/,
+    );
+    expect(text).toContain("Run 'seq-echo evaluate --help' for more.");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// End to end: the command as a user runs it, from source.
+// ---------------------------------------------------------------------------------------------
+
+const ROOT = resolve(__dirname, '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npx tsx src/cli/main.ts ...args` from the repository root; stdout is a pipe, not a TTY. */
+function cli(args: string[]): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 50_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The per-item accuracy an evaluation block printed, as a fraction. */
+function perItemAccuracy(stdout: string): number {
+  const match = /per-item accuracy: +([\d.]+)%/.exec(stdout);
+  if (!match) throw new Error(`no accuracy in:\n${stdout}`);
+  return Number(match[1]) / 100;
+}
+
+/** Table rows: `[a, b, ...] => Expected: [...]  Predicted: [...]`, parsed. */
+function tableRows(stdout: string): { input: number[]; expected: number[]; predicted: number[] }[] {
+  const list = (text: string) => text.split(',').map((v) => Number(v.trim()));
+  return [
+    ...stdout.matchAll(/^\[([\d ,]+)\] => Expected: \[([\d ,]+)\] {2}Predicted: \[([\d ,]+)\]/gm),
+  ].map((m) => ({ input: list(m[1]!), expected: list(m[2]!), predicted: list(m[3]!) }));
+}
+
+describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
+  let dir = '';
+  let modelDir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'seq-echo-cli-'));
+    modelDir = join(dir, 'whole');
+  });
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('train --recipe whole --preset fast: plain progress, checks, evaluation, table, saved model and curve', async () => {
+    const curve = join(dir, 'c.svg');
+    const run = await cli([
+      'train',
+      '--recipe',
+      'whole',
+      '--preset',
+      'fast',
+      '--save',
+      modelDir,
+      '--curve',
+      curve,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = run.stdout;
+    // Not a terminal: no redrawing, no escape sequences.
+    expect(out).not.toContain('\r');
+    expect(out).not.toContain('\x1b');
+    expect(out).toContain('seq-echo train: recipe whole (model A, buildSeq2Seq), preset fast');
+    const stopped =
+      /stopped after epoch (\d+) of 300: accuracy ([\d.]+) on fresh sequences reached the target 0\.99/.exec(
+        out,
+      );
+    expect(stopped).not.toBeNull();
+    const epochs = Number(stopped![1]);
+    expect(epochs).toBeGreaterThanOrEqual(20);
+    expect(epochs).toBeLessThanOrEqual(150);
+    const progressLines = out
+      .split('\n')
+      .filter((l) =>
+        /^epoch +\d+\/300 {2}loss [\d.]+ {2}accuracy [\d.]+ {2}[\d.]+ epochs\/s {2}ETA \d+:\d\d$/.test(
+          l,
+        ),
+      );
+    expect(progressLines.length).toBeGreaterThanOrEqual(2);
+    expect(progressLines.length).toBeLessThanOrEqual(20);
+    expect(out.split('\n').filter((l) => l.startsWith('check after epoch'))).toHaveLength(
+      epochs / 5,
+    );
+    expect(out).toContain('evaluation on 100 fresh sequences (2100 windows, seed 2):');
+    expect(perItemAccuracy(out)).toBeGreaterThanOrEqual(0.95);
+    const rows = tableRows(out);
+    expect(rows).toHaveLength(21);
+    for (const row of rows) expect(row.expected).toEqual(row.input);
+    expect(
+      rows.filter((r) => r.predicted.join() === r.expected.join()).length,
+    ).toBeGreaterThanOrEqual(15);
+    expect(out).toContain(`model saved to ${modelDir}\n`);
+    expect(out).toContain(`learning curve: ${curve}\n`);
+
+    for (const file of ['model.json', 'weights.bin', 'seq-echo.json']) {
+      expect(existsSync(join(modelDir, file))).toBe(true);
+    }
+    const svg = readFileSync(curve, 'utf8');
+    expectWellFormedXml(svg);
+    expect(seriesPoints(svg, 'loss').flat()).toHaveLength(epochs);
+    expect(seriesPoints(svg, 'accuracy').flat()).toHaveLength(epochs);
+    expect(seriesPoints(svg, 'checks').flat()).toHaveLength(epochs / 5);
+  });
+
+  it('evaluate MODEL_DIR: the saved model echoes fresh sequences', async () => {
+    const run = await cli(['evaluate', modelDir, '--sequences', '50', '--seed', '11']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`model: ${modelDir}\n`);
+    expect(run.stdout).toContain(
+      'seq2seq (model A): nIn 5, nOut 5, nUnique 100, stateful, batch 7',
+    );
+    expect(run.stdout).toContain('evaluation on 50 fresh sequences (1050 windows, seed 11):');
+    expect(perItemAccuracy(run.stdout)).toBeGreaterThanOrEqual(0.95);
+    expect(run.stdout).toMatch(/per-window accuracy: +[\d.]+%/);
+  });
+
+  it('predict MODEL_DIR ids: the table for the sequence given', async () => {
+    const run = await cli(['predict', modelDir, '3,14,15,92,65', '35', '89,79']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const rows = tableRows(run.stdout);
+    expect(rows.map((r) => r.input)).toEqual([
+      [3, 14, 15, 92, 65],
+      [14, 15, 92, 65, 35],
+      [15, 92, 65, 35, 89],
+      [92, 65, 35, 89, 79],
+    ]);
+    for (const row of rows) expect(row.expected).toEqual(row.input);
+    expect(run.stdout).toMatch(/^[0-4] of 4 windows echoed right$/m);
+  });
+
+  it('exit codes: 2 with the usage for bad usage, 1 for library errors, 0 for --help', async () => {
+    const outOfRange = await cli(['predict', modelDir, '1,2,3,4,100']);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain("the sequence's ids must be in [0, 99] for this model");
+    expect(outOfRange.stderr).toContain('Usage: seq-echo predict MODEL_DIR');
+
+    const badEpochs = await cli(['train', '--epochs', '0']);
+    expect(badEpochs.code).toBe(2);
+    expect(badEpochs.stdout).toBe('');
+    expect(badEpochs.stderr).toContain('seq-echo train: --epochs must be an integer');
+    expect(badEpochs.stderr).toContain('Usage: seq-echo train');
+
+    const unknown = await cli(['fit']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('seq-echo: unknown command "fit"');
+    expect(unknown.stderr).toContain('Usage: seq-echo <command>');
+
+    const missing = await cli(['evaluate', join(dir, 'no-such-model')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /^seq-echo evaluate: loadEchoModel: .*no-such-model does not exist/,
+    );
+    expect(missing.stderr).not.toContain('Usage:');
+
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toContain('Usage: seq-echo <command> [options]');
+  });
+});

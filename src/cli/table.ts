@@ -1,0 +1,92 @@
+/**
+ * The `seq-echo` command's printouts of results: the evaluation, the walkthrough's
+ * Expected/Predicted table and a one-line description of a model. Pure functions from
+ * seq-echo's results to lines of text.
+ */
+import type { EchoEvaluation, EchoModelMetadata, EchoPrediction } from '../index';
+
+/**
+ * A fraction as a percentage with two decimals, never rounded up to `100.00%` unless it is
+ * exactly 1 (so a single mistake in 10,000 still shows).
+ *
+ * @param fraction - A number in [0, 1].
+ * @returns E.g. `99.95%`.
+ */
+export function formatPercent(fraction: number): string {
+  const text = (fraction * 100).toFixed(2);
+  return text === '100.00' && fraction < 1 ? '99.99%' : `${text}%`;
+}
+
+/**
+ * The evaluation block:
+ * ```text
+ * evaluation on 100 fresh sequences (2100 windows):
+ *   per-item accuracy:   99.95%
+ *   per-window accuracy: 99.76%
+ * ```
+ *
+ * @param evaluation - What `evaluateEcho` returned.
+ * @param sequences - How many sequences it was asked for.
+ * @param seed - The seed of the sequences, shown when given.
+ * @returns The lines.
+ */
+export function formatEvaluation(
+  evaluation: EchoEvaluation,
+  sequences: number,
+  seed?: number,
+): string[] {
+  const seedText = seed === undefined ? '' : `, seed ${seed}`;
+  return [
+    `evaluation on ${sequences} fresh sequences (${evaluation.windows} windows${seedText}):`,
+    `  per-item accuracy:   ${formatPercent(evaluation.accuracy)}`,
+    `  per-window accuracy: ${formatPercent(evaluation.sequenceAccuracy)}`,
+  ];
+}
+
+/**
+ * The walkthrough's table, one line per window, ids padded so the columns line up:
+ * `[ 3, 47, 12,  0, 99] => Expected: [ 3, 47, 12,  0, 99]  Predicted: [ 3, 47, 12,  0, 99]`,
+ * each wrong answer marked `<- wrong`, then a count of the windows echoed right.
+ *
+ * @param rows - What `predictEcho` returned.
+ * @param nUnique - The model's vocabulary size, which sets the padding. Default: from the rows.
+ * @returns The lines.
+ */
+export function formatEchoTable(rows: readonly EchoPrediction[], nUnique?: number): string[] {
+  const largest =
+    nUnique === undefined
+      ? Math.max(0, ...rows.flatMap((r) => [...r.input, ...r.expected, ...r.predicted]))
+      : nUnique - 1;
+  const width = String(largest).length;
+  const show = (values: readonly number[]): string =>
+    `[${values.map((v) => String(v).padStart(width)).join(', ')}]`;
+  let right = 0;
+  const lines = rows.map(({ input, expected, predicted }) => {
+    const ok = expected.length === predicted.length && expected.every((v, i) => v === predicted[i]);
+    if (ok) right++;
+    return `${show(input)} => Expected: ${show(expected)}  Predicted: ${show(predicted)}${ok ? '' : '   <- wrong'}`;
+  });
+  lines.push(`${right} of ${rows.length} window${rows.length === 1 ? '' : 's'} echoed right`);
+  return lines;
+}
+
+/**
+ * A saved model in one line, from its seq-echo metadata:
+ * `seq2seq (model A): nIn 5, nOut 5, nUnique 100, stateful, batch 7; saved by seq-echo 0.1.0`.
+ *
+ * @param metadata - The model's `seqEcho` metadata.
+ * @returns The line.
+ */
+export function formatModelInfo(metadata: EchoModelMetadata): string {
+  const kind =
+    metadata.architecture === 'seq2seq'
+      ? 'seq2seq (model A)'
+      : metadata.architecture === 'encoderDecoder'
+        ? 'encoder-decoder (model B)'
+        : 'other architecture';
+  const batching = metadata.stateful ? `stateful, batch ${metadata.batchSize ?? '?'}` : 'stateless';
+  return (
+    `${kind}: nIn ${metadata.nIn}, nOut ${metadata.nOut}, nUnique ${metadata.nUnique}, ` +
+    `${batching}; saved by seq-echo ${metadata.libraryVersion}`
+  );
+}
