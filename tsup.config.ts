@@ -22,7 +22,8 @@ export default defineConfig([
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     dts: false,
-    tsconfig: 'tsconfig.build.json',
+    // tsconfig.build.json leaves out src/cli (it needs Node's types; the library does not).
+    tsconfig: 'tsconfig.json',
     sourcemap: false,
     clean: false,
     target: 'node18',
