@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type * as SeqEcho from '../index';
 import { type EvaluatePlan, type PredictPlan, type TrainPlan, UsageError } from './args';
+import { mulberry32 } from '../data/random';
 import { learningCurveSvg } from './curve';
 import { createProgress, type ProgressCheck, type ProgressStream } from './progress';
 import { formatEchoTable, formatEvaluation, formatModelInfo } from './table';
@@ -35,18 +36,6 @@ const loadLibrary = (): Promise<typeof SeqEcho> => import('../index');
 
 /** Length of the fresh sequences evaluated and shown: the walkthrough's 25, or longer for big windows. */
 const freshLength = (nIn: number): number => Math.max(25, nIn + 4);
-
-/** The mulberry32 generator: the fresh-sequence checks' own seeded stream. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The seq-echo metadata a loaded model carries. */
 function metadataOf(model: tf.LayersModel): SeqEcho.EchoModelMetadata {
@@ -242,12 +231,7 @@ export async function runTrain(plan: TrainPlan, io: CliIo): Promise<'done' | 'in
  * @throws Whatever seq-echo throws (exit code 1), e.g. for a missing directory.
  */
 export async function runEvaluate(plan: EvaluatePlan, io: CliIo): Promise<void> {
-  const print = printer(io);
-  const lib = await loadLibrary();
-  await lib.selectBackend(plan.backend);
-  const model = await lib.loadEchoModel(plan.model);
-  try {
-    const metadata = metadataOf(model);
+  await withSavedModel(plan, io, async (lib, model, metadata, print) => {
     print(`model: ${plan.model}`, `  ${formatModelInfo(metadata)}`, '');
     const evaluation = await lib.evaluateEcho(model, {
       sequences: plan.sequences,
@@ -255,9 +239,7 @@ export async function runEvaluate(plan: EvaluatePlan, io: CliIo): Promise<void> 
       seed: plan.seed,
     });
     print(...formatEvaluation(evaluation, plan.sequences, plan.seed));
-  } finally {
-    model.dispose();
-  }
+  });
 }
 
 /**
@@ -270,12 +252,7 @@ export async function runEvaluate(plan: EvaluatePlan, io: CliIo): Promise<void> 
  *   its window; whatever seq-echo throws (exit code 1).
  */
 export async function runPredict(plan: PredictPlan, io: CliIo): Promise<void> {
-  const print = printer(io);
-  const lib = await loadLibrary();
-  await lib.selectBackend(plan.backend);
-  const model = await lib.loadEchoModel(plan.model);
-  try {
-    const metadata = metadataOf(model);
+  await withSavedModel(plan, io, (lib, model, metadata, print) => {
     const { nIn, nUnique } = metadata;
     const outside = plan.sequence.find((id) => id >= nUnique);
     if (outside !== undefined) {
@@ -292,6 +269,29 @@ export async function runPredict(plan: PredictPlan, io: CliIo): Promise<void> {
     }
     print(`model: ${plan.model}`, `  ${formatModelInfo(metadata)}`, '');
     print(...formatEchoTable(lib.predictEcho(model, plan.sequence), nUnique));
+    return Promise.resolve();
+  });
+}
+
+/**
+ * Loads the library and the saved model a command names (on the backend it asks for), runs
+ * `use` on it, and disposes the model afterwards, whatever happens.
+ */
+async function withSavedModel(
+  plan: { model: string; backend: SeqEcho.BackendChoice },
+  io: CliIo,
+  use: (
+    lib: typeof SeqEcho,
+    model: tf.LayersModel,
+    metadata: SeqEcho.EchoModelMetadata,
+    print: (...lines: string[]) => void,
+  ) => Promise<void>,
+): Promise<void> {
+  const lib = await loadLibrary();
+  await lib.selectBackend(plan.backend);
+  const model = await lib.loadEchoModel(plan.model);
+  try {
+    await use(lib, model, metadataOf(model), printer(io));
   } finally {
     model.dispose();
   }
