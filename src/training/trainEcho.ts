@@ -11,6 +11,7 @@ import {
   message,
 } from '../internal/assert';
 import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
+import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { oneHotWindows } from '../tensors/oneHotWindows';
 import { FusedTrainer, recognize, type FusedSpec } from './fused/fusedTrainer';
@@ -296,7 +297,7 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Fused
       dirty = true;
       // Let timers, abort signals and a page's rendering run between epochs.
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await yieldToEventLoop();
         lastYield = performance.now();
       }
       return result;
