@@ -429,6 +429,14 @@ describe("TensorFlow.js URLs: tfjs's own IO handlers", () => {
       'needs a browser',
     );
     await expectFailure(
+      () => loadEchoModel('downloads://echo'),
+      RangeError,
+      'loadEchoModel',
+      'source',
+      'downloads://echo',
+      'can only save to downloads://',
+    );
+    await expectFailure(
       () => loadEchoModel('unknown-scheme://x'),
       RangeError,
       'loadEchoModel',
@@ -751,5 +759,21 @@ describe('loadEchoModel refuses damaged or foreign saves with clear errors, leak
   it('a source that is a file other than model.json', async () => {
     const file = join(saved, 'weights.bin');
     await expectFailure(() => loadEchoModel(file), Error, fn, file, 'is not a directory');
+  });
+});
+
+describe('outside Node', () => {
+  it('refuses a directory path without trying to import node: modules', async () => {
+    const versions = Object.getOwnPropertyDescriptor(process, 'versions')!;
+    Object.defineProperty(process, 'versions', { value: {}, configurable: true });
+    try {
+      await jest.isolateModulesAsync(async () => {
+        const nodeIo = await import('../src/io/nodeIo');
+        expect(await nodeIo.loadNodeIo()).toBeUndefined();
+      });
+    } finally {
+      Object.defineProperty(process, 'versions', versions);
+    }
+    expect(typeof process.versions.node).toBe('string');
   });
 });

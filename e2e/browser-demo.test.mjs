@@ -16,9 +16,16 @@
  *    (within 1.5 s), requestAnimationFrame must keep firing (no gap over 1.5 s) and the epoch counter
  *    must move; then, within 120 s, accuracy on fresh sequences above 0.9 and an
  *    Expected/Predicted table of 21 rows, most of them right. Screenshot:
- *    e2e/artifacts/browser-demo.png (and browser-demo-stopped.png after step 2).
- * 2. Stop: the walkthrough preset, Stop after two seconds; the status must say stopped, the
- *    controls must come back, and a second run must start (and stop) again.
+ *    e2e/artifacts/browser-demo.png (browser-demo-loaded.png after step 2, and
+ *    browser-demo-stopped.png after step 3).
+ * 2. Save and load: the page must say it saved the trained model to indexeddb://seq-echo-demo
+ *    (saveEchoModel, tfjs's IndexedDB handler); then the page is reloaded, so that the model
+ *    can only come from IndexedDB, and "Load saved model" (loadEchoModel) must give a model
+ *    whose table has the same sequence and the same predictions, row for row, as the table
+ *    before the reload, and the same accuracy on the same seeded evaluation sequences.
+ * 3. Stop: the walkthrough preset, Stop after two seconds; the status must say stopped, the
+ *    stopped run must be saved too, the controls must come back, and a second run must start
+ *    (and stop) again.
  *
  * Not part of `npm test` (jest's roots are __tests__/). Exits non-zero, with the step that
  * failed, on any failure; on a failure after the page loaded it also saves
@@ -39,7 +46,10 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const SCREENSHOT = path.join(ARTIFACTS, 'browser-demo.png');
 const STOPPED_SCREENSHOT = path.join(ARTIFACTS, 'browser-demo-stopped.png');
+const LOADED_SCREENSHOT = path.join(ARTIFACTS, 'browser-demo-loaded.png');
 const FAILURE_SCREENSHOT = path.join(ARTIFACTS, 'browser-demo-failure.png');
+/** Where the demo saves each finished run's model. */
+const SAVE_URL = 'indexeddb://seq-echo-demo';
 /** The longest the fast preset may take to train and evaluate. */
 const TRAIN_TIMEOUT_MS = 120_000;
 /** The longest a page.evaluate round trip, or a gap between frames, may take during training. */
@@ -174,7 +184,7 @@ async function stopFrameProbe(page) {
 }
 
 /**
- * Polls the page until its status leaves training/stopping/evaluating, timing every round trip
+ * Polls the page until its status leaves training/stopping/evaluating/saving, timing every round trip
  * made while it trains. Optionally calls `during` once per poll (to click Stop, say).
  *
  * @param {Page} page
@@ -199,7 +209,7 @@ async function watchTraining(page, { timeoutMs, during, started = performance.no
       roundTrips.push(roundTrip);
       epochsSeen.add(state.epoch);
     }
-    if (!['training', 'stopping', 'evaluating'].includes(state.status)) break;
+    if (!['training', 'stopping', 'evaluating', 'saving'].includes(state.status)) break;
     if (during) await during(state, performance.now() - started);
     await delay(20);
   }
@@ -217,8 +227,13 @@ async function readResults(page) {
           .value,
       );
     const rows = Array.from(document.querySelectorAll('[data-testid="echo-row"]'), (row) => {
-      const { expected = '', predicted = '' } = /** @type {HTMLElement} */ (row).dataset;
+      const {
+        input = '',
+        expected = '',
+        predicted = '',
+      } = /** @type {HTMLElement} */ (row).dataset;
       return {
+        input: input.split(',').map(Number),
         expected: expected.split(',').map(Number),
         predicted: predicted.split(',').map(Number),
       };
@@ -229,6 +244,32 @@ async function readResults(page) {
       sequenceAccuracy: value('sequence-accuracy'),
       rows,
       visible: !results.hidden,
+    };
+  });
+}
+
+/**
+ * The save line (what the page says about indexeddb://seq-echo-demo) and the load result (what
+ * it says about a model it loaded from there).
+ *
+ * @param {Page} page
+ */
+async function readSaveAndLoad(page) {
+  return page.evaluate(() => {
+    const find = (/** @type {string} */ id) =>
+      /** @type {HTMLElement} */ (document.querySelector(`[data-testid="${id}"]`));
+    const saved = find('saved');
+    const loaded = find('load-result');
+    return {
+      saved: { state: saved.dataset.state ?? '', text: saved.textContent.trim() },
+      loaded: {
+        visible: !loaded.hidden,
+        state: loaded.dataset.state ?? '',
+        identical: Number(loaded.dataset.identical),
+        total: Number(loaded.dataset.total),
+        sameAccuracy: loaded.dataset.sameAccuracy === 'true',
+        text: loaded.textContent.trim(),
+      },
     };
   });
 }
@@ -389,7 +430,90 @@ async function main() {
       await demo.screenshot({ path: SCREENSHOT, fullPage: true });
     });
 
-    // ---- 2. Stop ----
+    // ---- 2. save, reload, load ----
+    const saved = await step(`fast preset: saved to ${SAVE_URL}`, async () => {
+      const { saved: line } = await readSaveAndLoad(demo);
+      check(
+        line.state === 'saved' && line.text.startsWith(`saved to ${SAVE_URL}`),
+        `the save line shows "${line.text}" (data-state "${line.state}"), expected "saved to ${SAVE_URL} …"`,
+      );
+      return line;
+    });
+
+    const loaded = await step(
+      'reload, "Load saved model": the same predictions on the same sequence',
+      async () => {
+        // A reload: the page's model is gone, so the one loaded below can only come from
+        // IndexedDB.
+        await demo.reload({ waitUntil: 'load', timeout: 60_000 });
+        await waitForStatus(demo, 'ready', 60_000);
+        check(!(await readResults(demo)).visible, 'the results section is shown after a reload');
+        const found = (await readSaveAndLoad(demo)).saved;
+        check(
+          found.state === 'found',
+          `after a reload the save line shows "${found.text}" (data-state "${found.state}"), expected it to find the saved model (tf.io.listModels)`,
+        );
+        check(
+          await demo.isEnabled('[data-testid="load"]'),
+          '"Load saved model" is disabled after a reload, although a model was saved',
+        );
+        const started = performance.now();
+        await demo.click('[data-testid="load"]');
+        await waitForStatus(demo, 'loaded', 30_000);
+        const totalMs = performance.now() - started;
+        const { detail } = await readState(demo);
+        const after = await readResults(demo);
+        const verdict = (await readSaveAndLoad(demo)).loaded;
+        check(after.visible, 'the results section is hidden after loading the saved model');
+        check(
+          after.rows.length === results.rows.length,
+          `the table after loading has ${after.rows.length} rows, before the reload ${results.rows.length}`,
+        );
+        let sameSequence = 0;
+        let samePredictions = 0;
+        /** @type {string[]} */
+        const differences = [];
+        after.rows.forEach((row, i) => {
+          const before = results.rows[i];
+          const same = (/** @type {number[]} */ a, /** @type {number[] | undefined} */ b) =>
+            a.join(',') === b?.join(',');
+          if (same(row.input, before?.input) && same(row.expected, before?.expected)) {
+            sameSequence++;
+          }
+          if (same(row.predicted, before?.predicted)) samePredictions++;
+          else {
+            differences.push(
+              `row ${i + 1}: ${before?.predicted.join(',') ?? '–'} before, ${row.predicted.join(',')} after`,
+            );
+          }
+        });
+        check(
+          sameSequence === results.rows.length,
+          `only ${sameSequence}/${results.rows.length} rows of the table after loading have the input of the table before the reload: not the same sequence`,
+        );
+        check(
+          samePredictions === results.rows.length,
+          `the loaded model's predictions differ from the saved model's in ${differences.length} of ${results.rows.length} rows (${differences.slice(0, 3).join('; ')})`,
+        );
+        check(
+          verdict.visible &&
+            verdict.state === 'identical' &&
+            verdict.identical === results.rows.length &&
+            verdict.total === results.rows.length,
+          `the page says "${verdict.text}" (data-state "${verdict.state}"), expected "loaded model: ${results.rows.length}/${results.rows.length} predictions identical"`,
+        );
+        check(
+          verdict.sameAccuracy &&
+            after.accuracy === results.accuracy &&
+            after.sequenceAccuracy === results.sequenceAccuracy,
+          `the loaded model's accuracy on the seeded evaluation sequences is ${after.accuracy} (windows ${after.sequenceAccuracy}), the saved model's was ${results.accuracy} (windows ${results.sequenceAccuracy})`,
+        );
+        await demo.screenshot({ path: LOADED_SCREENSHOT, fullPage: true });
+        return { ...after, verdict, samePredictions, totalMs, detail };
+      },
+    );
+
+    // ---- 3. Stop ----
     const stopped = await step('walkthrough preset: Stop after two seconds', async () => {
       // 100,000 epochs (?epochs=), so the run is still going whenever the click lands.
       await demo.goto(`${url}&epochs=100000`, { waitUntil: 'load', timeout: 60_000 });
@@ -439,7 +563,16 @@ async function main() {
     });
 
     const rerun = await step('after Stop: the controls are back and a new run starts', async () => {
+      const { saved: line } = await readSaveAndLoad(demo);
+      check(
+        line.state === 'saved' && line.text.startsWith(`saved to ${SAVE_URL}`),
+        `after Stop the save line shows "${line.text}" (data-state "${line.state}"), expected the stopped run saved to ${SAVE_URL}`,
+      );
       check(await demo.isEnabled('[data-testid="start"]'), 'Start is still disabled after Stop');
+      check(
+        await demo.isEnabled('[data-testid="load"]'),
+        '"Load saved model" is disabled after Stop',
+      );
       check(await demo.isEnabled('[data-testid="preset"]'), 'the preset selector is disabled');
       check(await demo.isDisabled('[data-testid="stop"]'), 'Stop is still enabled after Stop');
       const found = await readResults(demo);
@@ -500,6 +633,13 @@ async function main() {
         `table ${results.rightRows}/21 rows and ${results.rightItems}/${results.items} integers right; ` +
         `${ms(fast.totalMs)} from clicking Start to "status: done"`,
     );
+    console.log(`  save: ${saved.text}`);
+    console.log(
+      `  load after a reload: ${loaded.verdict.text}; ` +
+        `the test's own comparison with the table before the reload: ${loaded.samePredictions}/${results.rows.length} rows with the same predictions on the same sequence; ` +
+        `accuracy ${loaded.accuracy.toFixed(4)} (windows ${loaded.sequenceAccuracy.toFixed(4)}) as before; ` +
+        `${loaded.detail}; ${ms(loaded.totalMs)} from the click to "status: loaded"`,
+    );
     console.log(
       `  stop: walkthrough clicked at epoch ${stopped.clickedAtEpoch}, stopped at epoch ${stopped.state.epoch}/100000, ${ms(stopped.latency)} from the click to "status: stopped"`,
     );
@@ -510,7 +650,7 @@ async function main() {
         `requestAnimationFrame ${fast.frames.fps.toFixed(0)} fps (fast run) and ${stopped.frames.fps.toFixed(0)} fps (walkthrough run), longest gap ${ms(maxGap)}`,
     );
     console.log(
-      `  screenshots: ${path.relative(process.cwd(), SCREENSHOT)} (fast, done), ${path.relative(process.cwd(), STOPPED_SCREENSHOT)} (walkthrough, stopped)`,
+      `  screenshots: ${path.relative(process.cwd(), SCREENSHOT)} (fast, done), ${path.relative(process.cwd(), LOADED_SCREENSHOT)} (loaded after a reload), ${path.relative(process.cwd(), STOPPED_SCREENSHOT)} (walkthrough, stopped)`,
     );
     console.log(`  total ${((performance.now() - testStarted) / 1000).toFixed(1)} s`);
   } catch (error) {

@@ -1,7 +1,10 @@
 /**
  * The browser demo: trains model A of the walkthrough (the whole-window echo) live in the page,
  * draws loss and accuracy per epoch on a canvas, and shows the Expected/Predicted table for a
- * fresh sequence when training ends or is stopped.
+ * fresh sequence when training ends or is stopped. Each finished run (done or stopped) is saved
+ * with `saveEchoModel(model, 'indexeddb://seq-echo-demo')`; "Load saved model" brings it back
+ * with `loadEchoModel`, also after a reload, and checks that it predicts exactly what the saved
+ * model predicted on the table's sequence.
  *
  * Build and serve it from a clone of the repository (no `npm run build` needed; esbuild
  * bundles this file, seq-echo's src/ and @tensorflow/tfjs into one ES module):
@@ -14,15 +17,19 @@
  * The page needs no worker: `trainEcho` yields to the event loop every ~50 ms, and the
  * `onEpochEnd` below yields every ~16 ms and waits for a frame when one is overdue, so clicks
  * (Stop), the counters and the chart stay live. Hooks for tests: `data-testid` attributes, `body[data-status]`, and
- * `data-value` (the raw number) on the accuracy outputs. `?seed=N` in the URL fixes the seed.
+ * `data-value` (the raw number) on the accuracy outputs, `data-state` on the save and load lines.
+ * `?seed=N` in the URL fixes the seed, and with it the run, the table's sequence and the
+ * evaluation's sequences.
  */
 import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
   evaluateEcho,
   generateSequence,
+  loadEchoModel,
   predictEcho,
   presets,
+  saveEchoModel,
   trainEcho,
   type EchoPrediction,
   type EpochEvaluation,
@@ -31,7 +38,17 @@ import {
 
 type PresetName = 'walkthrough' | 'fast';
 type Status =
-  'loading' | 'ready' | 'training' | 'stopping' | 'evaluating' | 'done' | 'stopped' | 'error';
+  | 'loading'
+  | 'ready'
+  | 'training'
+  | 'stopping'
+  | 'evaluating'
+  | 'saving'
+  | 'done'
+  | 'stopped'
+  | 'restoring'
+  | 'loaded'
+  | 'error';
 
 /** The two recipes for model A; the select's option values are their keys. */
 const recipes = { walkthrough: presets.walkthroughWhole, fast: presets.fastWhole } as const;
@@ -42,6 +59,12 @@ const YIELD_BUDGET_MS = 16;
 const FRAME_BUDGET_MS = 50;
 /** How many fresh sequences the final evaluation uses. */
 const EVALUATION_SEQUENCES = 100;
+/** How long the table's sequence is (21 windows of 5). */
+const TABLE_LENGTH = 25;
+/** Where each finished run's model is saved (tfjs's IndexedDB handler). */
+const SAVE_URL = 'indexeddb://seq-echo-demo';
+/** The localStorage key of what the saved run showed (see {@link SavedRun}). */
+const SAVED_RUN_KEY = 'seq-echo-demo:saved-run';
 
 /** The page's element with `data-testid="<id>"` (the tests find them the same way). */
 function element<T extends HTMLElement>(id: string, type: new () => T): T {
@@ -55,8 +78,10 @@ const ui = {
   description: element('preset-description', HTMLElement),
   start: element('start', HTMLButtonElement),
   stop: element('stop', HTMLButtonElement),
+  load: element('load', HTMLButtonElement),
   status: element('status', HTMLElement),
   detail: element('detail', HTMLElement),
+  saved: element('saved', HTMLElement),
   epoch: element('epoch', HTMLElement),
   maxEpochs: element('max-epochs', HTMLElement),
   loss: element('loss', HTMLElement),
@@ -67,6 +92,7 @@ const ui = {
   accuracy: element('accuracy', HTMLOutputElement),
   sequenceAccuracy: element('sequence-accuracy', HTMLOutputElement),
   rows: element('echo-rows', HTMLTableSectionElement),
+  loadResult: element('load-result', HTMLElement),
 };
 
 // ---- status and small formatting helpers ----------------------------------------------------
@@ -96,7 +122,10 @@ function epochsFor(preset: (typeof recipes)[PresetName]): number {
   return fromUrl !== null && /^[1-9]\d{0,6}$/.test(fromUrl) ? Number(fromUrl) : preset.train.epochs;
 }
 
-/** `?seed=N` in the URL, else a random seed (shown in the detail line, so a run can be repeated). */
+/**
+ * `?seed=N` in the URL, else a random seed (shown in the detail line, so a run can be repeated).
+ * It seeds the model's weights, the training and evaluation sequences, and the table's sequence.
+ */
 function chooseSeed(): number {
   const fromUrl = new URLSearchParams(location.search).get('seed');
   if (fromUrl !== null && /^\d+$/.test(fromUrl)) return Number(fromUrl);
@@ -245,10 +274,13 @@ function drawChart(): void {
 
 // ---- results ---------------------------------------------------------------------------------
 
-function showResults(
-  evaluation: { accuracy: number; sequenceAccuracy: number },
-  rows: EchoPrediction[],
-): void {
+/** The accuracies the results section shows. */
+interface Accuracies {
+  accuracy: number;
+  sequenceAccuracy: number;
+}
+
+function showResults(evaluation: Accuracies, rows: EchoPrediction[]): void {
   ui.accuracy.textContent = percent(evaluation.accuracy);
   ui.accuracy.dataset.value = String(evaluation.accuracy);
   ui.sequenceAccuracy.textContent = percent(evaluation.sequenceAccuracy);
@@ -259,6 +291,7 @@ function showResults(
     const tr = document.createElement('tr');
     const right = predicted.every((id, k) => id === expected[k]);
     tr.dataset.testid = 'echo-row';
+    tr.dataset.input = input.join(',');
     tr.dataset.expected = expected.join(',');
     tr.dataset.predicted = predicted.join(',');
     tr.dataset.match = String(right);
@@ -290,15 +323,140 @@ function showResults(
   ui.results.hidden = false;
 }
 
+// ---- saving and loading ----------------------------------------------------------------------
+
+/**
+ * What the page showed for the saved model, kept in localStorage next to it: after a reload the
+ * page has nothing else to compare the loaded model with. `predicted` holds the table's
+ * predictions, row by row, on `sequence`.
+ */
+interface SavedRun {
+  url: string;
+  preset: PresetName;
+  seed: number;
+  epochs: number;
+  /** The seed of the evaluation's sequences, and what the evaluation measured. */
+  evaluationSeed: number;
+  evaluation: Accuracies;
+  sequence: number[];
+  predicted: number[][];
+  savedAt: string;
+}
+
+const isIntArray = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.every((v) => Number.isInteger(v));
+
+/** The saved run's record, or `undefined` when there is none or it is not one of this page's. */
+function readSavedRun(): SavedRun | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(localStorage.getItem(SAVED_RUN_KEY) ?? 'null');
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const run = value as Partial<Record<keyof SavedRun, unknown>>;
+  const evaluation = run.evaluation as Partial<Accuracies> | null | undefined;
+  const ok =
+    run.url === SAVE_URL &&
+    (run.preset === 'fast' || run.preset === 'walkthrough') &&
+    Number.isInteger(run.seed) &&
+    Number.isInteger(run.epochs) &&
+    Number.isInteger(run.evaluationSeed) &&
+    typeof evaluation?.accuracy === 'number' &&
+    typeof evaluation.sequenceAccuracy === 'number' &&
+    isIntArray(run.sequence) &&
+    Array.isArray(run.predicted) &&
+    run.predicted.every(isIntArray) &&
+    typeof run.savedAt === 'string';
+  return ok ? (value as SavedRun) : undefined;
+}
+
+function setSaved(state: 'none' | 'saving' | 'saved' | 'found' | 'error', text: string): void {
+  ui.saved.dataset.state = state;
+  ui.saved.textContent = text;
+}
+
+/** Whether tfjs's model store holds a model at {@link SAVE_URL}. */
+async function savedModelExists(): Promise<boolean> {
+  try {
+    return SAVE_URL in (await tf.io.listModels());
+  } catch (error) {
+    console.warn(`demo: could not list the saved models: ${String(error)}`);
+    return false;
+  }
+}
+
+const kilobytes = (bytes: number | undefined): string => `${((bytes ?? 0) / 1024).toFixed(1)} kB`;
+const clock = (iso: string): string => new Date(iso).toLocaleTimeString();
+
+/**
+ * Disposes a model, its optimizer (seq-echo's models do not own theirs) and the state tensors
+ * of its stateful LSTMs, which tfjs's `model.dispose()` leaves behind (two per layer).
+ */
+function disposeModel(old: tf.LayersModel | undefined): void {
+  if (!old) return;
+  const optimizer = (old as { optimizer?: tf.Optimizer | null }).optimizer;
+  const states = old.layers.flatMap((layer) => {
+    const held = layer.stateful ? (layer as { states?: unknown }).states : undefined;
+    return Array.isArray(held) ? held.filter((t): t is tf.Tensor => t instanceof tf.Tensor) : [];
+  });
+  old.dispose();
+  optimizer?.dispose();
+  tf.dispose(states);
+}
+
+/**
+ * Saves the model of a finished run to {@link SAVE_URL}, and what the page showed for it to
+ * localStorage. A failure is shown on the save line; the run's own status stands.
+ */
+async function saveRun(
+  trained: tf.LayersModel,
+  record: Omit<SavedRun, 'url' | 'savedAt'>,
+): Promise<boolean> {
+  setSaved('saving', `saving to ${SAVE_URL}…`);
+  try {
+    // The record describes the model in IndexedDB: none while that model is being replaced.
+    localStorage.removeItem(SAVED_RUN_KEY);
+    const { modelArtifactsInfo: info } = await saveEchoModel(trained, SAVE_URL);
+    const savedAt = new Date().toISOString();
+    const run: SavedRun = { url: SAVE_URL, ...record, savedAt };
+    localStorage.setItem(SAVED_RUN_KEY, JSON.stringify(run));
+    setSaved(
+      'saved',
+      `saved to ${SAVE_URL} (topology ${kilobytes(info.modelTopologyBytes)}, weights ` +
+        `${kilobytes(info.weightDataBytes)}, at ${clock(savedAt)}); "Load saved model" ` +
+        'brings it back, also after a reload',
+    );
+    return true;
+  } catch (error) {
+    console.error(error);
+    const message = error instanceof Error ? error.message : String(error);
+    setSaved('error', `could not save to ${SAVE_URL}: ${message}`);
+    return false;
+  }
+}
+
+function showLoadResult(state: 'identical' | 'different' | 'unchecked', text: string): void {
+  ui.loadResult.dataset.state = state;
+  ui.loadResult.textContent = text;
+  ui.loadResult.hidden = false;
+}
+
 // ---- training --------------------------------------------------------------------------------
 
 let model: tf.LayersModel | undefined;
 let controller: AbortController | undefined;
+/** Whether "Load saved model" is at work. */
+let restoring = false;
+/** Whether tfjs's model store holds a model at {@link SAVE_URL}. */
+let hasSavedModel = false;
 
 function setRunning(running: boolean): void {
   ui.start.disabled = running;
   ui.preset.disabled = running;
   ui.stop.disabled = !running;
+  ui.load.disabled = running || !hasSavedModel;
 }
 
 function stopSummary(result: TrainEchoResult): string {
@@ -314,13 +472,14 @@ function stopSummary(result: TrainEchoResult): string {
 }
 
 async function start(): Promise<void> {
-  if (controller) return;
+  if (controller || restoring) return;
   const name = selectedPreset();
   const preset = recipes[name];
   const seed = chooseSeed();
   controller = new AbortController();
   setRunning(true);
   ui.results.hidden = true;
+  ui.loadResult.hidden = true;
   ui.epoch.textContent = '0';
   ui.loss.textContent = '–';
   ui.trainAccuracy.textContent = '–';
@@ -338,7 +497,8 @@ async function start(): Promise<void> {
   scheduleDraw();
 
   try {
-    model?.dispose();
+    disposeModel(model);
+    model = undefined; // not the disposed one, should the build below throw
     model = buildSeq2Seq({ ...preset.model, seed });
     const result = await trainEcho(model, {
       ...preset.train,
@@ -369,8 +529,35 @@ async function start(): Promise<void> {
     scheduleDraw();
     await nextFrame();
 
-    const evaluation = await evaluateEcho(model, { sequences: EVALUATION_SEQUENCES });
-    showResults(evaluation, predictEcho(model, generateSequence(25)));
+    // Seeded, so that a reload with the same ?seed shows the same table, and the saved model
+    // can be checked on the same sequences after a reload.
+    const evaluationSeed = seed + 1;
+    const evaluation = await evaluateEcho(model, {
+      sequences: EVALUATION_SEQUENCES,
+      seed: evaluationSeed,
+    });
+    const sequence = generateSequence(TABLE_LENGTH, { seed });
+    const rows = predictEcho(model, sequence);
+    showResults(evaluation, rows);
+
+    setStatus('saving', summary);
+    await nextFrame();
+    if (
+      await saveRun(model, {
+        preset: name,
+        seed,
+        epochs: result.epochs,
+        evaluationSeed,
+        evaluation: {
+          accuracy: evaluation.accuracy,
+          sequenceAccuracy: evaluation.sequenceAccuracy,
+        },
+        sequence,
+        predicted: rows.map((row) => row.predicted),
+      })
+    ) {
+      hasSavedModel = true;
+    }
     setStatus(result.stopReason === 'aborted' ? 'stopped' : 'done', summary);
   } catch (error) {
     console.error(error);
@@ -379,6 +566,105 @@ async function start(): Promise<void> {
     controller = undefined;
     setRunning(false);
   }
+}
+
+/**
+ * "Load saved model": loads {@link SAVE_URL} with loadEchoModel, makes it the page's model,
+ * predicts the saved run's table sequence with it and says whether every prediction is the one
+ * the saved model made (and whether the seeded evaluation gives the same accuracy).
+ */
+async function loadSaved(): Promise<void> {
+  if (controller || restoring || !hasSavedModel) return;
+  restoring = true;
+  ui.start.disabled = true;
+  ui.preset.disabled = true;
+  ui.load.disabled = true;
+  setStatus('restoring', `loading ${SAVE_URL}…`);
+  ui.loadResult.hidden = true;
+  delete ui.loadResult.dataset.identical;
+  delete ui.loadResult.dataset.total;
+  delete ui.loadResult.dataset.sameAccuracy;
+  try {
+    const started = performance.now();
+    const loaded = await loadEchoModel(SAVE_URL);
+    const loadMs = performance.now() - started;
+    disposeModel(model);
+    model = loaded;
+
+    // The sequence of the table the saved model produced (kept with it in localStorage); if
+    // that record is gone, the table on the page, else the one this page's seed gives.
+    const saved = readSavedRun();
+    const shown = Array.from(ui.rows.querySelectorAll<HTMLElement>('[data-testid="echo-row"]'));
+    const sequence =
+      saved?.sequence ??
+      (shown.length > 0 && !ui.results.hidden
+        ? sequenceOfRows(shown)
+        : generateSequence(TABLE_LENGTH, { seed: chooseSeed() }));
+    const reference =
+      saved?.predicted ??
+      (shown.length > 0 && !ui.results.hidden
+        ? shown.map((tr) => (tr.dataset.predicted ?? '').split(',').map(Number))
+        : undefined);
+    const rows = predictEcho(loaded, sequence);
+    const evaluation = saved
+      ? await evaluateEcho(loaded, { sequences: EVALUATION_SEQUENCES, seed: saved.evaluationSeed })
+      : await evaluateEcho(loaded, { sequences: EVALUATION_SEQUENCES });
+    showResults(evaluation, rows);
+    if (saved) {
+      ui.preset.value = saved.preset;
+      showPreset();
+      ui.epoch.textContent = String(saved.epochs);
+    }
+
+    const from = saved
+      ? `preset ${saved.preset}, seed ${saved.seed}, ${saved.epochs} epochs, saved at ${clock(saved.savedAt)}`
+      : 'no record of the saved run in localStorage';
+    setStatus('loaded', `loaded ${SAVE_URL} in ${Math.round(loadMs)} ms (${from})`);
+    if (!reference) {
+      showLoadResult(
+        'unchecked',
+        `loaded model: ${rows.length} predictions, nothing saved to compare them with`,
+      );
+      return;
+    }
+    const differing = rows
+      .map((row, i) => (row.predicted.join(',') === reference[i]?.join(',') ? 0 : i + 1))
+      .filter((i) => i > 0);
+    const identical = rows.length - differing.length;
+    const complete = rows.length === reference.length;
+    const sameAccuracy =
+      saved !== undefined &&
+      evaluation.accuracy === saved.evaluation.accuracy &&
+      evaluation.sequenceAccuracy === saved.evaluation.sequenceAccuracy;
+    ui.loadResult.dataset.identical = String(identical);
+    ui.loadResult.dataset.total = String(reference.length);
+    ui.loadResult.dataset.sameAccuracy = String(sameAccuracy);
+    showLoadResult(
+      differing.length === 0 && complete ? 'identical' : 'different',
+      `loaded model: ${identical}/${reference.length} predictions identical` +
+        (differing.length === 1 ? ` (row ${differing[0]} differs)` : '') +
+        (differing.length > 1 ? ` (rows ${differing.join(', ')} differ)` : '') +
+        (saved === undefined
+          ? ''
+          : sameAccuracy
+            ? `; the same accuracy on the saved run's ${EVALUATION_SEQUENCES} evaluation sequences`
+            : `; accuracy on the saved run's ${EVALUATION_SEQUENCES} evaluation sequences ` +
+              `${percent(evaluation.accuracy)}, the saved model had ${percent(saved.evaluation.accuracy)}`),
+    );
+  } catch (error) {
+    console.error(error);
+    setStatus('error', error instanceof Error ? error.message : String(error));
+    hasSavedModel = await savedModelExists(); // it may be gone (site data cleared)
+  } finally {
+    restoring = false;
+    setRunning(false);
+  }
+}
+
+/** The sequence a table's rows were framed from: the first window, then each window's last id. */
+function sequenceOfRows(rows: HTMLElement[]): number[] {
+  const windows = rows.map((tr) => (tr.dataset.input ?? '').split(',').map(Number));
+  return [...(windows[0] ?? []), ...windows.slice(1).map((w) => w.at(-1) ?? 0)];
 }
 
 function stop(): void {
@@ -397,13 +683,30 @@ async function init(): Promise<void> {
   ui.preset.addEventListener('change', showPreset);
   ui.start.addEventListener('click', () => void start());
   ui.stop.addEventListener('click', stop);
+  ui.load.addEventListener('click', () => void loadSaved());
   window.addEventListener('resize', scheduleDraw);
   // seq-echo changes no tfjs settings; tfjs picks its own backend (webgl where it can, else
   // cpu). The fused engine trains and predicts in its own WebAssembly either way.
   await tf.ready();
-  ui.preset.disabled = false;
-  ui.start.disabled = false;
-  setStatus('ready', `tfjs backend ${tf.getBackend()}; pick a preset and press Start`);
+  hasSavedModel = await savedModelExists();
+  const saved = hasSavedModel ? readSavedRun() : undefined;
+  if (hasSavedModel) {
+    setSaved(
+      'found',
+      `a saved model is in ${SAVE_URL}` +
+        (saved
+          ? ` (preset ${saved.preset}, seed ${saved.seed}, ${saved.epochs} epochs, saved at ${clock(saved.savedAt)})`
+          : ''),
+    );
+  } else {
+    setSaved('none', `each finished run is saved to ${SAVE_URL}`);
+  }
+  setRunning(false);
+  setStatus(
+    'ready',
+    `tfjs backend ${tf.getBackend()}; pick a preset and press Start` +
+      (hasSavedModel ? ', or load the saved model' : ''),
+  );
 }
 
 init().catch((error: unknown) => {

@@ -48,6 +48,11 @@ let cached: Promise<NodeIo | undefined> | undefined;
 /** Node's `fs/promises`, `path` and `url`, or `undefined` where they cannot be loaded. */
 export function loadNodeIo(): Promise<NodeIo | undefined> {
   cached ??= (async () => {
+    // Outside Node (a browser, a worker) there is nothing to import: trying would make the
+    // browser fetch `node:fs/promises` and log network errors before the answer.
+    const versions = (globalThis as { process?: { versions?: { node?: unknown } } }).process
+      ?.versions;
+    if (typeof versions?.node !== 'string') return undefined;
     try {
       const [fs, path, url] = await Promise.all([
         importOptional('node:fs/promises'),

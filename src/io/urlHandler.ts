@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { errorText } from './nodeIo';
 
 const BROWSER_ONLY = ['indexeddb', 'localstorage', 'downloads'];
+/** Schemes tfjs can only save to. */
+const SAVE_ONLY = ['downloads'];
 
 /**
  * tfjs's own IO handler for a URL (`indexeddb://`, `localstorage://`, `downloads://`,
@@ -22,9 +24,11 @@ export function urlHandler(
   const why =
     handlers.length > 1
       ? `${handlers.length} TensorFlow.js IO handlers accept it`
-      : `no TensorFlow.js IO handler ${purpose === 'save' ? 'saves to' : 'loads from'} ${scheme}:// here${
-          BROWSER_ONLY.includes(scheme) ? ' (it needs a browser)' : ''
-        }`;
+      : purpose === 'load' && SAVE_ONLY.includes(scheme)
+        ? `TensorFlow.js can only save to ${scheme}://, not load from it (load the downloaded files with tf.io.browserFiles, or from a URL)`
+        : `no TensorFlow.js IO handler ${purpose === 'save' ? 'saves to' : 'loads from'} ${scheme}:// here${
+            BROWSER_ONLY.includes(scheme) ? ' (it needs a browser)' : ''
+          }`;
   throw new RangeError(
     `${fn}: ${param} must be a directory path, a file:// URL, or a URL that one TensorFlow.js IO handler ${
       purpose === 'save' ? 'saves to' : 'loads from'
