@@ -1,11 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource } from '../data/generateSequence';
 import type { RandomSource } from '../data/random';
-import { checkFraming, frameWindows } from '../data/toSupervised';
+import { frameWindows } from '../data/toSupervised';
 import { assertInteger, assertOptions } from '../internal/assert';
-import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
+import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { readEchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
+import { checkWindows } from './checkWindows';
 
 /** Options of {@link evaluateEcho}. */
 export interface EvaluateEchoOptions {
@@ -62,15 +63,7 @@ export async function evaluateEcho(
   const { sequences = 100, sequenceLength = 25 } = options;
   assertInteger(fn, 'options.sequences', sequences, { min: 1, max: 1_000_000 });
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
-  const rows = checkFraming(fn, sequenceLength, shape.nIn, shape.nOut);
-  assertWithin(
-    fn,
-    'options.sequenceLength',
-    sequenceLength,
-    rows * shape.nIn * shape.nUnique,
-    MAX_TENSOR_VALUES,
-    "one sequence's one-hot values (windows x nIn x nUnique)",
-  );
+  checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   const draw = randomSource(fn, options);
   const predictor = windowPredictor(model, shape);
 

@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
-import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
-import { checkFraming, frameWindows } from '../data/toSupervised';
+import { frameWindows } from '../data/toSupervised';
 import { assertSequence } from '../internal/assert';
 import { readEchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
+import { checkWindows } from './checkWindows';
 
 /** One window of {@link predictEcho}'s answer. */
 export interface EchoPrediction {
@@ -47,15 +47,7 @@ export function predictEcho(model: tf.LayersModel, sequence: readonly number[]):
   const fn = 'predictEcho';
   const shape = readEchoShape(fn, model);
   assertSequence(fn, 'sequence', sequence, shape.nUnique);
-  const rows = checkFraming(fn, sequence.length, shape.nIn, shape.nOut);
-  assertWithin(
-    fn,
-    'sequence',
-    `an array of length ${sequence.length}`,
-    rows * shape.nIn * shape.nUnique,
-    MAX_TENSOR_VALUES,
-    'its one-hot values (windows x nIn x nUnique)',
-  );
+  checkWindows(fn, 'sequence', `an array of length ${sequence.length}`, sequence.length, shape);
   const { X, y } = frameWindows(sequence, shape.nIn, shape.nOut);
   const predicted = windowPredictor(model, shape).predictSync(X);
   return X.map((input, r) => ({ input, expected: y[r] ?? [], predicted: predicted[r] ?? [] }));

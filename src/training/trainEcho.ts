@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence } from '../data/generateSequence';
 import { deriveSeed, mulberry32 } from '../data/random';
-import { checkFraming, frameWindows } from '../data/toSupervised';
+import { frameWindows } from '../data/toSupervised';
 import {
   assertBoolean,
   assertFunction,
@@ -10,12 +10,13 @@ import {
   describe,
   message,
 } from '../internal/assert';
-import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
+import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { oneHotWindows } from '../tensors/oneHotWindows';
 import { FusedTrainer, recognize, type FusedSpec } from './fused/fusedTrainer';
 import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
+import { checkWindows } from './checkWindows';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
 export interface EpochLog {
@@ -151,15 +152,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   } = options as { [K in keyof TrainEchoOptions]?: unknown };
   assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
-  const windows = checkFraming(fn, sequenceLength, shape.nIn, shape.nOut);
-  assertWithin(
-    fn,
-    'options.sequenceLength',
-    sequenceLength,
-    windows * shape.nIn * shape.nUnique,
-    MAX_TENSOR_VALUES,
-    "an epoch's one-hot values (windows x nIn x nUnique)",
-  );
+  const windows = checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
   if (targetAccuracy !== undefined) {
