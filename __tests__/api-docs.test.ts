@@ -41,6 +41,7 @@ describe('public API documentation', () => {
     expect(functions.map((f) => f.name).sort()).toEqual(
       [
         'buildEncoderDecoder',
+        'createVocabulary',
         'buildSeq2Seq',
         'evaluateEcho',
         'generateSequence',

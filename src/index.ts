@@ -9,6 +9,7 @@ export { generateSequence, type GenerateSequenceOptions } from './data/generateS
 export type { RandomSource } from './data/random';
 export { oneHotEncode, oneHotDecode } from './data/oneHot';
 export { toSupervised, type SupervisedData } from './data/toSupervised';
+export { createVocabulary, type Vocabulary } from './data/vocabulary';
 export { getEchoData, type EchoData, type EchoDataOptions } from './tensors/getEchoData';
 export type { CommonModelOptions } from './models/common';
 export { buildSeq2Seq, type Seq2SeqOptions } from './models/buildSeq2Seq';

@@ -7,7 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
-import { generateSequence, getEchoData, oneHotDecode, oneHotEncode, toSupervised } from '../../src';
+import {
+  createVocabulary,
+  generateSequence,
+  getEchoData,
+  oneHotDecode,
+  oneHotEncode,
+  toSupervised,
+} from '../../src';
 
 /** Numbers that break careless code, mixed with ordinary ones. */
 const awkwardNumber = fc.oneof(
@@ -149,6 +156,36 @@ export function fuzzSuite(runs: number): void {
           expect(y[r]).toEqual(window.slice(0, nOut as number));
           if (window.length > 0) expect(window[0]).not.toBe(rows[r]); // copies, not aliases
         });
+      }),
+      params,
+    );
+  });
+
+  it(`createVocabulary and its encode/decode: ${runs} arbitrary calls`, () => {
+    const tokenLists = fc.oneof(
+      { weight: 3, arbitrary: fc.array(fc.string({ maxLength: 3 }), { maxLength: 12 }) },
+      { weight: 1, arbitrary: fc.array(fc.oneof(fc.string(), awkward), { maxLength: 5 }) },
+      { weight: 1, arbitrary: awkward },
+    );
+    const inputs = fc.oneof(
+      fc.string({ maxLength: 10 }),
+      fc.array(fc.string({ maxLength: 2 })),
+      awkward,
+    );
+    fc.assert(
+      fc.property(tokenLists, inputs, (tokens, input) => {
+        const made = outcome('createVocabulary', () => createVocabulary(tokens as string[]));
+        if (!made.ok) return;
+        const vocabulary = made.value;
+        const list = tokens as string[];
+        expect(vocabulary.size).toBe(list.length);
+        expect(new Set(list).size).toBe(list.length);
+        expect(vocabulary.decode(vocabulary.encode(list))).toEqual(list);
+        const encoded = outcome('Vocabulary.encode', () => vocabulary.encode(input as string));
+        if (!encoded.ok) return;
+        for (const id of encoded.value) expect(isIndex(id, vocabulary.size)).toBe(true);
+        const pieces = typeof input === 'string' ? Array.from(input) : (input as string[]);
+        expect(vocabulary.decode(encoded.value)).toEqual(pieces);
       }),
       params,
     );
