@@ -42,6 +42,8 @@ describe('public API documentation', () => {
       [
         'buildEncoderDecoder',
         'createVocabulary',
+        'linearDecode',
+        'linearEncode',
         'buildSeq2Seq',
         'evaluateEcho',
         'generateSequence',

@@ -109,7 +109,10 @@ describe('saveEchoModel and loadEchoModel in Node (a directory)', () => {
     const result = await saveEchoModel(model, dir);
     expect(tf.memory().numTensors).toBe(before);
     expect(weightValues(model)).toEqual(weights);
-    expect(model.getUserDefinedMetadata()).toBeUndefined();
+    // Only the task the factory recorded: saving adds nothing to the model itself.
+    expect(model.getUserDefinedMetadata()).toEqual({
+      seqEchoTask: { task: 'echo', representation: 'one-hot', nUnique: 12 },
+    });
 
     const expected: EchoModelMetadata = {
       format: 'seq-echo-model',
@@ -120,6 +123,7 @@ describe('saveEchoModel and loadEchoModel in Node (a directory)', () => {
       nUnique: 12,
       architecture: 'seq2seq',
       representation: 'one-hot',
+      task: 'echo',
       stateful: true,
       batchSize: 7,
     };
@@ -129,7 +133,10 @@ describe('saveEchoModel and loadEchoModel in Node (a directory)', () => {
     expect(await readJson(join(dir, 'seq-echo.json'))).toEqual(expected);
 
     const modelJson = await readJson(join(dir, 'model.json'));
-    expect(modelJson.userDefinedMetadata).toEqual({ seqEcho: expected });
+    expect(modelJson.userDefinedMetadata).toEqual({
+      seqEcho: expected,
+      seqEchoTask: { task: 'echo', representation: 'one-hot', nUnique: 12 },
+    });
     expect(modelJson.modelTopology).toEqual(model.toJSON(null, false));
     const manifest = modelJson.weightsManifest as { paths: string[]; weights: unknown[] }[];
     expect(manifest).toHaveLength(1);
@@ -159,6 +166,7 @@ describe('saveEchoModel and loadEchoModel in Node (a directory)', () => {
     // Orthogonal initializers put back), so saving it again writes the same topology.
     expect(loaded.getUserDefinedMetadata()).toEqual({
       seqEcho: expect.objectContaining({ architecture: 'seq2seq' }) as unknown,
+      seqEchoTask: { task: 'echo', representation: 'one-hot', nUnique: 12 },
     });
     expect(topologyConfig(loaded)).toEqual(topologyConfig(model));
     const again = fresh();
@@ -388,7 +396,10 @@ describe("TensorFlow.js URLs: tfjs's own IO handlers", () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(result.location).toBe('memtest://a');
     const artifacts = store.get('memtest://a')!;
-    expect(artifacts.userDefinedMetadata).toEqual({ seqEcho: result.metadata });
+    expect(artifacts.userDefinedMetadata).toEqual({
+      seqEcho: result.metadata,
+      seqEchoTask: { task: 'echo', representation: 'one-hot', nUnique: 12 },
+    });
     expect(artifacts.trainingConfig?.loss).toBe('categorical_crossentropy');
     const loaded = await loadEchoModel('memtest://a');
     expect(outputs(loaded)).toEqual(outputs(model));

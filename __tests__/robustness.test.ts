@@ -300,7 +300,6 @@ describe('resource bounds: absurd sizes are refused before anything is allocated
 
   it.each(calls)('%s', async (_, call, param) => {
     const tensors = tf.memory().numTensors;
-    const started = performance.now();
     let caught: unknown;
     try {
       await call();
@@ -309,7 +308,8 @@ describe('resource bounds: absurd sizes are refused before anything is allocated
     }
     expect(caught).toBeInstanceOf(RangeError);
     expect((caught as Error).message).toContain(param);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // No time limit asserted (the machines are shared): had any of these calls allocated what
+    // it asked for, it would have run out of memory instead of throwing the RangeError.
     expect(tf.memory().numTensors).toBe(tensors);
   });
 });

@@ -8,10 +8,17 @@
 export { generateSequence, type GenerateSequenceOptions } from './data/generateSequence';
 export type { RandomSource } from './data/random';
 export { oneHotEncode, oneHotDecode } from './data/oneHot';
-export { toSupervised, type SupervisedData } from './data/toSupervised';
+export { linearEncode, linearDecode } from './data/linear';
+export {
+  toSupervised,
+  type SupervisedData,
+  type ToSupervisedOptions,
+  type Framing,
+} from './data/toSupervised';
 export { createVocabulary, type Vocabulary } from './data/vocabulary';
 export { getEchoData, type EchoData, type EchoDataOptions } from './tensors/getEchoData';
-export type { CommonModelOptions } from './models/common';
+export type { CommonModelOptions, InputOptions } from './models/common';
+export type { EchoTask, EchoRepresentation } from './models/echoTask';
 export { buildSeq2Seq, type Seq2SeqOptions } from './models/buildSeq2Seq';
 export { buildEncoderDecoder, type EncoderDecoderOptions } from './models/buildEncoderDecoder';
 export {

@@ -1,4 +1,11 @@
-import { assertInteger, assertMatrix, message } from '../internal/assert';
+import {
+  assertInteger,
+  assertMatrix,
+  assertOneOf,
+  assertOptions,
+  describe,
+  message,
+} from '../internal/assert';
 import { assertWithin, MAX_ARRAY_VALUES } from '../internal/limits';
 
 /** Result of {@link toSupervised}: inputs and targets, one row per complete window. */
@@ -10,14 +17,37 @@ export interface SupervisedData {
 }
 
 /**
- * Checks `nIn`/`nOut` against a sequence of `length` items and returns the number of complete
- * windows. Shared by every function that frames a sequence.
+ * How windows are framed from a sequence:
+ * - `'complete'`: only windows of `nIn` real items, as the walkthrough's `dropna` leaves them
+ *   (`length - nIn + 1` windows);
+ * - `'padded'`: one window ending at every item, the first `nIn - 1` padded at the front with
+ *   a value that cannot occur (`length` windows), so every item ends a window.
  */
-export function checkFraming(fn: string, length: number, nIn: unknown, nOut: unknown): number {
+export type Framing = 'complete' | 'padded';
+
+/**
+ * Checks `nIn`/`nOut` against a sequence of `length` items and returns the number of windows
+ * `framing` gives. Shared by every function that frames a sequence.
+ */
+export function checkFraming(
+  fn: string,
+  length: number,
+  nIn: unknown,
+  nOut: unknown,
+  framing: Framing = 'complete',
+): number {
   assertInteger(fn, 'nIn', nIn, { min: 1 });
   assertInteger(fn, 'nOut', nOut, { min: 1 });
   if (nOut > nIn) {
     throw new RangeError(message(fn, 'nOut', `an integer <= nIn (${nIn})`, nOut));
+  }
+  if (framing === 'padded') {
+    if (length < 1) {
+      throw new RangeError(
+        message(fn, 'nIn', `a window over at least one item (the sequence is empty)`, nIn),
+      );
+    }
+    return length;
   }
   if (nIn > length) {
     throw new RangeError(
@@ -27,24 +57,58 @@ export function checkFraming(fn: string, length: number, nIn: unknown, nOut: unk
   return length - nIn + 1;
 }
 
+/** How {@link frameWindows} frames: padding (with what) and the order of the targets. */
+export interface FrameOptions<T> {
+  /** Frame `'padded'` windows, filling the missing front items with this value. */
+  pad?: T | undefined;
+  /** Targets in reverse order (the `'reverse'` task). */
+  reverse?: boolean | undefined;
+}
+
 /**
  * Frames any sequence of items the walkthrough's way: window `r` is `items[r .. r + nIn - 1]`
- * and its target is `items[r .. r + nOut - 1]`. Arguments must already be checked.
+ * and its target is `items[r .. r + nOut - 1]`. With `pad`, one window ends at every item
+ * instead, its missing front items filled with `pad`; with `reverse`, each target is reversed.
+ * Arguments must already be checked.
  */
 export function frameWindows<T>(
   items: ArrayLike<T>,
   nIn: number,
   nOut: number,
+  options: FrameOptions<T> = {},
 ): { X: T[][]; y: T[][] } {
   const X: T[][] = [];
   const y: T[][] = [];
-  for (let r = 0; r + nIn <= items.length; r++) {
+  const padded = options.pad !== undefined;
+  const first = padded ? 1 - nIn : 0;
+  for (let r = first; r + nIn <= items.length; r++) {
     const window: T[] = [];
-    for (let k = 0; k < nIn; k++) window.push(items[r + k] as T);
+    for (let k = 0; k < nIn; k++) {
+      window.push(r + k < 0 ? (options.pad as T) : (items[r + k] as T));
+    }
     X.push(window);
-    y.push(window.slice(0, nOut));
+    const target = window.slice(0, nOut);
+    y.push(options.reverse ? target.reverse() : target);
   }
   return { X, y };
+}
+
+/** Options of {@link toSupervised}. */
+export interface ToSupervisedOptions {
+  /**
+   * `'complete'` (the walkthrough: incomplete windows dropped) or `'padded'` (incomplete
+   * windows kept, their missing front items filled with rows of `padValue`). See
+   * {@link Framing}. Default `'complete'`.
+   */
+  framing?: Framing | undefined;
+  /**
+   * The value padded rows are filled with. It must not occur: a row of `encoded` made only of
+   * `padValue` is an error, since a model could not tell it from padding. Default `0`, whose
+   * all-zero row one-hot encoding never produces (mask it with `tf.layers.masking()`).
+   */
+  padValue?: number | undefined;
+  /** Reverse each target (`'reverse'`: the same items as `'echo'`, newest first). Default `'echo'`. */
+  task?: 'echo' | 'reverse' | undefined;
 }
 
 /**
@@ -56,13 +120,20 @@ export function frameWindows<T>(
  * Works on any rows of equal width (one-hot vectors, scaled values). Rows are copied: the
  * result shares no arrays with `encoded`.
  *
+ * Going beyond the walkthrough, `options.framing: 'padded'` keeps the incomplete windows
+ * instead of dropping them: 25 items give 25 rows, the first `nIn - 1` padded at the front
+ * with rows of `padValue` (all zeros by default). Their targets keep the padding too, so a
+ * whole-window echo's padded target rows are all-zero, which categorical cross-entropy scores
+ * as zero loss. `options.task: 'reverse'` reverses each target.
+ *
  * @param encoded - The encoded sequence, one row per time step (e.g. from {@link oneHotEncode}).
  * @param nIn - Window length (time steps per sample); an integer in `[1, encoded.length]`.
  * @param nOut - How many of the oldest items to echo; an integer in `[1, nIn]`.
+ * @param options - See {@link ToSupervisedOptions}; all optional.
  * @returns `{ X, y }` of shapes `[rows, nIn, width]` and `[rows, nOut, width]`.
- * @throws RangeError for `nIn`/`nOut` out of range, ragged/empty rows, or a result of more
- *   than 2^25 numbers (`windows x (nIn + nOut) x width`); TypeError for
- *   arguments of the wrong kind.
+ * @throws RangeError for `nIn`/`nOut` out of range, ragged/empty rows, a result of more
+ *   than 2^25 numbers (`windows x (nIn + nOut) x width`), or a `padValue` that occurs as a
+ *   whole row of `encoded`; TypeError for arguments or options of the wrong kind.
  *
  * @example
  * ```ts
@@ -72,17 +143,41 @@ export function frameWindows<T>(
  * const { X, y } = toSupervised(oneHotEncode([86, 81, 88, 1, 23]), 5, 3);
  * console.log(oneHotDecode(X[0]!)); // [86, 81, 88, 1, 23]
  * console.log(oneHotDecode(y[0]!)); // [86, 81, 88]
+ *
+ * // Padded framing: one row per item, the first padded (here with -1).
+ * const padded = toSupervised([[1], [2], [3]], 2, 2, { framing: 'padded', padValue: -1 });
+ * console.log(padded.X); // [[[-1], [1]], [[1], [2]], [[2], [3]]]
  * ```
  */
 export function toSupervised(
   encoded: readonly (readonly number[])[],
   nIn: number,
   nOut: number,
+  options: ToSupervisedOptions = {},
 ): SupervisedData {
   const fn = 'toSupervised';
   assertMatrix(fn, 'encoded', encoded);
-  const rows = checkFraming(fn, encoded.length, nIn, nOut);
+  assertOptions(fn, 'options', options);
+  const { framing = 'complete', padValue = 0, task = 'echo' } = options;
+  assertOneOf(fn, 'options.framing', framing as unknown, ['complete', 'padded'] as const);
+  if (typeof padValue !== 'number' || !Number.isFinite(padValue)) {
+    const expected = 'a finite number';
+    const text = message(fn, 'options.padValue', expected, padValue);
+    throw typeof padValue === 'number' ? new RangeError(text) : new TypeError(text);
+  }
+  assertOneOf(fn, 'options.task', task as unknown, ['echo', 'reverse'] as const);
+  const rows = checkFraming(fn, encoded.length, nIn, nOut, framing);
   const width = encoded[0]?.length ?? 0;
+  if (framing === 'padded') {
+    const clash = encoded.findIndex((row) =>
+      Array.prototype.every.call(row, (v) => v === padValue),
+    );
+    if (clash !== -1) {
+      throw new RangeError(
+        `${fn}: options.padValue must not occur as a whole row of encoded (padding must be told apart from data), but received ${describe(padValue)}, and encoded[${clash}] is all ${describe(padValue)}`,
+      );
+    }
+  }
   assertWithin(
     fn,
     'nIn',
@@ -91,7 +186,11 @@ export function toSupervised(
     MAX_ARRAY_VALUES,
     'the values of X and y (windows x (nIn + nOut) x width)',
   );
-  const { X, y } = frameWindows(encoded, nIn, nOut);
+  const pad = framing === 'padded' ? new Array<number>(width).fill(padValue) : undefined;
+  const { X, y } = frameWindows<readonly number[]>(encoded, nIn, nOut, {
+    pad,
+    reverse: task === 'reverse',
+  });
   const copy = (rows: (readonly number[])[]): number[][] => rows.map((row) => Array.from(row));
   return { X: X.map(copy), y: y.map(copy) };
 }

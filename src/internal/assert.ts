@@ -151,3 +151,19 @@ export function assertMatrix(fn: string, param: string, value: unknown): number 
   }
   return width === -1 ? 0 : width;
 }
+
+/** Throws a `RangeError` unless `value` is one of `allowed` (listed as `'a', 'b' or 'c'`). */
+export function assertOneOf<T extends string>(
+  fn: string,
+  param: string,
+  value: unknown,
+  allowed: readonly T[],
+): asserts value is T {
+  if ((allowed as readonly unknown[]).includes(value)) return;
+  const quoted = allowed.map((a) => `'${a}'`);
+  const expected =
+    quoted.length > 1
+      ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]!}`
+      : quoted.join('');
+  throw new RangeError(message(fn, param, expected, value));
+}

@@ -69,13 +69,9 @@ function finish(
       );
     }
     compileEcho(model, {
-      nIn: metadata.nIn,
-      nUnique: metadata.nUnique,
-      units: 0, // compileEcho reads only the learning rate
-      batchSize: metadata.batchSize ?? 1,
-      stateful: metadata.stateful,
       learningRate,
-      seed: undefined,
+      representation: metadata.representation,
+      nUnique: metadata.nUnique,
     });
     return model;
   } catch (error) {

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { describe } from '../internal/assert';
 import type { EchoShape } from '../models/echoShape';
+import type { EchoRepresentation, EchoTask } from '../models/echoTask';
 import { recognizeNet } from '../training/fused/fusedTrainer';
 import { VERSION } from '../version';
 
@@ -39,8 +40,16 @@ export interface EchoModelMetadata {
   nUnique: number;
   /** The layer stack; see {@link EchoArchitecture}. */
   architecture: EchoArchitecture;
-  /** How integers are fed to the model: `'one-hot'` rows of width `nUnique`. */
-  representation: 'one-hot';
+  /**
+   * How integers are fed to the model: `'one-hot'` rows of width `nUnique`, or `'linear'`
+   * scaled values (one per step).
+   */
+  representation: EchoRepresentation;
+  /**
+   * What the model answers: `'echo'` or `'reverse'`. Models saved before seq-echo recorded
+   * it are `'echo'`.
+   */
+  task: EchoTask;
   /** Whether the model's LSTMs carry state from batch to batch. */
   stateful: boolean;
   /** The fixed batch size; `null` when the batch dimension is free (stateless models). */
@@ -58,7 +67,8 @@ export function metadataFor(model: tf.LayersModel, shape: EchoShape): EchoModelM
     nOut: shape.nOut,
     nUnique: shape.nUnique,
     architecture: typeof net === 'string' ? 'other' : net.architecture,
-    representation: 'one-hot',
+    representation: shape.representation,
+    task: shape.task,
     stateful: shape.stateful,
     batchSize: shape.batchSize,
   };
@@ -132,15 +142,20 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
   const nIn = integer('nIn', 1);
   const nOut = integer('nOut', 1);
   const nUnique = integer('nUnique', 2);
-  const { architecture, representation, stateful, batchSize } = value;
+  const { architecture, representation, stateful, batchSize, task = 'echo' } = value;
   if (architecture !== 'seq2seq' && architecture !== 'encoderDecoder' && architecture !== 'other') {
     throw new TypeError(
       `${fn}: ${field('architecture')} must be 'seq2seq', 'encoderDecoder' or 'other', but received ${describe(architecture)}`,
     );
   }
-  if (representation !== 'one-hot') {
+  if (representation !== 'one-hot' && representation !== 'linear') {
     throw new TypeError(
-      `${fn}: ${field('representation')} must be 'one-hot', but received ${describe(representation)}`,
+      `${fn}: ${field('representation')} must be 'one-hot' or 'linear', but received ${describe(representation)}`,
+    );
+  }
+  if (task !== 'echo' && task !== 'reverse') {
+    throw new TypeError(
+      `${fn}: ${field('task')} must be 'echo' or 'reverse', but received ${describe(task)}`,
     );
   }
   if (typeof stateful !== 'boolean') {
@@ -165,6 +180,7 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
     nUnique,
     architecture,
     representation,
+    task,
     stateful,
     batchSize,
   };
@@ -178,7 +194,16 @@ export function metadataMismatches(
   metadata: EchoModelMetadata,
   actual: EchoModelMetadata,
 ): string[] {
-  const keys = ['nIn', 'nOut', 'nUnique', 'architecture', 'stateful', 'batchSize'] as const;
+  const keys = [
+    'nIn',
+    'nOut',
+    'nUnique',
+    'architecture',
+    'representation',
+    'task',
+    'stateful',
+    'batchSize',
+  ] as const;
   return keys
     .filter((key) => metadata[key] !== actual[key])
     .map((key) => `${key}: metadata ${String(metadata[key])}, model ${String(actual[key])}`);

@@ -2,15 +2,16 @@ import * as tf from '@tensorflow/tfjs';
 import { assertInteger, message } from '../internal/assert';
 import {
   compileEcho,
-  inputShapeArgs,
-  resolveModelOptions,
+  inputLayers,
   layerInitializers,
-  softmaxHead,
+  outputHead,
+  recordTask,
+  resolveEchoModelOptions,
 } from './common';
-import type { CommonModelOptions } from './common';
+import type { CommonModelOptions, InputOptions } from './common';
 
 /** Options of {@link buildEncoderDecoder}; every field has the walkthrough's value as default. */
-export interface EncoderDecoderOptions extends CommonModelOptions {
+export interface EncoderDecoderOptions extends CommonModelOptions, InputOptions {
   /** How many of the oldest items of each window to echo; at most `nIn`. Default `2`. */
   nOut?: number | undefined;
   /** Hidden units of both the encoder and the decoder LSTM. Default `150`. */
@@ -42,19 +43,21 @@ export interface EncoderDecoderOptions extends CommonModelOptions {
  */
 export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.LayersModel {
   const fn = 'buildEncoderDecoder';
-  const o = resolveModelOptions(fn, options, { units: 150, batchSize: 21, lstmLayers: 2 });
+  const o = resolveEchoModelOptions(fn, options, { units: 150, batchSize: 21, lstmLayers: 2 });
   const { nOut = 2 } = options;
   assertInteger(fn, 'options.nOut', nOut, { min: 1 });
   if (nOut > o.nIn) {
     throw new RangeError(message(fn, 'options.nOut', `an integer <= options.nIn (${o.nIn})`, nOut));
   }
   const model = tf.sequential();
+  const input = inputLayers(o);
+  input.layers.forEach((layer) => model.add(layer));
   model.add(
     tf.layers.lstm({
       units: o.units,
       stateful: o.stateful,
       unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
-      ...inputShapeArgs(o),
+      ...input.firstArgs,
       ...layerInitializers(o.seed, 0),
     }),
   );
@@ -68,7 +71,8 @@ export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.Lay
       ...layerInitializers(o.seed, 1),
     }),
   );
-  model.add(softmaxHead(o, 2));
+  model.add(outputHead(o, 2));
   compileEcho(model, o);
+  recordTask(model, o);
   return model;
 }

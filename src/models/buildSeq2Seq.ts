@@ -1,15 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   compileEcho,
-  inputShapeArgs,
-  resolveModelOptions,
+  inputLayers,
   layerInitializers,
-  softmaxHead,
+  outputHead,
+  recordTask,
+  resolveEchoModelOptions,
 } from './common';
-import type { CommonModelOptions } from './common';
+import type { CommonModelOptions, InputOptions } from './common';
 
 /** Options of {@link buildSeq2Seq}; every field has the walkthrough's value as default. */
-export interface Seq2SeqOptions extends CommonModelOptions {
+export interface Seq2SeqOptions extends CommonModelOptions, InputOptions {
   /** LSTM hidden units. Default `20`. */
   units?: number | undefined;
   /** Fixed batch size of the stateful model (ignored when `stateful` is `false`). Default `7`. */
@@ -38,23 +39,26 @@ export interface Seq2SeqOptions extends CommonModelOptions {
  * ```
  */
 export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {
-  const o = resolveModelOptions('buildSeq2Seq', options, {
+  const o = resolveEchoModelOptions('buildSeq2Seq', options, {
     units: 20,
     batchSize: 7,
     lstmLayers: 1,
   });
   const model = tf.sequential();
+  const input = inputLayers(o);
+  input.layers.forEach((layer) => model.add(layer));
   model.add(
     tf.layers.lstm({
       units: o.units,
       returnSequences: true,
       stateful: o.stateful,
       unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
-      ...inputShapeArgs(o),
+      ...input.firstArgs,
       ...layerInitializers(o.seed, 0),
     }),
   );
-  model.add(softmaxHead(o, 1));
+  model.add(outputHead(o, 1));
   compileEcho(model, o);
+  recordTask(model, o);
   return model;
 }

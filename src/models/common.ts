@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../data/random';
 import { fastOrthogonal } from './orthogonal';
-import { assertBoolean, assertInteger, assertNumber, assertOptions } from '../internal/assert';
+import {
+  assertBoolean,
+  assertInteger,
+  assertNumber,
+  assertOneOf,
+  assertOptions,
+} from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
+import { setEchoTask, type EchoRepresentation, type EchoTask } from './echoTask';
 
 /** Options every model factory shares. */
 export interface CommonModelOptions {
@@ -23,6 +30,33 @@ export interface CommonModelOptions {
    * Default: none (tfjs draws them unseeded).
    */
   seed?: number | undefined;
+  /**
+   * What the model learns to answer for each window: `'echo'` (its oldest `nOut` items, the
+   * walkthrough) or `'reverse'` (the same items, newest first). Recorded on the model (and
+   * saved with it), so {@link trainEcho}, {@link evaluateEcho} and {@link predictEcho} frame
+   * the targets accordingly. Default `'echo'`.
+   */
+  task?: EchoTask | undefined;
+}
+
+/**
+ * The input options of the walkthrough's two factories, beyond {@link CommonModelOptions}: the
+ * walkthrough's first two extensions.
+ */
+export interface InputOptions {
+  /**
+   * `'one-hot'` (the walkthrough): a row of `nUnique` per item in, a softmax per item out,
+   * categorical cross-entropy. `'linear'`: one number per item, `id / (nUnique - 1)`, a linear
+   * regression output per item, mean squared error; predictions are rescaled and rounded.
+   * Default `'one-hot'`.
+   */
+  representation?: EchoRepresentation | undefined;
+  /**
+   * `true`: a `Masking` layer first, so the model is trained and evaluated on padded framing
+   * (one window per item, the incomplete first windows padded with all-zero rows it skips)
+   * instead of dropping the incomplete windows. Needs `'one-hot'`. Default `false`.
+   */
+  masking?: boolean | undefined;
 }
 
 /** The checked, defaulted form of {@link CommonModelOptions} plus the factory's own sizes. */
@@ -34,6 +68,9 @@ export interface ResolvedModelOptions {
   stateful: boolean;
   learningRate: number;
   seed: number | undefined;
+  task: EchoTask;
+  representation: EchoRepresentation;
+  masking: boolean;
 }
 
 /** Checks the options all factories share; throws before any tensor is made. */
@@ -51,6 +88,7 @@ export function resolveModelOptions(
     stateful = true,
     learningRate = 0.001,
     seed,
+    task = 'echo',
   } = (options ?? {}) as CommonModelOptions & { units?: number; batchSize?: number };
   assertInteger(fn, 'options.nIn', nIn, { min: 1, max: 100_000 });
   assertInteger(fn, 'options.nUnique', nUnique, { min: 2, max: 1_000_000 });
@@ -59,6 +97,7 @@ export function resolveModelOptions(
   assertBoolean(fn, 'options.stateful', stateful);
   assertNumber(fn, 'options.learningRate', learningRate, { min: 0, max: 10, minExclusive: true });
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
+  assertOneOf(fn, 'options.task', task as unknown, ['echo', 'reverse'] as const);
   // Weights: the first LSTM reads one-hot rows, a second reads the first's outputs, the head.
   const weights =
     4 * units * (nUnique + units + 1) +
@@ -74,7 +113,44 @@ export function resolveModelOptions(
     MAX_TENSOR_VALUES,
     "a batch's one-hot values (batchSize x nIn x nUnique)",
   );
-  return { nIn, nUnique, units, batchSize, stateful, learningRate, seed };
+  return {
+    nIn,
+    nUnique,
+    units,
+    batchSize,
+    stateful,
+    learningRate,
+    seed,
+    task,
+    representation: 'one-hot',
+    masking: false,
+  };
+}
+
+/**
+ * {@link resolveModelOptions} plus the {@link InputOptions} of `buildSeq2Seq` and
+ * `buildEncoderDecoder`; throws for masking with the linear representation.
+ */
+export function resolveEchoModelOptions(
+  fn: string,
+  options: unknown,
+  defaults: { units: number; batchSize: number; lstmLayers: 1 | 2 },
+): ResolvedModelOptions {
+  const o = resolveModelOptions(fn, options, defaults);
+  const { representation = 'one-hot', masking = false } = (options ?? {}) as InputOptions;
+  assertOneOf(
+    fn,
+    'options.representation',
+    representation as unknown,
+    ['one-hot', 'linear'] as const,
+  );
+  assertBoolean(fn, 'options.masking', masking);
+  if (masking && representation === 'linear') {
+    throw new RangeError(
+      `${fn}: options.masking must be false with options.representation 'linear' (a regression target has no value to leave out of the loss, so padded windows would be trained as data; use 'one-hot' to mask), but received true`,
+    );
+  }
+  return { ...o, representation, masking };
 }
 
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
@@ -100,32 +176,76 @@ export function layerInitializers(
   };
 }
 
-/** The input-shape argument of a model's first layer. */
+/** The input-shape argument of a model's first layer: one-hot rows, or one value per step. */
 export function inputShapeArgs(
   o: ResolvedModelOptions,
 ): { batchInputShape: [number, number, number] } | { inputShape: [number, number] } {
+  const width = o.representation === 'linear' ? 1 : o.nUnique;
   return o.stateful
-    ? { batchInputShape: [o.batchSize, o.nIn, o.nUnique] }
-    : { inputShape: [o.nIn, o.nUnique] };
+    ? { batchInputShape: [o.batchSize, o.nIn, width] }
+    : { inputShape: [o.nIn, width] };
 }
 
-/** Softmax over the vocabulary at every output step, as in the walkthrough. */
-export function softmaxHead(o: ResolvedModelOptions, index: number): tf.layers.Layer {
+/**
+ * The first layers of a factory's model: a `Masking` layer holding the input shape when the
+ * model masks padding, and the input-shape argument for the first LSTM otherwise.
+ */
+export function inputLayers(o: ResolvedModelOptions): {
+  layers: tf.layers.Layer[];
+  firstArgs: ReturnType<typeof inputShapeArgs> | Record<string, never>;
+} {
+  if (!o.masking) return { layers: [], firstArgs: inputShapeArgs(o) };
+  // An all-zero row is padding: one-hot encoding never makes one.
+  return { layers: [tf.layers.masking({ maskValue: 0, ...inputShapeArgs(o) })], firstArgs: {} };
+}
+
+/**
+ * The output head at every step: a softmax over the vocabulary, as in the walkthrough, or one
+ * linear regression output for the `'linear'` representation.
+ */
+export function outputHead(o: ResolvedModelOptions, index: number): tf.layers.Layer {
   const { kernelInitializer } = layerInitializers(o.seed, index);
+  const linear = o.representation === 'linear';
   return tf.layers.timeDistributed({
     layer: tf.layers.dense({
-      units: o.nUnique,
-      activation: 'softmax',
+      units: linear ? 1 : o.nUnique,
+      activation: linear ? 'linear' : 'softmax',
       kernelInitializer,
     }),
   });
 }
 
-/** Compiles with the walkthrough's loss, optimiser and metric. */
-export function compileEcho(model: tf.LayersModel, o: ResolvedModelOptions): void {
+/**
+ * The training accuracy of a linear model: the fraction of items whose prediction, rescaled
+ * and rounded, is the target integer. Named `acc` so it reads like tfjs's accuracy metric.
+ */
+function linearAccuracy(nUnique: number): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
+  const metric = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
+    tf.tidy(() =>
+      tf.equal(yTrue.mul(nUnique - 1).round(), yPred.mul(nUnique - 1).round()).asType('float32'),
+    );
+  Object.defineProperty(metric, 'name', { value: 'acc' });
+  return metric;
+}
+
+/**
+ * Compiles with the walkthrough's loss, optimiser and metric (categorical cross-entropy, Adam,
+ * accuracy), or for the `'linear'` representation mean squared error, Adam and the rounded
+ * accuracy.
+ */
+export function compileEcho(
+  model: tf.LayersModel,
+  o: { learningRate: number; representation: EchoRepresentation; nUnique: number },
+): void {
+  const linear = o.representation === 'linear';
   model.compile({
-    loss: 'categoricalCrossentropy',
+    loss: linear ? 'meanSquaredError' : 'categoricalCrossentropy',
     optimizer: tf.train.adam(o.learningRate),
-    metrics: ['accuracy'],
+    metrics: [linear ? linearAccuracy(o.nUnique) : 'accuracy'],
   });
+}
+
+/** Records the model's task and representation on it (see `echoTask.ts`). */
+export function recordTask(model: tf.LayersModel, o: ResolvedModelOptions): void {
+  setEchoTask(model, { task: o.task, representation: o.representation, nUnique: o.nUnique });
 }

@@ -1,18 +1,20 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource } from '../data/generateSequence';
 import type { RandomSource } from '../data/random';
-import { frameWindows } from '../data/toSupervised';
 import { assertInteger, assertOptions } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { readEchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
-import { checkWindows } from './checkWindows';
+import { checkWindows, frameEcho, PAD_ID } from './checkWindows';
 
 /** Options of {@link evaluateEcho}. */
 export interface EvaluateEchoOptions {
   /** How many fresh random sequences to test on. Default `100`. */
   sequences?: number | undefined;
-  /** Length of each sequence (it gives `sequenceLength - nIn + 1` windows). Default `25`. */
+  /**
+   * Length of each sequence (it gives `sequenceLength - nIn + 1` windows, or `sequenceLength`
+   * for a masking model). Default `25`.
+   */
   sequenceLength?: number | undefined;
   /** Seed for the test sequences; any integer. Default: none (`Math.random`). */
   seed?: number | undefined;
@@ -22,7 +24,10 @@ export interface EvaluateEchoOptions {
 
 /** Result of {@link evaluateEcho}. */
 export interface EchoEvaluation {
-  /** Fraction of echoed items predicted right, over every window of every sequence. */
+  /**
+   * Fraction of echoed items predicted right, over every window of every sequence (padding of
+   * a masking model's padded windows is not counted).
+   */
   accuracy: number;
   /** Fraction of windows whose whole echo is right. */
   sequenceAccuracy: number;
@@ -73,15 +78,17 @@ export async function evaluateEcho(
   let rightWindows = 0;
   for (let s = 0; s < sequences; s++) {
     const sequence = drawSequence(fn, sequenceLength, shape.nUnique, draw);
-    const { X, y } = frameWindows(sequence, shape.nIn, shape.nOut);
+    const { X, y } = frameEcho(sequence, shape);
     const predicted = await predictor.predict(X);
     y.forEach((expected, r) => {
       const got = predicted[r] ?? [];
-      const right = expected.filter((id, k) => got[k] === id).length;
-      items += expected.length;
+      // Padding (padded framing) is neither an item to echo nor a chance to be wrong.
+      const real = expected.filter((id) => id !== PAD_ID).length;
+      const right = expected.filter((id, k) => id !== PAD_ID && got[k] === id).length;
+      items += real;
       rightItems += right;
       windows += 1;
-      if (right === expected.length) rightWindows += 1;
+      if (right === real) rightWindows += 1;
     });
   }
   return { accuracy: rightItems / items, sequenceAccuracy: rightWindows / windows, windows };

@@ -1,22 +1,32 @@
 import type * as tf from '@tensorflow/tfjs';
-import { frameWindows } from '../data/toSupervised';
 import { assertSequence } from '../internal/assert';
 import { readEchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
-import { checkWindows } from './checkWindows';
+import { checkWindows, frameEcho, PAD_ID } from './checkWindows';
 
 /** One window of {@link predictEcho}'s answer. */
 export interface EchoPrediction {
-  /** The `nIn` integers the model read, oldest first. */
+  /**
+   * The `nIn` integers the model read, oldest first. In a masking model's padded windows the
+   * missing front items are `-1`.
+   */
   input: number[];
-  /** What a perfect echo gives: the oldest `nOut` integers of `input`. */
+  /**
+   * What a perfect answer is: the oldest `nOut` integers of `input` (reversed for a model
+   * built with `task: 'reverse'`); `-1` where they are padding.
+   */
   expected: number[];
-  /** What the model predicted (argmax at each output step). */
+  /**
+   * What the model predicted (the argmax at each output step, or a linear model's value
+   * rescaled and rounded); `-1` where `expected` is padding.
+   */
   predicted: number[];
 }
 
 /**
- * Frames `sequence` into windows the way training does and asks the model to echo each one.
+ * Frames `sequence` into windows the way training does and asks the model to echo each one
+ * (or reverse it, for a model built with `task: 'reverse'`; padded windows for a model that
+ * masks its input, one per item; rescaled values for a `'linear'` model).
  *
  * Unlike the walkthrough's plain `predict`, this resets a stateful model's state before and
  * after, so calling it twice gives the same answer; and it accepts any number of windows
@@ -48,7 +58,12 @@ export function predictEcho(model: tf.LayersModel, sequence: readonly number[]):
   const shape = readEchoShape(fn, model);
   assertSequence(fn, 'sequence', sequence, shape.nUnique);
   checkWindows(fn, 'sequence', `an array of length ${sequence.length}`, sequence.length, shape);
-  const { X, y } = frameWindows(sequence, shape.nIn, shape.nOut);
+  const { X, y } = frameEcho(sequence, shape);
   const predicted = windowPredictor(model, shape).predictSync(X);
-  return X.map((input, r) => ({ input, expected: y[r] ?? [], predicted: predicted[r] ?? [] }));
+  return X.map((input, r) => {
+    const expected = y[r] ?? [];
+    // What a model outputs for padding is not an answer: report padding there too.
+    const answer = (predicted[r] ?? []).map((id, k) => (expected[k] === PAD_ID ? PAD_ID : id));
+    return { input, expected, predicted: answer };
+  });
 }

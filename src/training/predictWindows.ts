@@ -1,13 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EchoShape } from '../models/echoShape';
-import { oneHotWindows } from '../tensors/oneHotWindows';
+import { encodeWindows } from '../tensors/oneHotWindows';
 import { fusedPredictor } from './fused/fusedTrainer';
 
 /** Batch size used to predict with a model whose batch dimension is free. */
 const STATELESS_PREDICT_BATCH = 256;
 
 /**
- * Runs `model` on windows of ids and returns the argmax ids, `[windows, nOut]`, as a tensor
+ * The ids a model's output `[rows, nOut, width]` stands for: the argmax of each one-hot row,
+ * or a linear model's values scaled back, rounded and clamped to `[0, nUnique)` (a prediction
+ * out of range is a wrong answer, not an error).
+ */
+function outputIds(out: tf.Tensor3D, shape: EchoShape): tf.Tensor2D {
+  if (shape.representation === 'one-hot') return out.argMax<tf.Tensor2D>(-1);
+  const [rows, steps] = out.shape;
+  return out
+    .mul(shape.nUnique - 1)
+    .round()
+    .clipByValue(0, shape.nUnique - 1)
+    .reshape<tf.Tensor2D>([rows, steps]);
+}
+
+/**
+ * Runs `model` on windows of ids and returns the predicted ids, `[windows, nOut]`, as a tensor
  * the caller reads and disposes. A stateful model starts from reset state, sees the windows in
  * order in batches of its own fixed size (the last batch padded with all-zero rows, which come
  * after every real row and so cannot change its output), and is reset again afterwards, so
@@ -23,9 +38,9 @@ function predictIds(
   if (shape.stateful) model.resetStates();
   try {
     return tf.tidy(() => {
-      const X = oneHotWindows(windows, shape.nIn, shape.nUnique, rows);
+      const X = encodeWindows(windows, shape.nIn, shape, rows);
       const out = model.predict(X, { batchSize }) as tf.Tensor3D;
-      const ids = out.argMax<tf.Tensor2D>(-1);
+      const ids = outputIds(out, shape);
       return rows === windows.length ? ids : ids.slice([0, 0], [windows.length, shape.nOut]);
     });
   } finally {
@@ -41,7 +56,7 @@ function toRows(flat: ArrayLike<number>, windows: number, nOut: number): number[
   return rows;
 }
 
-/** Predicts the argmax ids of windows, synchronously or without blocking. */
+/** Predicts the ids of windows, synchronously or without blocking. */
 export interface WindowPredictor {
   /** Predicted ids per window, read synchronously. Leaves no tensor behind. */
   predictSync: (windows: readonly (readonly number[])[]) => number[][];

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence } from '../data/generateSequence';
 import { deriveSeed, mulberry32 } from '../data/random';
-import { frameWindows } from '../data/toSupervised';
 import {
   assertBoolean,
   assertFunction,
@@ -13,10 +12,10 @@ import {
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
-import { oneHotWindows } from '../tensors/oneHotWindows';
+import { encodeWindows } from '../tensors/oneHotWindows';
 import { FusedTrainer, recognize, type FusedSpec } from './fused/fusedTrainer';
 import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
-import { checkWindows } from './checkWindows';
+import { checkWindows, frameEcho } from './checkWindows';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
 export interface EpochLog {
@@ -43,8 +42,9 @@ export interface TrainEchoOptions {
   /** How many epochs at most; each epoch is one fresh random sequence. Required, `>= 1`. */
   epochs: number;
   /**
-   * Length of each epoch's random sequence; it gives `sequenceLength - nIn + 1` windows, which
-   * a stateful model's batch size must divide. Default `25` (21 windows for `nIn = 5`).
+   * Length of each epoch's random sequence; it gives `sequenceLength - nIn + 1` windows
+   * (`sequenceLength` for a masking model, which frames padded windows), which a stateful
+   * model's batch size must divide. Default `25` (21 windows for `nIn = 5`).
    */
   sequenceLength?: number | undefined;
   /**
@@ -198,7 +198,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     }
     if (windows % fixed !== 0) {
       throw new RangeError(
-        `${fn}: options.sequenceLength must give a number of windows (sequenceLength - nIn + 1) that the stateful model's batch size ${fixed} divides, but received ${describe(sequenceLength)}, which gives ${windows} windows`,
+        `${fn}: options.sequenceLength must give a number of windows (${shape.framing === 'padded' ? 'sequenceLength, one per item: the model masks padded windows' : 'sequenceLength - nIn + 1'}) that the stateful model's batch size ${fixed} divides, but received ${describe(sequenceLength)}, which gives ${windows} windows`,
       );
     }
     fitBatch = fixed;
@@ -251,8 +251,8 @@ function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
   const { shape } = o;
   return {
     step: async (windowsX, windowsY) => {
-      const X = oneHotWindows(windowsX, shape.nIn, shape.nUnique);
-      const y = oneHotWindows(windowsY, shape.nOut, shape.nUnique);
+      const X = encodeWindows(windowsX, shape.nIn, shape);
+      const y = encodeWindows(windowsY, shape.nOut, shape);
       try {
         const fitted = await model.fit(X, y, { epochs: 1, batchSize: o.batchSize, shuffle: false });
         return { loss: lastValue(fitted, 'loss'), accuracy: lastValue(fitted, 'acc', 'accuracy') };
@@ -355,7 +355,7 @@ export async function trainEcho(
       break;
     }
     const sequence = drawSequence('trainEcho', o.sequenceLength, shape.nUnique, dataRandom);
-    const windows = frameWindows(sequence, shape.nIn, shape.nOut);
+    const windows = frameEcho(sequence, shape);
     const { loss, accuracy } = await step(windows.X, windows.y);
     const log: EpochLog = {
       epoch,
