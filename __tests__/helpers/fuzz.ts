@@ -10,6 +10,8 @@ import fc from 'fast-check';
 import {
   createVocabulary,
   generateSequence,
+  linearDecode,
+  linearEncode,
   getEchoData,
   oneHotDecode,
   oneHotEncode,
@@ -157,6 +159,92 @@ export function fuzzSuite(runs: number): void {
           if (window.length > 0) expect(window[0]).not.toBe(rows[r]); // copies, not aliases
         });
       }),
+      params,
+    );
+  });
+
+  it(`toSupervised with options: ${runs} arbitrary calls frame padded and reversed windows exactly`, () => {
+    const framingOptions = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record(
+          {
+            framing: fc.constantFrom('complete', 'padded', undefined),
+            padValue: fc.oneof(fc.constantFrom(-1, 0, 7, undefined), awkwardNumber),
+            task: fc.constantFrom('echo', 'reverse', undefined),
+          },
+          { requiredKeys: [] },
+        ),
+      },
+      { weight: 1, arbitrary: options(['framing', 'padValue', 'task']) },
+    );
+    fc.assert(
+      fc.property(matrix, awkward, awkward, framingOptions, (encoded, nIn, nOut, opts) => {
+        const result = outcome('toSupervised', () =>
+          toSupervised(encoded as number[][], nIn as number, nOut as number, opts as never),
+        );
+        if (!result.ok) return;
+        const o = (opts ?? {}) as { framing?: string; padValue?: number; task?: string };
+        const rows = encoded as number[][];
+        const n = nIn as number;
+        const padded = o.framing === 'padded';
+        const width = rows[0]?.length ?? 0;
+        const pad = new Array<number>(width).fill(o.padValue ?? 0);
+        const { X, y } = result.value;
+        expect(X).toHaveLength(padded ? rows.length : rows.length - n + 1);
+        X.forEach((window, r) => {
+          const end = padded ? r : r + n - 1; // the window's newest item
+          const expected = Array.from({ length: n }, (_, k) => rows[end - n + 1 + k] ?? pad);
+          expect(window).toEqual(expected);
+          const target = expected.slice(0, nOut as number);
+          expect(y[r]).toEqual(o.task === 'reverse' ? target.reverse() : target);
+        });
+        if (padded) {
+          // The pad value never occurs as a whole row of the data.
+          for (const row of rows) expect(row.every((v) => v === pad[0])).toBe(false);
+        }
+      }),
+      params,
+    );
+  });
+
+  it(`linearEncode and linearDecode round-trip: ${runs} arbitrary calls`, () => {
+    fc.assert(
+      fc.property(sequence, fc.oneof(fc.integer({ min: -1, max: 14 }), awkward), (seq, nUnique) => {
+        const result = outcome('linearEncode', () =>
+          linearEncode(seq as number[], nUnique as number),
+        );
+        if (!result.ok) return;
+        const n = nUnique === undefined ? 100 : (nUnique as number);
+        const ids = Array.from(seq as ArrayLike<number>, (id) => id + 0);
+        for (const row of result.value) {
+          expect(row).toHaveLength(1);
+          expect(row[0]! >= 0 && row[0]! <= 1).toBe(true);
+        }
+        expect(linearDecode(result.value, n)).toEqual(ids);
+      }),
+      params,
+    );
+  });
+
+  it(`linearDecode: ${runs} arbitrary calls give the nearest integer, or refuse`, () => {
+    fc.assert(
+      fc.property(
+        matrix,
+        fc.oneof(fc.integer({ min: 2, max: 14 }), awkward),
+        (encoded, nUnique) => {
+          const result = outcome('linearDecode', () =>
+            linearDecode(encoded as number[][], nUnique as number),
+          );
+          if (!result.ok) return;
+          const n = nUnique === undefined ? 100 : (nUnique as number);
+          result.value.forEach((id, r) => {
+            expect(isIndex(id, n)).toBe(true);
+            const value = (encoded as number[][])[r]![0]!;
+            expect(Math.abs(value * (n - 1) - id)).toBeLessThanOrEqual(0.5);
+          });
+        },
+      ),
       params,
     );
   });
