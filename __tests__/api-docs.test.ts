@@ -40,6 +40,8 @@ describe('public API documentation', () => {
   it('exports the documented surface', () => {
     expect(functions.map((f) => f.name).sort()).toEqual(
       [
+        'attentionWeights',
+        'buildAttention',
         'buildEncoderDecoder',
         'createVocabulary',
         'linearDecode',

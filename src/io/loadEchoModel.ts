@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { describe } from '../internal/assert';
+import { registerAttentionLayers } from '../models/attention/layers';
 import { compileEcho } from '../models/common';
 import { readEchoShape } from '../models/echoShape';
 import { checkArtifacts, isJsonObject } from './artifacts';
@@ -163,6 +164,7 @@ export async function loadEchoModel(source: string | URL): Promise<tf.LayersMode
     checked.userDefinedMetadata?.[METADATA_KEY],
   );
   const learningRate = savedLearningRate(fn, where, checked.trainingConfig);
+  registerAttentionLayers(); // so attention models load even if buildAttention never ran
   const model = await rebuildModel(fn, where, checked);
   return finish(fn, where, model, metadata, learningRate);
 }

@@ -51,7 +51,7 @@ export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.Lay
   }
   const model = tf.sequential();
   const input = inputLayers(o);
-  input.layers.forEach((layer) => model.add(layer));
+  for (const layer of input.layers) model.add(layer);
   model.add(
     tf.layers.lstm({
       units: o.units,

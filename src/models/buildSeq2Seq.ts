@@ -46,7 +46,7 @@ export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {
   });
   const model = tf.sequential();
   const input = inputLayers(o);
-  input.layers.forEach((layer) => model.add(layer));
+  for (const layer of input.layers) model.add(layer);
   model.add(
     tf.layers.lstm({
       units: o.units,
