@@ -36,6 +36,27 @@ export {
   type EchoEvaluation,
 } from './training/evaluateEcho';
 export { predictEcho, type EchoPrediction } from './training/predictEcho';
+export {
+  buildTeacherForcing,
+  type TeacherForcingOptions,
+  type TeacherForcingModels,
+} from './models/teacherForcing';
+export {
+  trainTeacherForcing,
+  evaluateTeacherForcing,
+  decodeGreedy,
+  decodeGreedyBatch,
+  frameTeacherForcing,
+  type TrainTeacherForcingOptions,
+  type TrainTeacherForcingResult,
+  type TeacherForcingEpochLog,
+  type TeacherForcingEpochEvaluation,
+  type EvaluateTeacherForcingOptions,
+  type TeacherForcingEvaluation,
+  type DecodeGreedyOptions,
+  type TeacherForcingFrame,
+  type FrameTeacherForcingOptions,
+} from './training/teacherForcing';
 export { selectBackend, type BackendChoice } from './backend/selectBackend';
 export { presets, type EchoPreset, type EchoPresets } from './presets';
 export { saveEchoModel, type SaveEchoModelResult } from './io/saveEchoModel';
