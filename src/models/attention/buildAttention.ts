@@ -151,46 +151,51 @@ export function buildAttention(options: AttentionOptions = {}): tf.LayersModel {
   const fn = 'buildAttention';
   const o = resolveAttentionOptions(fn, options);
   registerAttentionLayers();
-  const maxWavelength = Math.max(o.nIn, 2);
-  const input = tf.input({ shape: [o.nIn, o.nUnique] });
-  const withPositions = new PositionEncoding({
-    dim: o.positionFeatures,
-    maxWavelength,
-  }).apply(input) as tf.SymbolicTensor;
-  const encoderLayer =
-    o.encoder === 'lstm'
-      ? tf.layers.lstm({
-          units: o.units,
-          returnSequences: true,
-          unitForgetBias: true,
-          ...layerInitializers(o.seed, 0),
-        })
-      : tf.layers.dense({
-          units: o.units,
-          kernelInitializer: layerInitializers(o.seed, 0).kernelInitializer,
-        });
-  const memory = encoderLayer.apply(withPositions) as tf.SymbolicTensor;
-  const positions = new PositionQueries({
-    steps: o.nOut,
-    dim: o.positionFeatures,
-    maxWavelength,
-  }).apply(input) as tf.SymbolicTensor;
-  const queries = tf.layers
-    .dense({ units: o.units, kernelInitializer: layerInitializers(o.seed, 1).kernelInitializer })
-    .apply(positions) as tf.SymbolicTensor;
-  const context = new DotAttention().apply([queries, memory]) as tf.SymbolicTensor;
-  const features = tf.layers.concatenate().apply([context, queries]) as tf.SymbolicTensor;
-  // The head: a softmax over the vocabulary at every output step, as in every seq-echo model.
-  const output = tf.layers
-    .timeDistributed({
-      layer: tf.layers.dense({
-        units: o.nUnique,
-        activation: 'softmax',
-        kernelInitializer: layerInitializers(o.seed, 2).kernelInitializer,
-      }),
-    })
-    .apply(features) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: output });
+  // Built in a tidy: tfjs's LSTM encoder would otherwise leave the temporary tensors of its
+  // initialisers behind (4 with unitForgetBias); weights are variables, which a tidy keeps.
+  let model!: tf.LayersModel;
+  tf.tidy(() => {
+    const maxWavelength = Math.max(o.nIn, 2);
+    const input = tf.input({ shape: [o.nIn, o.nUnique] });
+    const withPositions = new PositionEncoding({
+      dim: o.positionFeatures,
+      maxWavelength,
+    }).apply(input) as tf.SymbolicTensor;
+    const encoderLayer =
+      o.encoder === 'lstm'
+        ? tf.layers.lstm({
+            units: o.units,
+            returnSequences: true,
+            unitForgetBias: true,
+            ...layerInitializers(o.seed, 0),
+          })
+        : tf.layers.dense({
+            units: o.units,
+            kernelInitializer: layerInitializers(o.seed, 0).kernelInitializer,
+          });
+    const memory = encoderLayer.apply(withPositions) as tf.SymbolicTensor;
+    const positions = new PositionQueries({
+      steps: o.nOut,
+      dim: o.positionFeatures,
+      maxWavelength,
+    }).apply(input) as tf.SymbolicTensor;
+    const queries = tf.layers
+      .dense({ units: o.units, kernelInitializer: layerInitializers(o.seed, 1).kernelInitializer })
+      .apply(positions) as tf.SymbolicTensor;
+    const context = new DotAttention().apply([queries, memory]) as tf.SymbolicTensor;
+    const features = tf.layers.concatenate().apply([context, queries]) as tf.SymbolicTensor;
+    // The head: a softmax over the vocabulary at every output step, as in every seq-echo model.
+    const output = tf.layers
+      .timeDistributed({
+        layer: tf.layers.dense({
+          units: o.nUnique,
+          activation: 'softmax',
+          kernelInitializer: layerInitializers(o.seed, 2).kernelInitializer,
+        }),
+      })
+      .apply(features) as tf.SymbolicTensor;
+    model = tf.model({ inputs: input, outputs: output });
+  });
   compileEcho(model, {
     learningRate: o.learningRate,
     representation: 'one-hot',
