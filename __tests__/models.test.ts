@@ -162,3 +162,22 @@ describe('buildEncoderDecoder', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('building leaves nothing behind', () => {
+  it("frees tfjs's LSTM initialiser temporaries; only a stateful LSTM's states outlive dispose", () => {
+    const before = tf.memory().numTensors;
+    const b = buildEncoderDecoder({ units: 8, stateful: false, seed: 1 });
+    b.dispose();
+    b.optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const masked = buildSeq2Seq({ units: 4, masking: true, stateful: false });
+    masked.dispose();
+    masked.optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // tfjs's model.dispose() does not free a stateful LSTM's two state tensors (h and c).
+    const a = buildSeq2Seq({ units: 4, seed: 1 });
+    a.dispose();
+    a.optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before + 2);
+  });
+});
