@@ -43,6 +43,8 @@ describe('public API documentation', () => {
         'attentionWeights',
         'buildAttention',
         'buildEncoderDecoder',
+        'buildManyToOne',
+        'buildOneToOne',
         'createVocabulary',
         'linearDecode',
         'linearEncode',

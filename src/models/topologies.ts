@@ -1,0 +1,177 @@
+import * as tf from '@tensorflow/tfjs';
+import { assertInteger, message } from '../internal/assert';
+import { assertWithin, MAX_MODEL_WEIGHTS } from '../internal/limits';
+import {
+  compileEcho,
+  inputShapeArgs,
+  layerInitializers,
+  recordTask,
+  resolveModelOptions,
+  type CommonModelOptions,
+  type ResolvedModelOptions,
+} from './common';
+
+/**
+ * Options of {@link buildOneToOne} and {@link buildManyToOne}. The defaults are model A's
+ * (`buildSeq2Seq`'s): the same window, vocabulary, units, batch and learning rate, so the three
+ * topologies can be compared on the same task by changing nothing but the factory.
+ */
+export interface TopologyOptions extends CommonModelOptions {
+  /**
+   * How many of the oldest items of each window to echo; at most `nIn`. Default `nIn`: the
+   * whole window, model A's task, the one the many-to-many `TimeDistributed` design answers
+   * step by step and these topologies answer as one vector.
+   */
+  nOut?: number | undefined;
+  /** LSTM hidden units. Default `20` (model A's). */
+  units?: number | undefined;
+  /** Fixed batch size of the stateful model (ignored when `stateful` is `false`). Default `7`. */
+  batchSize?: number | undefined;
+}
+
+interface ResolvedTopology extends ResolvedModelOptions {
+  nOut: number;
+}
+
+/**
+ * Checks the options of a topology factory before any tensor is made: the shared ones (`task`
+ * among them), `nOut`, and the weight count of this topology (`resolveModelOptions`'s estimate
+ * is the many-to-many stack's, which is smaller than either of these).
+ */
+function resolveTopology(
+  fn: string,
+  options: unknown,
+  weights: (o: ResolvedModelOptions, nOut: number) => number,
+): ResolvedTopology {
+  const o = resolveModelOptions(fn, options, { units: 20, batchSize: 7, lstmLayers: 1 });
+  const { nOut = o.nIn } = (options ?? {}) as { nOut?: unknown };
+  assertInteger(fn, 'options.nOut', nOut, { min: 1 });
+  if (nOut > o.nIn) {
+    throw new RangeError(message(fn, 'options.nOut', `an integer <= options.nIn (${o.nIn})`, nOut));
+  }
+  assertWithin(
+    fn,
+    'options.units',
+    o.units,
+    weights(o, nOut),
+    MAX_MODEL_WEIGHTS,
+    'the weight count',
+  );
+  return { ...o, nOut };
+}
+
+/** The shared tail: `Dense(nOut * nUnique)` -> `Reshape([nOut, nUnique])` -> softmax per item. */
+function addVectorHead(model: tf.Sequential, o: ResolvedTopology): void {
+  const { kernelInitializer } = layerInitializers(o.seed, 1);
+  model.add(tf.layers.dense({ units: o.nOut * o.nUnique, kernelInitializer }));
+  model.add(tf.layers.reshape({ targetShape: [o.nOut, o.nUnique] }));
+  model.add(tf.layers.softmax({ axis: -1 }));
+}
+
+function finish(model: tf.Sequential, o: ResolvedTopology): tf.LayersModel {
+  compileEcho(model, o);
+  recordTask(model, o);
+  return model;
+}
+
+/** Weights of `Dense(nOut * nUnique)` reading `units` values. */
+const headWeights = (o: ResolvedModelOptions, nOut: number): number =>
+  (o.units + 1) * nOut * o.nUnique;
+
+/**
+ * Builds the one-to-one topology: the window's time steps become the features of ONE step.
+ * The `[nIn, nUnique]` one-hot window is reshaped to `[1, nIn * nUnique]`, an LSTM reads that
+ * single step, and a dense layer answers all `nOut` items as one vector, reshaped to
+ * `[nOut, nUnique]` with a softmax over the vocabulary per item
+ * (`Reshape([1, nIn*nUnique]) -> LSTM(units) -> Dense(nOut*nUnique) -> Reshape([nOut, nUnique]) -> Softmax`).
+ * Input `[batch, nIn, nUnique]`, output `[batch, nOut, nUnique]`, compiled like the other
+ * factories (categorical cross-entropy, Adam, accuracy), so `trainEcho`, `evaluateEcho`,
+ * `predictEcho`, `saveEchoModel` and `loadEchoModel` take it unchanged (`trainEcho` trains it
+ * with `model.fit`: the fused engine knows only the walkthrough's two stacks).
+ *
+ * @param options - See {@link TopologyOptions}; all optional.
+ * @returns A compiled `tf.LayersModel`, ready for `trainEcho`.
+ * @throws RangeError / TypeError for out-of-range or wrongly typed options (including
+ *   `nOut > nIn` and an unknown `task`), before any weight is made.
+ *
+ * @example
+ * ```ts
+ * import { buildOneToOne } from 'seq-echo';
+ *
+ * const model = buildOneToOne({ nUnique: 10, units: 8, seed: 1 });
+ * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [7, 5, 10] [7, 5, 10]
+ * console.log(model.layers.map((l) => l.getClassName()).join()); // Reshape,LSTM,Dense,Reshape,Softmax
+ * model.dispose();
+ * ```
+ */
+export function buildOneToOne(options: TopologyOptions = {}): tf.LayersModel {
+  const o = resolveTopology(
+    'buildOneToOne',
+    options,
+    (r, nOut) => 4 * r.units * (r.nIn * r.nUnique + r.units + 1) + headWeights(r, nOut),
+  );
+  // Built in a tidy, so tfjs's LSTM initialiser temporaries do not outlive the build.
+  let model!: tf.Sequential;
+  tf.tidy(() => {
+    model = tf.sequential();
+    model.add(tf.layers.reshape({ targetShape: [1, o.nIn * o.nUnique], ...inputShapeArgs(o) }));
+    model.add(
+      tf.layers.lstm({
+        units: o.units,
+        stateful: o.stateful,
+        unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
+        ...layerInitializers(o.seed, 0),
+      }),
+    );
+    addVectorHead(model, o);
+  });
+  return finish(model, o);
+}
+
+/**
+ * Builds the many-to-one topology: an LSTM reads the window's `nIn` steps and returns only its
+ * last output, and a dense layer answers the whole output as one vector, reshaped to
+ * `[nOut, nUnique]` with a softmax over the vocabulary per item
+ * (`LSTM(units) -> Dense(nOut*nUnique) -> Reshape([nOut, nUnique]) -> Softmax`).
+ * Input `[batch, nIn, nUnique]`, output `[batch, nOut, nUnique]`, compiled like the other
+ * factories, so `trainEcho`, `evaluateEcho`, `predictEcho`, `saveEchoModel` and `loadEchoModel`
+ * take it unchanged (`trainEcho` trains it with `model.fit`).
+ *
+ * @param options - See {@link TopologyOptions}; all optional.
+ * @returns A compiled `tf.LayersModel`, ready for `trainEcho`.
+ * @throws RangeError / TypeError for out-of-range or wrongly typed options (including
+ *   `nOut > nIn` and an unknown `task`), before any weight is made.
+ *
+ * @example
+ * ```ts
+ * import { buildManyToOne } from 'seq-echo';
+ *
+ * const model = buildManyToOne({ nOut: 2, stateful: false, seed: 1 });
+ * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [null, 5, 100] [null, 2, 100]
+ * console.log(model.layers.map((l) => l.getClassName()).join()); // LSTM,Dense,Reshape,Softmax
+ * model.dispose();
+ * ```
+ */
+export function buildManyToOne(options: TopologyOptions = {}): tf.LayersModel {
+  const o = resolveTopology(
+    'buildManyToOne',
+    options,
+    (r, nOut) => 4 * r.units * (r.nUnique + r.units + 1) + headWeights(r, nOut),
+  );
+  // Built in a tidy, so tfjs's LSTM initialiser temporaries do not outlive the build.
+  let model!: tf.Sequential;
+  tf.tidy(() => {
+    model = tf.sequential();
+    model.add(
+      tf.layers.lstm({
+        units: o.units,
+        stateful: o.stateful,
+        unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
+        ...inputShapeArgs(o),
+        ...layerInitializers(o.seed, 0),
+      }),
+    );
+    addVectorHead(model, o);
+  });
+  return finish(model, o);
+}
