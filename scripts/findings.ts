@@ -8,6 +8,7 @@
  *   npm run findings                       # every row (about half an hour on 2 cores)
  *   npm run findings -- --only linear,masking   # re-run two rows, keep the others' results
  *   npm run findings -- --list             # the row ids
+ *   npm run findings -- --render           # rebuild the table from docs/findings.json
  *
  * Rows run one after another in this process, on tfjs's wasm backend (the fused engine, which
  * trains the walkthrough's two architectures, does not use tfjs's backend at all). Seconds are
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
       out: { type: 'string', default: 'docs/findings.md' },
       results: { type: 'string', default: 'docs/findings.json' },
       list: { type: 'boolean', default: false },
+      render: { type: 'boolean', default: false },
     },
   });
   const all = allRows();
@@ -73,9 +75,12 @@ async function main(): Promise<void> {
     return;
   }
   await selectBackend('wasm');
-  // A full run starts afresh; --only re-runs some rows and keeps the others' last results.
-  const done = wanted ? readResults(values.results) : new Map<string, Finding>();
-  for (const row of wanted ? all.filter((r) => wanted.includes(r.id)) : all) {
+  // A full run starts afresh; --only re-runs some rows and keeps the others' last results;
+  // --render runs nothing and rebuilds the table from the stored results.
+  const keep = wanted !== undefined || values.render;
+  const done = keep ? readResults(values.results) : new Map<string, Finding>();
+  const toRun = values.render ? [] : wanted ? all.filter((r) => wanted.includes(r.id)) : all;
+  for (const row of toRun) {
     console.log(`findings: ${row.id} ...`);
     const finding = await row.run();
     done.set(row.id, finding);
