@@ -197,6 +197,17 @@ describe('sinusoids', () => {
 });
 
 describe('attentionWeights', () => {
+  it('refuses more windows than one tensor may hold, before making it', () => {
+    const model = buildAttention({ nIn: 6, nUnique: 10, units: 4, seed: 1 });
+    const before = tf.memory().numTensors;
+    const windows = new Array<number[]>(5_000_000).fill([1, 2, 3, 4, 5, 6]); // 3e8 values
+    expect(() => attentionWeights(model, windows)).toThrow(
+      /^attentionWeights: windows must keep the windows' one-hot values/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    disposeAll(model);
+  });
+
   it('gives [nOut][nIn] rows summing to 1 per window and leaves no tensor behind', () => {
     const model = buildAttention({ nIn: 9, nOut: 4, nUnique: 10, units: 8, seed: 1 });
     const windows = randomWindows(3, 1, 9);

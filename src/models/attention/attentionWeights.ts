@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertSequence, message } from '../../internal/assert';
+import { assertWithin, MAX_TENSOR_VALUES } from '../../internal/limits';
 import { readEchoShape } from '../echoShape';
 import { oneHotWindows } from '../../tensors/oneHotWindows';
 import { DotAttention } from './layers';
@@ -56,6 +57,14 @@ export function attentionWeights(model: tf.LayersModel, windows: number[][]): nu
   if (windows.length === 0) {
     throw new RangeError(message(fn, 'windows', 'a non-empty array of windows', windows));
   }
+  assertWithin(
+    fn,
+    'windows',
+    `${windows.length} windows`,
+    windows.length * shape.nIn * shape.nUnique,
+    MAX_TENSOR_VALUES,
+    "the windows' one-hot values (windows x nIn x nUnique)",
+  );
   windows.forEach((window, w) => {
     assertSequence(fn, `windows[${w}]`, window, shape.nUnique);
     if (window.length !== shape.nIn) {
