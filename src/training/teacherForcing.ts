@@ -561,7 +561,15 @@ export interface TrainTeacherForcingResult {
   /** Epochs actually trained. */
   epochs: number;
   /** Loss and accuracy of every epoch trained, in order (as {@link TeacherForcingEpochLog}). */
-  history: { loss: number[]; accuracy: number[] };
+  history: {
+    /** Mean training loss of each epoch trained, in order (as {@link TeacherForcingEpochLog.loss}). */
+    loss: number[];
+    /**
+     * Mean teacher-forced training accuracy of each epoch trained, in order (as
+     * {@link TeacherForcingEpochLog.accuracy}).
+     */
+    accuracy: number[];
+  };
   /** Fresh-sample evaluations made on the way (only with `targetAccuracy`). */
   evaluations: TeacherForcingEpochEvaluation[];
   /** `true` when training ended before `epochs`, by `targetAccuracy` or `signal`. */
