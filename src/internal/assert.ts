@@ -167,3 +167,18 @@ export function assertOneOf<T extends string>(
       : quoted.join('');
   throw new RangeError(message(fn, param, expected, value));
 }
+
+/** Throws a `TypeError` unless `value` is an `AbortSignal` (anything with a boolean `aborted`). */
+export function assertAbortSignal(
+  fn: string,
+  param: string,
+  value: unknown,
+): asserts value is AbortSignal {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as { aborted?: unknown }).aborted !== 'boolean'
+  ) {
+    throw new TypeError(message(fn, param, 'an AbortSignal', value));
+  }
+}

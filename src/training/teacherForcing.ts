@@ -1,18 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource } from '../data/generateSequence';
 import { deriveSeed, mulberry32, type RandomSource } from '../data/random';
-import {
-  assertFunction,
-  assertInteger,
-  assertNumber,
-  assertOptions,
-  assertSequence,
-  message,
-} from '../internal/assert';
+import { assertInteger, assertOptions, assertSequence, message } from '../internal/assert';
 import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import type { EchoTask } from '../models/echoTask';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
+import { checkLoopOptions, lastValue } from './loop';
 
 /** One sample framed for teacher forcing, as token ids (see {@link frameTeacherForcing}). */
 export interface TeacherForcingFrame {
@@ -580,16 +574,6 @@ export interface TrainTeacherForcingResult {
   elapsedMs: number;
 }
 
-/** Reads a metric from a one-epoch `History`. */
-function lastValue(history: tf.History, ...keys: string[]): number {
-  for (const key of keys) {
-    const values = history.history[key];
-    const last = values?.[values.length - 1];
-    if (typeof last === 'number') return last;
-  }
-  return Number.NaN;
-}
-
 /**
  * Trains teacher-forcing models: every epoch draws `samplesPerEpoch` fresh random sequences of
  * random lengths in `[minLength, maxLength]`, frames them ({@link frameTeacherForcing}: the
@@ -652,25 +636,9 @@ export async function trainTeacherForcing(
   assertInteger(fn, 'options.batchSize', batchSize, { min: 1, max: 1_000_000 });
   const lengths = resolveLengths(fn, models, minLength, maxLength);
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
-  if (targetAccuracy !== undefined) {
-    assertNumber(fn, 'options.targetAccuracy', targetAccuracy, {
-      min: 0,
-      max: 1,
-      minExclusive: true,
-    });
-  }
-  assertInteger(fn, 'options.evaluateEvery', evaluateEvery, { min: 1 });
+  const loop = checkLoopOptions(fn, { targetAccuracy, evaluateEvery, onEpochEnd, signal });
   assertInteger(fn, 'options.evaluationSamples', evaluationSamples, { min: 1, max: 1_000_000 });
-  if (onEpochEnd !== undefined) assertFunction(fn, 'options.onEpochEnd', onEpochEnd);
-  if (
-    signal !== undefined &&
-    (typeof signal !== 'object' ||
-      signal === null ||
-      typeof (signal as { aborted?: unknown }).aborted !== 'boolean')
-  ) {
-    throw new TypeError(message(fn, 'options.signal', 'an AbortSignal', signal));
-  }
-  const abort = signal as AbortSignal | undefined;
+  const abort = loop.signal;
   const callback = onEpochEnd as TrainTeacherForcingOptions['onEpochEnd'];
 
   const dataRandom = seed === undefined ? Math.random : mulberry32(deriveSeed(seed, 1));
@@ -707,10 +675,13 @@ export async function trainTeacherForcing(
     if (callback) {
       await callback({ epoch, epochs, elapsedMs: performance.now() - started, loss, accuracy });
     }
-    if (targetAccuracy !== undefined && (epoch % evaluateEvery === 0 || epoch === epochs)) {
+    if (
+      loop.targetAccuracy !== undefined &&
+      (epoch % loop.evaluateEvery === 0 || epoch === epochs)
+    ) {
       const evaluation = evaluateWith(fn, models, evaluationSamples, lengths, evalRandom);
       evaluations.push({ epoch, ...evaluation });
-      if (evaluation.sequenceAccuracy >= targetAccuracy) {
+      if (evaluation.sequenceAccuracy >= loop.targetAccuracy) {
         stopReason = 'targetAccuracy';
         break;
       }

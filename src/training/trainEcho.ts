@@ -1,14 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence } from '../data/generateSequence';
 import { deriveSeed, mulberry32 } from '../data/random';
-import {
-  assertBoolean,
-  assertFunction,
-  assertInteger,
-  assertNumber,
-  describe,
-  message,
-} from '../internal/assert';
+import { assertBoolean, assertInteger, describe, message } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
@@ -16,6 +9,7 @@ import { encodeWindows } from '../tensors/oneHotWindows';
 import { FusedTrainer, recognize, type FusedSpec } from './fused/fusedTrainer';
 import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
 import { checkWindows, frameEcho } from './checkWindows';
+import { checkLoopOptions, lastValue } from './loop';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
 export interface EpochLog {
@@ -155,24 +149,8 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   const windows = checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
-  if (targetAccuracy !== undefined) {
-    assertNumber(fn, 'options.targetAccuracy', targetAccuracy, {
-      min: 0,
-      max: 1,
-      minExclusive: true,
-    });
-  }
-  assertInteger(fn, 'options.evaluateEvery', evaluateEvery, { min: 1 });
+  const loop = checkLoopOptions(fn, { targetAccuracy, evaluateEvery, onEpochEnd, signal });
   assertInteger(fn, 'options.evaluationSequences', evaluationSequences, { min: 1, max: 1_000_000 });
-  if (onEpochEnd !== undefined) assertFunction(fn, 'options.onEpochEnd', onEpochEnd);
-  if (
-    signal !== undefined &&
-    (typeof signal !== 'object' ||
-      signal === null ||
-      typeof (signal as { aborted?: unknown }).aborted !== 'boolean')
-  ) {
-    throw new TypeError(message(fn, 'options.signal', 'an AbortSignal', signal));
-  }
   assertBoolean(fn, 'options.verbose', verbose);
   if (engine !== 'auto' && engine !== 'fused' && engine !== 'tfjs') {
     throw new RangeError(message(fn, 'options.engine', "'auto', 'fused' or 'tfjs'", engine));
@@ -219,24 +197,12 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     sequenceLength,
     seed,
     batchSize: fitBatch,
-    targetAccuracy,
-    evaluateEvery,
+    ...loop,
     evaluationSequences,
     onEpochEnd: onEpochEnd as TrainEchoOptions['onEpochEnd'],
-    signal: signal as AbortSignal | undefined,
     verbose,
     fused,
   };
-}
-
-/** Reads a metric from a one-epoch `History`, accepting tfjs's `acc` and Keras's `accuracy`. */
-function lastValue(history: tf.History, ...keys: string[]): number {
-  for (const key of keys) {
-    const values = history.history[key];
-    const last = values?.[values.length - 1];
-    if (typeof last === 'number') return last;
-  }
-  return Number.NaN;
 }
 
 /** One epoch's training on framed windows of ids, and a way to bring the model up to date. */
