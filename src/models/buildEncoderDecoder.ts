@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertInteger, message } from '../internal/assert';
 import {
+  buildSequential,
   compileEcho,
+  echoLstm,
   inputLayers,
-  layerInitializers,
   outputHead,
   recordTask,
   resolveEchoModelOptions,
@@ -49,35 +50,14 @@ export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.Lay
   if (nOut > o.nIn) {
     throw new RangeError(message(fn, 'options.nOut', `an integer <= options.nIn (${o.nIn})`, nOut));
   }
-  // Built in a tidy: tfjs's LSTM leaves the temporary tensors of its initialisers behind
-  // (4 per layer with unitForgetBias); the weights are variables and the LSTM keeps its
-  // states, so both survive it.
-  let model!: tf.Sequential;
-  tf.tidy(() => {
-    model = tf.sequential();
-    const input = inputLayers(o);
-    for (const layer of input.layers) model.add(layer);
-    model.add(
-      tf.layers.lstm({
-        units: o.units,
-        stateful: o.stateful,
-        unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
-        ...input.firstArgs,
-        ...layerInitializers(o.seed, 0),
-      }),
-    );
-    model.add(tf.layers.repeatVector({ n: nOut }));
-    model.add(
-      tf.layers.lstm({
-        units: o.units,
-        returnSequences: true,
-        stateful: o.stateful,
-        unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
-        ...layerInitializers(o.seed, 1),
-      }),
-    );
-    model.add(outputHead(o, 2));
-  });
+  const input = inputLayers(o);
+  const model = buildSequential(() => [
+    ...input.layers,
+    echoLstm(o, 0, input.firstArgs),
+    tf.layers.repeatVector({ n: nOut }),
+    echoLstm(o, 1, { returnSequences: true }),
+    outputHead(o, 2),
+  ]);
   compileEcho(model, o);
   recordTask(model, o);
   return model;

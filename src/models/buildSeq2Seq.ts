@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  buildSequential,
   compileEcho,
+  echoLstm,
   inputLayers,
-  layerInitializers,
   outputHead,
   recordTask,
   resolveEchoModelOptions,
@@ -44,26 +45,12 @@ export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {
     batchSize: 7,
     lstmLayers: 1,
   });
-  // Built in a tidy: tfjs's LSTM leaves the temporary tensors of its initialisers behind
-  // (4 per layer with unitForgetBias); the weights are variables and the LSTM keeps its
-  // states, so both survive it.
-  let model!: tf.Sequential;
-  tf.tidy(() => {
-    model = tf.sequential();
-    const input = inputLayers(o);
-    for (const layer of input.layers) model.add(layer);
-    model.add(
-      tf.layers.lstm({
-        units: o.units,
-        returnSequences: true,
-        stateful: o.stateful,
-        unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
-        ...input.firstArgs,
-        ...layerInitializers(o.seed, 0),
-      }),
-    );
-    model.add(outputHead(o, 1));
-  });
+  const input = inputLayers(o);
+  const model = buildSequential(() => [
+    ...input.layers,
+    echoLstm(o, 0, { returnSequences: true, ...input.firstArgs }),
+    outputHead(o, 1),
+  ]);
   compileEcho(model, o);
   recordTask(model, o);
   return model;

@@ -200,6 +200,40 @@ export function inputLayers(o: ResolvedModelOptions): {
 }
 
 /**
+ * An LSTM as every factory builds it: the options' units and statefulness, Keras's
+ * initialisers for the `index`-th weighted layer (seeded), and Keras's `unitForgetBias`
+ * (the walkthrough's; tfjs's default is false). `extra` adds the layer's own settings
+ * (`returnSequences`, the input shape of a first layer).
+ */
+export function echoLstm(
+  o: ResolvedModelOptions,
+  index: number,
+  extra: Omit<Parameters<typeof tf.layers.lstm>[0], 'units'> = {},
+): tf.layers.Layer {
+  return tf.layers.lstm({
+    units: o.units,
+    stateful: o.stateful,
+    unitForgetBias: true,
+    ...extra,
+    ...layerInitializers(o.seed, index),
+  });
+}
+
+/**
+ * A sequential model from `layers()`, built inside a `tf.tidy`: tfjs's LSTM leaves the
+ * temporary tensors of its initialisers behind (4 per layer with `unitForgetBias`). The
+ * weights are variables and the LSTM keeps its states, so both survive the tidy.
+ */
+export function buildSequential(layers: () => tf.layers.Layer[]): tf.Sequential {
+  let model!: tf.Sequential;
+  tf.tidy(() => {
+    model = tf.sequential();
+    for (const layer of layers()) model.add(layer);
+  });
+  return model;
+}
+
+/**
  * The output head at every step: a softmax over the vocabulary, as in the walkthrough, or one
  * linear regression output for the `'linear'` representation.
  */

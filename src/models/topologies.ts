@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { assertInteger, message } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS } from '../internal/limits';
 import {
+  buildSequential,
   compileEcho,
+  echoLstm,
   inputShapeArgs,
   layerInitializers,
   recordTask,
@@ -61,11 +63,13 @@ function resolveTopology(
 }
 
 /** The shared tail: `Dense(nOut * nUnique)` -> `Reshape([nOut, nUnique])` -> softmax per item. */
-function addVectorHead(model: tf.Sequential, o: ResolvedTopology): void {
+function vectorHead(o: ResolvedTopology): tf.layers.Layer[] {
   const { kernelInitializer } = layerInitializers(o.seed, 1);
-  model.add(tf.layers.dense({ units: o.nOut * o.nUnique, kernelInitializer }));
-  model.add(tf.layers.reshape({ targetShape: [o.nOut, o.nUnique] }));
-  model.add(tf.layers.softmax({ axis: -1 }));
+  return [
+    tf.layers.dense({ units: o.nOut * o.nUnique, kernelInitializer }),
+    tf.layers.reshape({ targetShape: [o.nOut, o.nUnique] }),
+    tf.layers.softmax({ axis: -1 }),
+  ];
 }
 
 function finish(model: tf.Sequential, o: ResolvedTopology): tf.LayersModel {
@@ -110,21 +114,11 @@ export function buildOneToOne(options: TopologyOptions = {}): tf.LayersModel {
     options,
     (r, nOut) => 4 * r.units * (r.nIn * r.nUnique + r.units + 1) + headWeights(r, nOut),
   );
-  // Built in a tidy, so tfjs's LSTM initialiser temporaries do not outlive the build.
-  let model!: tf.Sequential;
-  tf.tidy(() => {
-    model = tf.sequential();
-    model.add(tf.layers.reshape({ targetShape: [1, o.nIn * o.nUnique], ...inputShapeArgs(o) }));
-    model.add(
-      tf.layers.lstm({
-        units: o.units,
-        stateful: o.stateful,
-        unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
-        ...layerInitializers(o.seed, 0),
-      }),
-    );
-    addVectorHead(model, o);
-  });
+  const model = buildSequential(() => [
+    tf.layers.reshape({ targetShape: [1, o.nIn * o.nUnique], ...inputShapeArgs(o) }),
+    echoLstm(o, 0),
+    ...vectorHead(o),
+  ]);
   return finish(model, o);
 }
 
@@ -158,20 +152,6 @@ export function buildManyToOne(options: TopologyOptions = {}): tf.LayersModel {
     options,
     (r, nOut) => 4 * r.units * (r.nUnique + r.units + 1) + headWeights(r, nOut),
   );
-  // Built in a tidy, so tfjs's LSTM initialiser temporaries do not outlive the build.
-  let model!: tf.Sequential;
-  tf.tidy(() => {
-    model = tf.sequential();
-    model.add(
-      tf.layers.lstm({
-        units: o.units,
-        stateful: o.stateful,
-        unitForgetBias: true, // Keras's default, and the walkthrough's; tfjs's is false
-        ...inputShapeArgs(o),
-        ...layerInitializers(o.seed, 0),
-      }),
-    );
-    addVectorHead(model, o);
-  });
+  const model = buildSequential(() => [echoLstm(o, 0, inputShapeArgs(o)), ...vectorHead(o)]);
   return finish(model, o);
 }
