@@ -16,6 +16,7 @@ import {
 } from '../src';
 import { ATTENTION_LAYER_CLASSES, sinusoids } from '../src/models/attention/layers';
 import { readEchoTask } from '../src/models/echoTask';
+import { disposeAll } from './helpers/models';
 import { expectError } from './helpers/errors';
 import { weightValues } from './helpers/models';
 
@@ -30,12 +31,6 @@ const registered = (): boolean[] =>
   ATTENTION_LAYER_CLASSES.map(
     (cls) => cls.className in tf.serialization.SerializationMap.getMap().classNameMap,
   );
-
-/** Disposes a model's weights and its optimizer's. */
-function disposeAll(model: tf.LayersModel): void {
-  model.dispose();
-  model.optimizer.dispose();
-}
 
 /** A seeded batch of random windows of ids. */
 const randomWindows = (count: number, seed: number, nIn = N, nUnique = 10): number[][] => {

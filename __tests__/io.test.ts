@@ -15,7 +15,7 @@ import {
 } from '../src';
 import { VERSION } from '../src/version';
 import { expectRejection } from './helpers/errors';
-import { fixedEchoModel, weightValues } from './helpers/models';
+import { disposeAll, fixedEchoModel, outputs, weightValues } from './helpers/models';
 import packageJson from '../package.json';
 
 const small = { nUnique: 12, units: 6, seed: 1 };
@@ -31,29 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-/** Model outputs on a fixed random batch, as plain numbers (state reset before and after). */
-function outputs(model: tf.LayersModel): number[] {
-  const shape = model.inputs[0]!.shape.map((d) => d ?? 4);
-  const X = tf.randomUniform(shape, 0, 1, 'float32', 7);
-  model.resetStates();
-  const y = model.predict(X) as tf.Tensor;
-  const values = Array.from(y.dataSync());
-  model.resetStates();
-  tf.dispose([X, y]);
-  return values;
-}
-
-/** Disposes a model completely: its LSTM states (tfjs keeps them), weights and optimizer. */
-function disposeAll(model: tf.LayersModel): void {
-  const states = model.layers
-    .filter((layer) => (layer as { stateful?: boolean }).stateful === true)
-    .flatMap((layer) => (layer as unknown as { states: (tf.Tensor | null)[] }).states)
-    .filter((state): state is tf.Tensor => state !== null);
-  tf.dispose(states);
-  model.dispose();
-  model.optimizer.dispose();
-}
 
 const readJson = async (file: string): Promise<Record<string, unknown>> =>
   JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;

@@ -357,6 +357,24 @@ describe('masking: padded framing uses every item', () => {
   });
 });
 
+describe('masking with a partial echo', () => {
+  it('does not score padded windows whose whole target is padding', async () => {
+    // nOut 2 of nIn 5: the windows ending at items 0, 1 and 2 echo only padding.
+    const model = buildEncoderDecoder({ masking: true, units: 4, nUnique: 10, stateful: false });
+    const rows = predictEcho(model, [1, 2, 3, 4]);
+    expect(rows.map((r) => r.expected)).toEqual([
+      [-1, -1],
+      [-1, -1],
+      [-1, -1],
+      [-1, 1],
+    ]);
+    const { windows } = await evaluateEcho(model, { sequences: 3, seed: 1 });
+    expect(windows).toBe(3 * 22); // 25 padded windows a sequence, 3 of them all padding
+    model.dispose();
+    model.optimizer.dispose();
+  });
+});
+
 describe("task 'reverse'", () => {
   it('frames reversed targets for training, prediction and evaluation', () => {
     const model = buildEncoderDecoder({ task: 'reverse', nOut: 3, units: 4, nUnique: 10 });

@@ -14,34 +14,12 @@ import {
 } from '../src';
 import { readEchoShape } from '../src/models/echoShape';
 import { readEchoTask } from '../src/models/echoTask';
+import { disposeAll, outputs } from './helpers/models';
 import { expectError } from './helpers/errors';
 import { weightValues } from './helpers/models';
 
 const classNames = (model: tf.LayersModel): string[] =>
   model.layers.map((layer) => layer.getClassName());
-
-/** Model outputs on a fixed random batch, as plain numbers (state reset before and after). */
-function outputs(model: tf.LayersModel): number[] {
-  const shape = model.inputs[0]!.shape.map((d) => d ?? 4);
-  const X = tf.randomUniform(shape, 0, 1, 'float32', 7);
-  model.resetStates();
-  const y = model.predict(X) as tf.Tensor;
-  const values = Array.from(y.dataSync());
-  model.resetStates();
-  tf.dispose([X, y]);
-  return values;
-}
-
-/** Disposes a model completely: its LSTM states (tfjs keeps them), weights and optimizer. */
-function disposeAll(model: tf.LayersModel): void {
-  const states = model.layers
-    .filter((layer) => (layer as { stateful?: boolean }).stateful === true)
-    .flatMap((layer) => (layer as unknown as { states: (tf.Tensor | null)[] }).states)
-    .filter((state): state is tf.Tensor => state !== null);
-  tf.dispose(states);
-  model.dispose();
-  model.optimizer.dispose();
-}
 
 const factories = [
   ['buildOneToOne', buildOneToOne],

@@ -31,7 +31,10 @@ export interface EchoEvaluation {
   accuracy: number;
   /** Fraction of windows whose whole echo is right. */
   sequenceAccuracy: number;
-  /** How many windows were tested. */
+  /**
+   * How many windows were tested (for a masking model with `nOut < nIn`, the padded windows
+   * whose whole target is padding are not).
+   */
   windows: number;
 }
 
@@ -83,7 +86,9 @@ export async function evaluateEcho(
     y.forEach((expected, r) => {
       const got = predicted[r] ?? [];
       // Padding (padded framing) is neither an item to echo nor a chance to be wrong.
+      // A padded window whose whole target is padding (nOut < nIn) is not scored at all.
       const real = expected.filter((id) => id !== PAD_ID).length;
+      if (real === 0) return;
       const right = expected.filter((id, k) => id !== PAD_ID && got[k] === id).length;
       items += real;
       rightItems += right;
