@@ -11,11 +11,10 @@
  *   npx tsx examples/attention.ts --epochs 3         # a quick smoke run
  *
  * Flags: --task echo|reverse (default echo), --epochs N (default 100), --seed N (default 1),
- * --backend cpu|wasm (default: tfjs's own, cpu in Node; wasm is several times faster).
+ * --backend wasm|cpu (default wasm, several times faster here), parsed by variant-args.ts.
  *
  * In your own project, import from 'seq-echo' instead of '../src/index'.
  */
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import {
   attentionWeights,
@@ -26,55 +25,7 @@ import {
   selectBackend,
   trainEcho,
 } from '../src/index';
-
-const USAGE =
-  'Usage: npx tsx examples/attention.ts [--task echo|reverse] [--epochs N] [--seed N] [--backend cpu|wasm]';
-
-/** Prints the problem and the usage to stderr and exits with code 2 (wrong usage). */
-function fail(problem: string): never {
-  console.error(`Error: ${problem}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function readArgs(): {
-  task: 'echo' | 'reverse';
-  epochs: number;
-  seed: number;
-  backend: 'cpu' | 'wasm' | undefined;
-} {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        task: { type: 'string', default: 'echo' },
-        epochs: { type: 'string', default: '100' },
-        seed: { type: 'string', default: '1' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help === true) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const { task, backend } = values;
-  if (task !== 'echo' && task !== 'reverse') fail(`--task must be echo or reverse, not "${task}"`);
-  if (backend !== undefined && backend !== 'cpu' && backend !== 'wasm') {
-    fail(`--backend must be cpu or wasm, not "${backend}"`);
-  }
-  const epochs = Number(values.epochs);
-  if (!Number.isSafeInteger(epochs) || epochs < 1) {
-    fail(`--epochs must be an integer >= 1, not "${values.epochs}"`);
-  }
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(seed)) fail(`--seed must be an integer, not "${values.seed}"`);
-  return { task, epochs, seed, backend };
-}
+import { parseVariantArgs } from './variant-args';
 
 /** One character per weight, darker for more: a small text heat map of a [nOut][nIn] matrix. */
 function heatMap(weights: number[][]): string {
@@ -90,11 +41,25 @@ function heatMap(weights: number[][]): string {
 }
 
 async function main(): Promise<void> {
-  const { task, epochs, seed, backend } = readArgs();
+  const {
+    choice: task,
+    epochs,
+    seed,
+    backend,
+  } = parseVariantArgs({
+    script: 'examples/attention.ts',
+    summary: 'An attention encoder-decoder echoing, or reversing, windows of 20 random integers.',
+    defaultEpochs: 100,
+    choice: {
+      name: 'task',
+      values: ['echo', 'reverse'] as const,
+      default: 'echo',
+      help: 'answer each window oldest first (echo) or newest first (reverse)',
+    },
+  });
   // seq-echo never switches backends on its own; the attention model trains through
   // tfjs's model.fit, so the backend matters: wasm is several times faster than cpu.
-  if (backend === undefined) await tf.ready();
-  else await selectBackend(backend);
+  await selectBackend(backend);
 
   // Step 1: the model. Windows of nIn = 20 integers in 0..99, answered whole (nOut = nIn),
   // oldest first ('echo') or newest first ('reverse').

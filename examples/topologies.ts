@@ -21,11 +21,10 @@
  *
  *   npx tsx examples/topologies.ts                # up to 300 epochs each (a few minutes)
  *   npx tsx examples/topologies.ts --epochs 3     # a quick smoke run
- *   npx tsx examples/topologies.ts --backend wasm # faster, with '@tensorflow/tfjs-backend-wasm'
+ *   npx tsx examples/topologies.ts --backend cpu  # tfjs's plain JavaScript backend (slower)
  *
  * In your own project, import from 'seq-echo' instead of '../src/index'.
  */
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import {
   buildManyToOne,
@@ -35,65 +34,7 @@ import {
   selectBackend,
   trainEcho,
 } from '../src/index';
-
-const USAGE = `Usage: npx tsx examples/topologies.ts [--epochs N] [--seed N] [--backend cpu|wasm] [--help]
-
-Trains one-to-one, many-to-one and many-to-many LSTMs on the same echo task and compares them.
-
-Options:
-  --epochs N   epochs to train each model at most, an integer >= 1 (default 300)
-  --seed N     seed for the initial weights and the random data, an integer (default 1)
-  --backend B  tfjs backend, cpu or wasm (wasm needs '@tensorflow/tfjs-backend-wasm';
-               default: tfjs's own choice, cpu in Node)
-  --help       show this help`;
-
-/** Prints the problem and the usage to stderr and exits with code 2 ("wrong usage"). */
-function fail(problem: string): never {
-  console.error(`Error: ${problem}\n\n${USAGE}`);
-  process.exit(2);
-}
-
-function parseInteger(flag: string, text: string | undefined, fallback: number, min: number) {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isSafeInteger(value) || value < min) {
-    fail(
-      `${flag} must be ${min === -Infinity ? 'an integer' : `an integer >= ${min}`}, but received "${text}"`,
-    );
-  }
-  return value;
-}
-
-function readArgs(): { epochs: number; seed: number; backend: 'cpu' | 'wasm' | undefined } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        epochs: { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  if (values.help === true) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const { backend } = values;
-  if (backend !== undefined && backend !== 'cpu' && backend !== 'wasm') {
-    fail(`--backend must be one of cpu, wasm, but received "${backend}"`);
-  }
-  return {
-    epochs: parseInteger('--epochs', values.epochs, 300, 1),
-    seed: parseInteger('--seed', values.seed, 1, -Infinity),
-    backend,
-  };
-}
+import { parseVariantArgs } from './variant-args';
 
 /** One row of the comparison table. */
 interface Row {
@@ -106,10 +47,15 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const { epochs, seed, backend } = readArgs();
-  // seq-echo never switches backends on its own; `--backend wasm` asks it to.
-  if (backend === undefined) await tf.ready();
-  else await selectBackend(backend);
+  const { epochs, seed, backend } = parseVariantArgs({
+    script: 'examples/topologies.ts',
+    summary:
+      'Trains one-to-one, many-to-one and many-to-many LSTMs on the same echo task and compares them.',
+    defaultEpochs: 300,
+  });
+  // seq-echo never switches backends on its own; these models train through model.fit, which
+  // the wasm backend (the default here) runs several times faster than cpu.
+  await selectBackend(backend);
 
   // The same settings for all three: model A's task and LSTM size, stateless (so each batch of 7
   // windows starts from a zero state), and Adam at 0.03 instead of the walkthrough's 0.001.

@@ -1,6 +1,6 @@
 /**
  * The flags and the few printouts the variant examples (linear.ts, masking.ts,
- * longer-echoes.ts, stateless.ts, reverse-text.ts) share, parsed with Node's built-in
+ * longer-echoes.ts, stateless.ts, topologies.ts, attention.ts, reverse-text.ts) share, parsed with Node's built-in
  * `util.parseArgs`. Like cli-args.ts and report.ts, this is a helper of the examples, not part
  * of seq-echo: every call into seq-echo stays in the examples themselves.
  *
