@@ -50,19 +50,19 @@ describe('the WebAssembly SIMD kernels', () => {
       const out0 = filled(rows * cols);
       const expected = out0.slice();
       const W = filled(inner * cols);
-      jsMatMulAdd(A, W, expected, rows, inner, cols);
+      jsMatMulAdd({ A, W, out: expected, rows, inner, cols });
 
       // Weight resident in the kernels' memory, operands staged.
       const kernels = createKernels([inner * cols]);
       kernels.reserve(rows * (inner + cols));
       kernels.arrays()[0]!.set(W);
       const staged = out0.slice();
-      kernels.matMulAdd(A, kernels.arrays()[0]!, staged, rows, inner, cols);
+      kernels.matMulAdd({ A, W: kernels.arrays()[0]!, out: staged, rows, inner, cols });
       expect(relativeError(staged, expected)).toBeLessThan(1e-5);
 
       // Everything staged.
       const copied = out0.slice();
-      createKernels([]).matMulAdd(A, W, copied, rows, inner, cols);
+      createKernels([]).matMulAdd({ A, W, out: copied, rows, inner, cols });
       expect(relativeError(copied, expected)).toBeLessThan(1e-5);
     },
   );
@@ -76,7 +76,7 @@ describe('the WebAssembly SIMD kernels', () => {
       const dW0 = filled(inner * cols);
       const expectedDW = dW0.slice();
       const expectedDA = new Float32Array(rows * inner);
-      jsMatMulBackward(A, W, dOut, expectedDW, expectedDA, rows, inner, cols);
+      jsMatMulBackward({ A, W, dOut, dW: expectedDW, dA: expectedDA, rows, inner, cols });
 
       const kernels = createKernels([inner * cols, inner * cols]);
       kernels.reserve(rows * (2 * inner + cols));
@@ -84,13 +84,13 @@ describe('the WebAssembly SIMD kernels', () => {
       w.set(W);
       dW.set(dW0);
       const dA = new Float32Array(rows * inner).fill(Number.NaN);
-      kernels.matMulBackward(A, w, dOut, dW, dA, rows, inner, cols);
+      kernels.matMulBackward({ A, W: w, dOut, dW, dA, rows, inner, cols });
       expect(relativeError(dW, expectedDW)).toBeLessThan(1e-5);
       expect(relativeError(dA, expectedDA)).toBeLessThan(1e-5);
 
       // Without dA only the weight gradient is accumulated.
       const dWOnly = dW0.slice();
-      createKernels([]).matMulBackward(A, W, dOut, dWOnly, undefined, rows, inner, cols);
+      createKernels([]).matMulBackward({ A, W, dOut, dW: dWOnly, rows, inner, cols });
       expect(relativeError(dWOnly, expectedDW)).toBeLessThan(1e-5);
     },
   );
@@ -109,7 +109,7 @@ describe('the WebAssembly SIMD kernels', () => {
     const m = filled(n).map((x) => x * 0.1);
     const v = filled(n).map((x) => x * x);
     const expected = [p.slice(), g, m.slice(), v.slice()] as const;
-    jsAdam(expected[0], g, expected[2], expected[3], step);
+    jsAdam({ p: expected[0], g, m: expected[2], v: expected[3], step });
 
     const kernels = createKernels([n, n, n, n]);
     const [rp, rg, rm, rv] = kernels.arrays() as [
@@ -122,7 +122,7 @@ describe('the WebAssembly SIMD kernels', () => {
     rg.set(g);
     rm.set(m);
     rv.set(v);
-    kernels.adam(rp, rg, rm, rv, step);
+    kernels.adam({ p: rp, g: rg, m: rm, v: rv, step });
     expect(relativeError(rp, expected[0])).toBeLessThan(1e-6);
     expect(relativeError(rm, expected[2])).toBeLessThan(1e-6);
     expect(relativeError(rv, expected[3])).toBeLessThan(1e-6);
@@ -133,7 +133,7 @@ describe('the WebAssembly SIMD kernels', () => {
 
     // Arrays outside the kernels' memory are copied in and out, with the same result.
     const outside = p.slice();
-    kernels.adam(outside, g, m.slice(), v.slice(), step);
+    kernels.adam({ p: outside, g, m: m.slice(), v: v.slice(), step });
     expect(outside).toEqual(rp);
   });
 
@@ -146,9 +146,9 @@ describe('the WebAssembly SIMD kernels', () => {
     const src = filled(rows * cols);
     const start = filled(cols);
     const expected = start.slice();
-    jsColumnSum(src, expected, rows, cols);
+    jsColumnSum({ src, dst: expected, rows, cols });
     const dst = start.slice();
-    createKernels([]).columnSum(src, dst, rows, cols);
+    createKernels([]).columnSum({ src, dst, rows, cols });
     expect(relativeError(dst, expected)).toBeLessThan(1e-6);
   });
 
@@ -171,66 +171,128 @@ describe('the WebAssembly SIMD kernels', () => {
   });
 
   it.each([
-    [3, 20],
-    [2, 6],
-    [4, 1],
-    [5, 150],
-  ])('the LSTM cell matches the JavaScript reference for batch %i, %i units', (batch, u) => {
-    const wide = batch * 4 * u;
-    const narrow = batch * u;
-    // Pre-activations spread over hardSigmoid's flat parts and its slope.
-    const z = Float32Array.from({ length: wide }, () => (random() - 0.5) * 12);
-    const bias = filled(4 * u);
-    const cPrev = filled(narrow);
-    const ref = { z: z.slice(), gates: new Float32Array(wide), c: new Float32Array(narrow) };
-    const refTc = new Float32Array(narrow);
-    const refH = new Float32Array(narrow);
-    jsLstmForwardCell(ref.z, bias, cPrev, ref.gates, ref.c, refTc, refH, batch, u);
-
-    const kernels = createKernels([]);
-    kernels.reserve(0);
-    // Scratch operands (in the kernels' memory) and ordinary ones (staged) alike.
-    const zk = kernels.scratch(wide);
-    zk.set(z);
-    const gates = kernels.scratch(wide);
-    const c = new Float32Array(narrow);
-    const tc = kernels.scratch(narrow);
-    const h = new Float32Array(narrow);
-    kernels.lstmForwardCell(zk, bias, cPrev, gates, c, tc, h, batch, u);
-    expect(relativeError(zk, ref.z)).toBeLessThan(1e-6);
-    expect(relativeError(gates, ref.gates)).toBeLessThan(1e-6);
-    expect(relativeError(c, ref.c)).toBeLessThan(1e-6);
-    expect(relativeError(tc, refTc)).toBeLessThan(1e-6);
-    expect(relativeError(h, refH)).toBeLessThan(1e-6);
-
-    const dhNext = filled(narrow);
-    const dH = filled(narrow);
-    const dcNext = filled(narrow);
-    for (const withDH of [true, false]) {
-      const refDz = new Float32Array(wide);
-      const refDc = new Float32Array(narrow);
-      const given = withDH ? dH : undefined;
-      jsLstmBackwardCell(
-        ref.z,
-        ref.gates,
-        refTc,
+    [3, 20, 'hardSigmoid'],
+    [2, 6, 'hardSigmoid'],
+    [4, 1, 'hardSigmoid'],
+    [5, 150, 'hardSigmoid'],
+    [3, 20, 'sigmoid'],
+    [2, 7, 'sigmoid'],
+    [4, 1, 'sigmoid'],
+  ] as const)(
+    'the LSTM cell matches the JavaScript reference for batch %i, %i units, %s gates',
+    (batch, u, gate) => {
+      const wide = batch * 4 * u;
+      const narrow = batch * u;
+      // Pre-activations spread over hardSigmoid's flat parts and its slope.
+      const z = Float32Array.from({ length: wide }, () => (random() - 0.5) * 12);
+      const bias = filled(4 * u);
+      const cPrev = filled(narrow);
+      const ref = { z: z.slice(), gates: new Float32Array(wide), c: new Float32Array(narrow) };
+      const refTc = new Float32Array(narrow);
+      const refH = new Float32Array(narrow);
+      jsLstmForwardCell({
+        z: ref.z,
+        bias,
         cPrev,
-        dhNext,
-        given,
-        dcNext,
-        refDz,
-        refDc,
+        gates: ref.gates,
+        c: ref.c,
+        tc: refTc,
+        h: refH,
         batch,
-        u,
-      );
-      const dz = kernels.scratch(wide).fill(Number.NaN);
-      const dcPrev = new Float32Array(narrow).fill(Number.NaN);
-      kernels.lstmBackwardCell(zk, gates, tc, cPrev, dhNext, given, dcNext, dz, dcPrev, batch, u);
-      expect(relativeError(dz, refDz)).toBeLessThan(1e-5);
-      expect(relativeError(dcPrev, refDc)).toBeLessThan(1e-5);
-    }
-    // Nothing written past the arrays: the scratch after dz is still zero.
-    expect(kernels.scratch(8)).toEqual(new Float32Array(8));
+        units: u,
+        gate,
+      });
+
+      const kernels = createKernels([]);
+      kernels.reserve(0);
+      // Scratch operands (in the kernels' memory) and ordinary ones (staged) alike.
+      const zk = kernels.scratch(wide);
+      zk.set(z);
+      const gates = kernels.scratch(wide);
+      const c = new Float32Array(narrow);
+      const tc = kernels.scratch(narrow);
+      const h = new Float32Array(narrow);
+      kernels.lstmForwardCell({ z: zk, bias, cPrev, gates, c, tc, h, batch, units: u, gate });
+      expect(relativeError(zk, ref.z)).toBeLessThan(1e-6);
+      expect(relativeError(gates, ref.gates)).toBeLessThan(1e-6);
+      expect(relativeError(c, ref.c)).toBeLessThan(1e-6);
+      expect(relativeError(tc, refTc)).toBeLessThan(1e-6);
+      expect(relativeError(h, refH)).toBeLessThan(1e-6);
+
+      const dhNext = filled(narrow);
+      const dH = filled(narrow);
+      const dcNext = filled(narrow);
+      for (const withDH of [true, false]) {
+        const refDz = new Float32Array(wide);
+        const refDc = new Float32Array(narrow);
+        const given = withDH ? dH : undefined;
+        jsLstmBackwardCell({
+          z: ref.z,
+          gates: ref.gates,
+          tc: refTc,
+          cPrev,
+          dhNext,
+          dH: given,
+          dcNext,
+          dz: refDz,
+          dcPrev: refDc,
+          batch,
+          units: u,
+          gate,
+        });
+        const dz = kernels.scratch(wide).fill(Number.NaN);
+        const dcPrev = new Float32Array(narrow).fill(Number.NaN);
+        kernels.lstmBackwardCell({
+          z: zk,
+          gates,
+          tc,
+          cPrev,
+          dhNext,
+          dH: given,
+          dcNext,
+          dz,
+          dcPrev,
+          batch,
+          units: u,
+          gate,
+        });
+        expect(relativeError(dz, refDz)).toBeLessThan(1e-5);
+        expect(relativeError(dcPrev, refDc)).toBeLessThan(1e-5);
+      }
+      // Nothing written past the arrays: the scratch after dz is still zero.
+      expect(kernels.scratch(8)).toEqual(new Float32Array(8));
+    },
+  );
+
+  it('compute sigmoid gates within 1e-6 of the float32 sigmoid 1 / (1 + exp(-z)), over -20 .. 20', () => {
+    // One unit per batch row: z's i, f, g, o columns all take the same value.
+    const zs = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) / 100);
+    const batch = zs.length;
+    const z = new Float32Array(4 * batch);
+    zs.forEach((x, b) => z.fill(x, 4 * b, 4 * b + 4));
+    const gates = new Float32Array(4 * batch);
+    const kernels = createKernels([]);
+    kernels.reserve(12 * batch);
+    kernels.lstmForwardCell({
+      z,
+      bias: new Float32Array(4),
+      cPrev: new Float32Array(batch),
+      gates,
+      c: new Float32Array(batch),
+      tc: new Float32Array(batch),
+      h: new Float32Array(batch),
+      batch,
+      units: 1,
+      gate: 'sigmoid',
+    });
+    let worst = 0;
+    zs.forEach((x, b) => {
+      const expected = Math.fround(1 / (1 + Math.exp(-x)));
+      for (const lane of [0, 1, 3]) {
+        worst = Math.max(worst, Math.abs(gates[4 * b + lane]! - expected));
+      }
+    });
+    expect(worst).toBeLessThan(1e-6);
   });
 
   it('hand out zeroed scratch that the next reserve reuses, growing to what a step used', () => {
@@ -270,8 +332,8 @@ describe('the WebAssembly SIMD kernels', () => {
     const W = filled(inner * cols);
     const out = new Float32Array(rows * cols);
     const expected = new Float32Array(rows * cols);
-    jsMatMulAdd(A, W, expected, rows, inner, cols);
-    kernels.matMulAdd(A, W, out, rows, inner, cols);
+    jsMatMulAdd({ A, W, out: expected, rows, inner, cols });
+    kernels.matMulAdd({ A, W, out, rows, inner, cols });
     expect(out).toEqual(expected);
   });
 
@@ -307,7 +369,14 @@ describe('kernel selection', () => {
     expect(kernels.kind).toBe('js');
     kernels.reserve(10);
     const out = new Float32Array(2);
-    kernels.matMulAdd(Float32Array.of(2), Float32Array.of(3, 4), out, 1, 1, 2);
+    kernels.matMulAdd({
+      A: Float32Array.of(2),
+      W: Float32Array.of(3, 4),
+      out,
+      rows: 1,
+      inner: 1,
+      cols: 2,
+    });
     expect([...out]).toEqual([6, 8]);
   });
 

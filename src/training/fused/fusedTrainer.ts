@@ -275,7 +275,16 @@ export class FusedTrainer {
         }
       }
       const dh = k.scratch(batch * u);
-      k.matMulBackward(h, Wd, logits, dWd, dh, batch, u, V);
+      k.matMulBackward({
+        A: h,
+        W: Wd,
+        dOut: logits,
+        dW: dWd,
+        dA: dh,
+        rows: batch,
+        inner: u,
+        cols: V,
+      });
       dH[s] = dh;
     }
 
@@ -297,7 +306,16 @@ export class FusedTrainer {
       });
       // proj = hEnc · W2: dW2 += hEnc^T dProj, dhEnc = dProj · W2^T.
       const dhEnc = k.scratch(batch * u);
-      k.matMulBackward(hEnc!, W2, dProj, grads[3]!, dhEnc, batch, u, u4);
+      k.matMulBackward({
+        A: hEnc!,
+        W: W2,
+        dOut: dProj,
+        dW: grads[3]!,
+        dA: dhEnc,
+        rows: batch,
+        inner: u,
+        cols: u4,
+      });
       const dHEnc = new Array<Float32Array | undefined>(nIn);
       dHEnc[nIn - 1] = dhEnc;
       lstmBackward(k, enc, R1, grads[1]!, grads[2]!, dHEnc, encoderInputGradient);
@@ -315,13 +333,13 @@ export class FusedTrainer {
     this.accBeta2 = Math.fround(this.accBeta2);
     const step = { ...this.spec.adam, c1: 1 - this.accBeta1, c2: 1 - this.accBeta2 };
     for (let w = 0; w < n; w++) {
-      this.kernels.adam(
-        resident[w]!,
-        resident[n + w]!,
-        resident[2 * n + w]!,
-        resident[3 * n + w]!,
+      this.kernels.adam({
+        p: resident[w]!,
+        g: resident[n + w]!,
+        m: resident[2 * n + w]!,
+        v: resident[3 * n + w]!,
         step,
-      );
+      });
     }
     this.accBeta1 *= this.spec.adam.beta1;
     this.accBeta2 *= this.spec.adam.beta2;
@@ -370,7 +388,7 @@ function forwardNet(
     const [W2, R2, b2] = [p[3]!, p[4]!, p[5]!];
     hEnc = enc.h[nIn - 1]!;
     const projection = kernels.scratch(batch * u4);
-    kernels.matMulAdd(hEnc, W2, projection, batch, u, u4);
+    kernels.matMulAdd({ A: hEnc, W: W2, out: projection, rows: batch, inner: u, cols: u4 });
     dec = lstmForward(kernels, R2, b2, batch, u, nOut, initial[1]!.h, initial[1]!.c, (_, zt) => {
       zt.set(projection);
     });
@@ -381,7 +399,7 @@ function forwardNet(
   for (let s = 0; s < nOut; s++) {
     const out = kernels.scratch(batch * V);
     for (let b = 0; b < batch; b++) out.set(bd, b * V);
-    kernels.matMulAdd(dec.h[s]!, Wd, out, batch, u, V);
+    kernels.matMulAdd({ A: dec.h[s]!, W: Wd, out, rows: batch, inner: u, cols: V });
     logits.push(out);
   }
   return { enc, dec, hEnc, logits };

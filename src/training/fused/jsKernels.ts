@@ -7,15 +7,18 @@
  * (about 1 GMAC/s on this project's machine; the SIMD versions reach several times that).
  */
 
+import type {
+  AdamArgs,
+  ColumnSumArgs,
+  GateActivation,
+  LstmBackwardCellArgs,
+  LstmForwardCellArgs,
+  MatMulAddArgs,
+  MatMulBackwardArgs,
+} from './kernels';
+
 /** `out[r, :] += A[r, :] · W` for `A` `[rows, inner]`, `W` `[inner, cols]`, `out` `[rows, cols]`. */
-export function jsMatMulAdd(
-  A: Float32Array,
-  W: Float32Array,
-  out: Float32Array,
-  rows: number,
-  inner: number,
-  cols: number,
-): void {
+export function jsMatMulAdd({ A, W, out, rows, inner, cols }: MatMulAddArgs): void {
   for (let r = 0; r < rows; r++) {
     const ao = r * inner;
     const oo = r * cols;
@@ -45,16 +48,16 @@ export function jsMatMulAdd(
  * The backward pass of `out = A · W`: `dW += A^T · dOut` and, when `dA` is given,
  * `dA = dOut · W^T`. Shapes as in {@link jsMatMulAdd}; `dOut` is `[rows, cols]`.
  */
-export function jsMatMulBackward(
-  A: Float32Array,
-  W: Float32Array,
-  dOut: Float32Array,
-  dW: Float32Array,
-  dA: Float32Array | undefined,
-  rows: number,
-  inner: number,
-  cols: number,
-): void {
+export function jsMatMulBackward({
+  A,
+  W,
+  dOut,
+  dW,
+  dA,
+  rows,
+  inner,
+  cols,
+}: MatMulBackwardArgs): void {
   let r = 0;
   // Four rows at a time: each pass over dW[k, :] and W[k, :] serves all four.
   for (; r + 3 < rows; r += 4) {
@@ -113,27 +116,11 @@ export function jsMatMulBackward(
   }
 }
 
-/** One Adam step's settings; `c1`, `c2` are the bias corrections `1 - beta^t`. */
-export interface AdamStep {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  c1: number;
-  c2: number;
-}
-
 /**
  * One Adam step over a weight `p` with gradient `g` and moments `m`, `v`, in the order tfjs
  * computes it: `p = (m / c1) / (sqrt(v / c2) + eps) * -lr + p` after updating the moments.
  */
-export function jsAdam(
-  p: Float32Array,
-  g: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  step: AdamStep,
-): void {
+export function jsAdam({ p, g, m, v, step }: AdamArgs): void {
   const { learningRate, beta1, beta2, epsilon, c1, c2 } = step;
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!;
@@ -145,50 +132,79 @@ export function jsAdam(
   }
 }
 
-/** hardSigmoid(z) = clip(0.2 z + 0.5, 0, 1), as tfjs and Keras 2 define it. */
-function hardSigmoid(z: number): number {
-  const y = 0.2 * z + 0.5;
+const fround = Math.fround;
+/** 0.2 as a float32, as tfjs multiplies by it. */
+const FIFTH = fround(0.2);
+
+/**
+ * hardSigmoid(z) = clip(0.2 z + 0.5, 0, 1), as tfjs and Keras 2 define it, in float32 as tfjs
+ * (and the WebAssembly kernels) compute it: the clip edges fall on the same inputs.
+ */
+export function hardSigmoid(z: number): number {
+  const y = fround(fround(FIFTH * z) + 0.5);
   return y <= 0 ? 0 : y >= 1 ? 1 : y;
 }
 
-/** Its derivative as tfjs's clipByValue gradient computes it: 0.2 inside [0, 1] inclusive. */
-function hardSigmoidGrad(z: number): number {
-  const y = 0.2 * z + 0.5;
-  return y >= 0 && y <= 1 ? 0.2 : 0;
+/**
+ * hardSigmoid's derivative as tfjs's clipByValue gradient computes it: 0.2 where
+ * `0 <= 0.2 z + 0.5 <= 1` (inclusive, in float32), else 0.
+ */
+export function hardSigmoidGrad(z: number): number {
+  const y = fround(fround(FIFTH * z) + 0.5);
+  return y >= 0 && y <= 1 ? FIFTH : 0;
 }
 
+/** The logistic sigmoid `1 / (1 + exp(-z))`, Keras's default recurrent activation. */
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** A gate's activation of `z`. */
+const activate = (gate: GateActivation, z: number): number =>
+  gate === 'sigmoid' ? sigmoid(z) : hardSigmoid(z);
+
 /**
- * One forward step of the LSTM cell on `[batch, u]` units, with tfjs's semantics (gates i, f,
- * g, o; `i, f, o = hardSigmoid`, `g = tanh`; `c = f·cPrev + i·g`; `h = o·tanh(c)`). `z`
- * (`[batch, 4u]`, `x·W + h·R`) gets the bias added and is kept for the backward pass; `gates`
- * receives the four activations, `c`, `tc = tanh(c)` and `h` the new state.
+ * A gate's derivative, from its pre-activation `z` and its value `s`: `s (1 - s)` for the
+ * sigmoid (as tfjs's sigmoid gradient computes it from the output), {@link hardSigmoidGrad}
+ * for hardSigmoid.
  */
-export function jsLstmForwardCell(
-  z: Float32Array,
-  bias: Float32Array,
-  cPrev: Float32Array,
-  gates: Float32Array,
-  c: Float32Array,
-  tc: Float32Array,
-  h: Float32Array,
-  batch: number,
-  u: number,
-): void {
+const derivative = (gate: GateActivation, z: number, s: number): number =>
+  gate === 'sigmoid' ? s * (1 - s) : hardSigmoidGrad(z);
+
+/**
+ * One forward step of the LSTM cell on `[batch, units]` units, with tfjs's semantics (gates
+ * i, f, g, o; `i, f, o = gate activation`, `g = tanh`; `c = f·cPrev + i·g`; `h = o·tanh(c)`).
+ * `z` (`[batch, 4 units]`, `x·W + h·R`) gets the bias added (in float32) and is kept for the
+ * backward pass; `gates` receives the four activations, `c`, `tc = tanh(c)` and `h` the new
+ * state.
+ */
+export function jsLstmForwardCell({
+  z,
+  bias,
+  cPrev,
+  gates,
+  c,
+  tc,
+  h,
+  batch,
+  units: u,
+  gate,
+}: LstmForwardCellArgs): void {
   const u4 = 4 * u;
   for (let b = 0; b < batch; b++) {
     const zo = b * u4;
     const so = b * u;
     for (let k = 0; k < u; k++) {
-      const zi = (z[zo + k] = z[zo + k]! + bias[k]!);
-      const zf = (z[zo + u + k] = z[zo + u + k]! + bias[u + k]!);
-      const zg = (z[zo + 2 * u + k] = z[zo + 2 * u + k]! + bias[2 * u + k]!);
-      const zz = (z[zo + 3 * u + k] = z[zo + 3 * u + k]! + bias[3 * u + k]!);
-      const i = (gates[zo + k] = hardSigmoid(zi));
-      const f = (gates[zo + u + k] = hardSigmoid(zf));
-      const g = (gates[zo + 2 * u + k] = Math.tanh(zg));
-      const o = (gates[zo + 3 * u + k] = hardSigmoid(zz));
-      const cv = (c[so + k] = f * cPrev[so + k]! + i * g);
-      const tcv = (tc[so + k] = Math.tanh(cv));
+      const zi = (z[zo + k] = fround(z[zo + k]! + bias[k]!));
+      const zf = (z[zo + u + k] = fround(z[zo + u + k]! + bias[u + k]!));
+      const zg = (z[zo + 2 * u + k] = fround(z[zo + 2 * u + k]! + bias[2 * u + k]!));
+      const zz = (z[zo + 3 * u + k] = fround(z[zo + 3 * u + k]! + bias[3 * u + k]!));
+      const i = (gates[zo + k] = fround(activate(gate, zi)));
+      const f = (gates[zo + u + k] = fround(activate(gate, zf)));
+      const g = (gates[zo + 2 * u + k] = fround(Math.tanh(zg)));
+      const o = (gates[zo + 3 * u + k] = fround(activate(gate, zz)));
+      const cv = (c[so + k] = fround(f * cPrev[so + k]! + i * g));
+      const tcv = (tc[so + k] = fround(Math.tanh(cv)));
       h[so + k] = o * tcv;
     }
   }
@@ -197,21 +213,23 @@ export function jsLstmForwardCell(
 /**
  * One backward step of the LSTM cell: with `dh = dhNext + dH` (the gradient from the next
  * step and, when given, from this step's output) and `dcNext`, writes the pre-activation
- * gradient `dz` (`[batch, 4u]`) and `dcPrev`, from the values the forward step kept.
+ * gradient `dz` (`[batch, 4 units]`) and `dcPrev`, from the values the forward step kept
+ * (`gate` must be the forward step's).
  */
-export function jsLstmBackwardCell(
-  z: Float32Array,
-  gates: Float32Array,
-  tc: Float32Array,
-  cPrev: Float32Array,
-  dhNext: Float32Array,
-  dH: Float32Array | undefined,
-  dcNext: Float32Array,
-  dz: Float32Array,
-  dcPrev: Float32Array,
-  batch: number,
-  u: number,
-): void {
+export function jsLstmBackwardCell({
+  z,
+  gates,
+  tc,
+  cPrev,
+  dhNext,
+  dH,
+  dcNext,
+  dz,
+  dcPrev,
+  batch,
+  units: u,
+  gate,
+}: LstmBackwardCellArgs): void {
   const u4 = 4 * u;
   for (let b = 0; b < batch; b++) {
     const zo = b * u4;
@@ -224,22 +242,17 @@ export function jsLstmBackwardCell(
       const o = gates[zo + 3 * u + k]!;
       const t = tc[idx]!;
       const dc = dcNext[idx]! + dh * o * (1 - t * t);
-      dz[zo + k] = dc * g * hardSigmoidGrad(z[zo + k]!);
-      dz[zo + u + k] = dc * cPrev[idx]! * hardSigmoidGrad(z[zo + u + k]!);
+      dz[zo + k] = dc * g * derivative(gate, z[zo + k]!, i);
+      dz[zo + u + k] = dc * cPrev[idx]! * derivative(gate, z[zo + u + k]!, f);
       dz[zo + 2 * u + k] = dc * i * (1 - g * g);
-      dz[zo + 3 * u + k] = dh * t * hardSigmoidGrad(z[zo + 3 * u + k]!);
+      dz[zo + 3 * u + k] = dh * t * derivative(gate, z[zo + 3 * u + k]!, o);
       dcPrev[idx] = dc * f;
     }
   }
 }
 
 /** `dst[j] += Σ_r src[r, j]` for `src` `[rows, cols]`: a bias gradient from a batch's rows. */
-export function jsColumnSum(
-  src: Float32Array,
-  dst: Float32Array,
-  rows: number,
-  cols: number,
-): void {
+export function jsColumnSum({ src, dst, rows, cols }: ColumnSumArgs): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let j = 0; j < cols; j++) dst[j]! += src[o + j]!;

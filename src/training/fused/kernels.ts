@@ -10,18 +10,146 @@ import {
   jsLstmForwardCell,
   jsMatMulAdd,
   jsMatMulBackward,
-  type AdamStep,
 } from './jsKernels';
 import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 import { WasmKernels } from './wasmKernels';
 
-export type { AdamStep } from './jsKernels';
+/**
+ * The LSTM's recurrent activation, for gates i, f and o: `'hardSigmoid'`
+ * (`clip(0.2 z + 0.5, 0, 1)`, tfjs's and Keras 2's default) or `'sigmoid'`
+ * (`1 / (1 + exp(-z))`, Keras 3's default).
+ */
+export type GateActivation = 'hardSigmoid' | 'sigmoid';
+
+/** One Adam step's settings; `c1`, `c2` are the bias corrections `1 - beta^t`. */
+export interface AdamStep {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  c1: number;
+  c2: number;
+}
+
+/**
+ * Operands of {@link Kernels.matMulAdd}: `out[r, :] += A[r, :] · W` for `A` `[rows, inner]`,
+ * `W` `[inner, cols]` and `out` `[rows, cols]`, all row-major.
+ */
+export interface MatMulAddArgs {
+  /** The left factor, `[rows, inner]`. */
+  A: Float32Array;
+  /** The right factor, `[inner, cols]`. */
+  W: Float32Array;
+  /** The accumulator, `[rows, cols]`: the product is added to it. */
+  out: Float32Array;
+  rows: number;
+  inner: number;
+  cols: number;
+}
+
+/**
+ * Operands of {@link Kernels.matMulBackward}, the backward pass of `out = A · W`:
+ * `dW += A^T · dOut` and, when `dA` is given, `dA = dOut · W^T` (overwritten).
+ */
+export interface MatMulBackwardArgs {
+  /** The forward pass's left factor, `[rows, inner]`. */
+  A: Float32Array;
+  /** The forward pass's right factor, `[inner, cols]`. */
+  W: Float32Array;
+  /** The gradient of the product, `[rows, cols]`. */
+  dOut: Float32Array;
+  /** `W`'s gradient, `[inner, cols]`, accumulated into. */
+  dW: Float32Array;
+  /** `A`'s gradient, `[rows, inner]`, overwritten; omit it when nobody needs it. */
+  dA?: Float32Array | undefined;
+  rows: number;
+  inner: number;
+  cols: number;
+}
+
+/**
+ * Operands of {@link Kernels.lstmForwardCell}, one forward step of the LSTM cell on
+ * `[batch, units]` (gates i, f, g, o, each `units` wide, in that order).
+ */
+export interface LstmForwardCellArgs {
+  /** Pre-activations `x·W + h·R`, `[batch, 4 units]`: the bias is added in place (and kept). */
+  z: Float32Array;
+  /** The bias, `[4 units]`. */
+  bias: Float32Array;
+  /** The previous cell state, `[batch, units]`. */
+  cPrev: Float32Array;
+  /** Receives the four gates' activations, `[batch, 4 units]`. */
+  gates: Float32Array;
+  /** Receives the new cell state, `[batch, units]`. */
+  c: Float32Array;
+  /** Receives `tanh(c)`, `[batch, units]`. */
+  tc: Float32Array;
+  /** Receives the new output `o · tanh(c)`, `[batch, units]`. */
+  h: Float32Array;
+  batch: number;
+  units: number;
+  /** The activation of gates i, f and o. */
+  gate: GateActivation;
+}
+
+/**
+ * Operands of {@link Kernels.lstmBackwardCell}, one backward step of the LSTM cell, from the
+ * values its forward step kept.
+ */
+export interface LstmBackwardCellArgs {
+  /** The forward step's pre-activations (bias included), `[batch, 4 units]`. */
+  z: Float32Array;
+  /** The forward step's gate activations, `[batch, 4 units]`. */
+  gates: Float32Array;
+  /** The forward step's `tanh(c)`, `[batch, units]`. */
+  tc: Float32Array;
+  /** The forward step's previous cell state, `[batch, units]`. */
+  cPrev: Float32Array;
+  /** The gradient of `h` from the next step, `[batch, units]`. */
+  dhNext: Float32Array;
+  /** The gradient of `h` from this step's output, `[batch, units]`, if any. */
+  dH?: Float32Array | undefined;
+  /** The gradient of `c` from the next step, `[batch, units]`. */
+  dcNext: Float32Array;
+  /** Receives the gradient of `z`, `[batch, 4 units]`. */
+  dz: Float32Array;
+  /** Receives the gradient of `cPrev`, `[batch, units]`. */
+  dcPrev: Float32Array;
+  batch: number;
+  units: number;
+  /** The activation of gates i, f and o: the forward step's. */
+  gate: GateActivation;
+}
+
+/** Operands of {@link Kernels.columnSum}: `dst[j] += Σ_r src[r, j]` for `src` `[rows, cols]`. */
+export interface ColumnSumArgs {
+  /** The rows to sum, `[rows, cols]`. */
+  src: Float32Array;
+  /** The accumulator, `[cols]`. */
+  dst: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/** Operands of {@link Kernels.adam}: one Adam step on a weight, in place. */
+export interface AdamArgs {
+  /** The weight, updated. */
+  p: Float32Array;
+  /** Its gradient; its length is the number of values updated. */
+  g: Float32Array;
+  /** Adam's first moment, updated. */
+  m: Float32Array;
+  /** Adam's second moment, updated. */
+  v: Float32Array;
+  step: AdamStep;
+}
 
 /**
  * The kernels, bound to a memory that holds resident arrays (the weights, their gradients and
  * Adam's moments, which live there for good) and scratch arrays (a step's intermediate values,
  * which live until the next {@link Kernels.reserve}). The WebAssembly kernels work in place on
  * both; any other `Float32Array` is copied in and out, so every kernel accepts any array.
+ * Every kernel takes one struct of named operands.
  */
 export interface Kernels {
   /** `'wasm-simd'` when the WebAssembly SIMD kernels run, `'js'` for the plain loops. */
@@ -39,56 +167,18 @@ export interface Kernels {
   reserve(floats: number): void;
   /** A zeroed array of `n` values, valid until the next {@link Kernels.reserve}. */
   scratch(n: number): Float32Array;
-  /** `out[r, :] += A[r, :] · W`; see {@link jsMatMulAdd}. */
-  matMulAdd(
-    A: Float32Array,
-    W: Float32Array,
-    out: Float32Array,
-    rows: number,
-    inner: number,
-    cols: number,
-  ): void;
-  /** `dW += A^T · dOut`, `dA = dOut · W^T`; see {@link jsMatMulBackward}. */
-  matMulBackward(
-    A: Float32Array,
-    W: Float32Array,
-    dOut: Float32Array,
-    dW: Float32Array,
-    dA: Float32Array | undefined,
-    rows: number,
-    inner: number,
-    cols: number,
-  ): void;
-  /** One forward step of the LSTM cell; see {@link jsLstmForwardCell}. */
-  lstmForwardCell(
-    z: Float32Array,
-    bias: Float32Array,
-    cPrev: Float32Array,
-    gates: Float32Array,
-    c: Float32Array,
-    tc: Float32Array,
-    h: Float32Array,
-    batch: number,
-    u: number,
-  ): void;
-  /** One backward step of the LSTM cell; see {@link jsLstmBackwardCell}. */
-  lstmBackwardCell(
-    z: Float32Array,
-    gates: Float32Array,
-    tc: Float32Array,
-    cPrev: Float32Array,
-    dhNext: Float32Array,
-    dH: Float32Array | undefined,
-    dcNext: Float32Array,
-    dz: Float32Array,
-    dcPrev: Float32Array,
-    batch: number,
-    u: number,
-  ): void;
-  /** `dst[j] += Σ_r src[r, j]`; see {@link jsColumnSum}. */
-  columnSum(src: Float32Array, dst: Float32Array, rows: number, cols: number): void;
-  /** One Adam step, in place (see {@link jsAdam}). */
-  adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
+  /** `out[r, :] += A[r, :] · W`; see {@link MatMulAddArgs}. */
+  matMulAdd(a: MatMulAddArgs): void;
+  /** `dW += A^T · dOut`, `dA = dOut · W^T`; see {@link MatMulBackwardArgs}. */
+  matMulBackward(a: MatMulBackwardArgs): void;
+  /** One forward step of the LSTM cell; see {@link LstmForwardCellArgs}. */
+  lstmForwardCell(a: LstmForwardCellArgs): void;
+  /** One backward step of the LSTM cell; see {@link LstmBackwardCellArgs}. */
+  lstmBackwardCell(a: LstmBackwardCellArgs): void;
+  /** `dst[j] += Σ_r src[r, j]`; see {@link ColumnSumArgs}. */
+  columnSum(a: ColumnSumArgs): void;
+  /** One Adam step, in place; see {@link AdamArgs}. */
+  adam(a: AdamArgs): void;
 }
 
 /** Which implementation of the kernels runs. */

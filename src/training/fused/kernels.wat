@@ -354,26 +354,43 @@
     (if (i32.gt_u (local.get $n) (i32.const 2))
       (then (v128.store32_lane offset=8 2 (local.get $addr) (local.get $v)))))
 
-  ;; hardSigmoid(z) = clip(0.2 z + 0.5, 0, 1), as tfjs computes it.
-  (func $hs (param $z v128) (result v128)
-    (f32x4.min
-      (f32x4.max
-        (f32x4.add (f32x4.mul (local.get $z) (v128.const f32x4 0.2 0.2 0.2 0.2))
-          (v128.const f32x4 0.5 0.5 0.5 0.5))
-        (v128.const f32x4 0 0 0 0))
-      (v128.const f32x4 1 1 1 1)))
+  ;; A gate's activation (i, f, o): when $sig, the sigmoid 1 / (1 + exp(-z)), as
+  ;; 0.5 tanh(0.5 z) + 0.5 (the identity is exact; $tanh's few-ulp error halves, so within
+  ;; 3e-7 of the float32 sigmoid); else hardSigmoid(z) = clip(0.2 z + 0.5, 0, 1), in float32
+  ;; as tfjs computes it.
+  (func $act (param $z v128) (param $sig i32) (result v128)
+    (local $half v128)
+    (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
+    (if (result v128) (local.get $sig)
+      (then
+        (f32x4.add
+          (f32x4.mul (call $tanh (f32x4.mul (local.get $z) (local.get $half))) (local.get $half))
+          (local.get $half)))
+      (else
+        (f32x4.min
+          (f32x4.max
+            (f32x4.add (f32x4.mul (local.get $z) (v128.const f32x4 0.2 0.2 0.2 0.2))
+              (local.get $half))
+            (v128.const f32x4 0 0 0 0))
+          (v128.const f32x4 1 1 1 1)))))
 
-  ;; Its gradient as tfjs's clipByValue passes it: 0.2 where 0 <= 0.2 z + 0.5 <= 1, else 0.
-  (func $hsg (param $z v128) (result v128)
+  ;; Its derivative, from the pre-activation z and the gate's value s: when $sig, s (1 - s)
+  ;; (tfjs's sigmoid gradient, from the output); else hardSigmoid's as tfjs's clipByValue
+  ;; passes it: 0.2 where 0 <= 0.2 z + 0.5 <= 1 (inclusive), else 0.
+  (func $actg (param $z v128) (param $s v128) (param $sig i32) (result v128)
     (local $y v128)
-    (local.set $y
-      (f32x4.add (f32x4.mul (local.get $z) (v128.const f32x4 0.2 0.2 0.2 0.2))
-        (v128.const f32x4 0.5 0.5 0.5 0.5)))
-    (v128.and
-      (v128.and
-        (f32x4.ge (local.get $y) (v128.const f32x4 0 0 0 0))
-        (f32x4.le (local.get $y) (v128.const f32x4 1 1 1 1)))
-      (v128.const f32x4 0.2 0.2 0.2 0.2)))
+    (if (result v128) (local.get $sig)
+      (then
+        (f32x4.mul (local.get $s) (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $s))))
+      (else
+        (local.set $y
+          (f32x4.add (f32x4.mul (local.get $z) (v128.const f32x4 0.2 0.2 0.2 0.2))
+            (v128.const f32x4 0.5 0.5 0.5 0.5)))
+        (v128.and
+          (v128.and
+            (f32x4.ge (local.get $y) (v128.const f32x4 0 0 0 0))
+            (f32x4.le (local.get $y) (v128.const f32x4 1 1 1 1)))
+          (v128.const f32x4 0.2 0.2 0.2 0.2)))))
 
   ;; tanh by the rational approximation Eigen (TensorFlow's CPU kernels) uses for float32:
   ;; within a few ulp of the true value; exactly x for |x| < 0.0004.
@@ -431,9 +448,11 @@
 
   ;; One forward step of the cell for [batch, u] units. z [batch, 4u] gets the bias added (and
   ;; is kept); gates [batch, 4u] receive i, f, g, o; c, tc = tanh(c) and h [batch, u].
+  ;; Gates i, f, o are sigmoids when $sig, else hardSigmoids.
   (func (export "lstmfwd")
     (param $z i32) (param $bias i32) (param $cPrev i32) (param $gates i32)
     (param $c i32) (param $tc i32) (param $h i32) (param $batch i32) (param $u i32)
+    (param $sig i32)
     (local $b i32) (local $k i32) (local $n i32) (local $ub i32) (local $zr i32) (local $sr i32)
     (local $zi v128) (local $zf v128) (local $zg v128) (local $zo v128)
     (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cv v128) (local $tv v128)
@@ -457,10 +476,10 @@
               (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $ub) (i32.const 1))) (local.get $k)))))
             (local.set $zo (f32x4.add (v128.load (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))))
               (v128.load (i32.add (i32.add (local.get $bias) (i32.mul (local.get $ub) (i32.const 3))) (local.get $k)))))
-            (local.set $i (call $hs (local.get $zi)))
-            (local.set $f (call $hs (local.get $zf)))
+            (local.set $i (call $act (local.get $zi) (local.get $sig)))
+            (local.set $f (call $act (local.get $zf) (local.get $sig)))
             (local.set $g (call $tanh (local.get $zg)))
-            (local.set $o (call $hs (local.get $zo)))
+            (local.set $o (call $act (local.get $zo) (local.get $sig)))
             (local.set $cv
               (f32x4.add
                 (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $cPrev) (local.get $sr))))
@@ -484,11 +503,12 @@
         (br $bLoop))))
 
   ;; One backward step of the cell: from dh = dhNext + dH (dH only when hasDH), dcNext and the
-  ;; forward values, the pre-activation gradient dz [batch, 4u] and dcPrev [batch, u].
+  ;; forward values, the pre-activation gradient dz [batch, 4u] and dcPrev [batch, u]; $sig
+  ;; as in the forward step.
   (func (export "lstmbwd")
     (param $z i32) (param $gates i32) (param $tc i32) (param $cPrev i32)
     (param $dhNext i32) (param $dH i32) (param $hasDH i32) (param $dcNext i32)
-    (param $dz i32) (param $dcPrev i32) (param $batch i32) (param $u i32)
+    (param $dz i32) (param $dcPrev i32) (param $batch i32) (param $u i32) (param $sig i32)
     (local $b i32) (local $k i32) (local $n i32) (local $ub i32) (local $zr i32) (local $gr i32)
     (local $dr i32) (local $sr i32)
     (local $dh v128) (local $dc v128) (local $tv v128) (local $i v128) (local $f v128) (local $g v128)
@@ -520,12 +540,14 @@
                 (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o))
                   (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $tv) (local.get $tv))))))
             (call $put (local.get $dr)
-              (f32x4.mul (f32x4.mul (local.get $dc) (local.get $g)) (call $hsg (v128.load (local.get $zr))))
+              (f32x4.mul (f32x4.mul (local.get $dc) (local.get $g))
+                (call $actg (v128.load (local.get $zr)) (local.get $i) (local.get $sig)))
               (local.get $n))
             (call $put (i32.add (local.get $dr) (local.get $ub))
               (f32x4.mul
                 (f32x4.mul (local.get $dc) (v128.load (i32.add (local.get $cPrev) (local.get $sr))))
-                (call $hsg (v128.load (i32.add (local.get $zr) (local.get $ub)))))
+                (call $actg (v128.load (i32.add (local.get $zr) (local.get $ub)))
+                  (local.get $f) (local.get $sig)))
               (local.get $n))
             (call $put (i32.add (local.get $dr) (i32.shl (local.get $ub) (i32.const 1)))
               (f32x4.mul (f32x4.mul (local.get $dc) (local.get $i))
@@ -533,7 +555,8 @@
               (local.get $n))
             (call $put (i32.add (local.get $dr) (i32.mul (local.get $ub) (i32.const 3)))
               (f32x4.mul (f32x4.mul (local.get $dh) (local.get $tv))
-                (call $hsg (v128.load (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))))))
+                (call $actg (v128.load (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))))
+                  (local.get $o) (local.get $sig)))
               (local.get $n))
             (call $put (i32.add (local.get $dcPrev) (local.get $sr))
               (f32x4.mul (local.get $dc) (local.get $f)) (local.get $n))

@@ -68,12 +68,24 @@ export function lstmForward(
   for (let t = 0; t < steps; t++) {
     const z = kernels.scratch(batch * u4);
     inputProjection(t, z);
-    if (t > 0 || !trace.h0Zero) kernels.matMulAdd(hPrev, R, z, batch, u, u4);
+    if (t > 0 || !trace.h0Zero)
+      kernels.matMulAdd({ A: hPrev, W: R, out: z, rows: batch, inner: u, cols: u4 });
     const gates = kernels.scratch(batch * u4);
     const c = kernels.scratch(batch * u);
     const tc = kernels.scratch(batch * u);
     const h = kernels.scratch(batch * u);
-    kernels.lstmForwardCell(z, bias, cPrev, gates, c, tc, h, batch, u);
+    kernels.lstmForwardCell({
+      z,
+      bias,
+      cPrev,
+      gates,
+      c,
+      tc,
+      h,
+      batch,
+      units: u,
+      gate: 'hardSigmoid',
+    });
     trace.z.push(z);
     trace.gates.push(gates);
     trace.c.push(c);
@@ -110,29 +122,39 @@ export function lstmBackward(
     const hPrev = t > 0 ? trace.h[t - 1]! : trace.h0;
     const dz = kernels.scratch(batch * u4);
     const dcPrev = kernels.scratch(batch * u);
-    kernels.lstmBackwardCell(
-      trace.z[t]!,
-      trace.gates[t]!,
-      trace.tc[t]!,
+    kernels.lstmBackwardCell({
+      z: trace.z[t]!,
+      gates: trace.gates[t]!,
+      tc: trace.tc[t]!,
       cPrev,
       dhNext,
-      dH[t],
+      dH: dH[t],
       dcNext,
       dz,
       dcPrev,
       batch,
-      u,
-    );
+      units: u,
+      gate: 'hardSigmoid',
+    });
     inputGradient(t, dz);
-    kernels.columnSum(dz, dBias, batch, u4);
+    kernels.columnSum({ src: dz, dst: dBias, rows: batch, cols: u4 });
     if (t > 0) {
       const dhPrev = kernels.scratch(batch * u);
-      kernels.matMulBackward(hPrev, R, dz, dR, dhPrev, batch, u, u4);
+      kernels.matMulBackward({
+        A: hPrev,
+        W: R,
+        dOut: dz,
+        dW: dR,
+        dA: dhPrev,
+        rows: batch,
+        inner: u,
+        cols: u4,
+      });
       dhNext = dhPrev;
       dcNext = dcPrev;
     } else if (!trace.h0Zero) {
       // The initial state is a constant: only dR needs its share, not d(h0).
-      kernels.matMulBackward(hPrev, R, dz, dR, undefined, batch, u, u4);
+      kernels.matMulBackward({ A: hPrev, W: R, dOut: dz, dW: dR, rows: batch, inner: u, cols: u4 });
     }
   }
 }

@@ -5,7 +5,15 @@
  * the call (and results back). When an operand cannot be staged the call runs the JavaScript
  * reference instead, so a kernel never fails for lack of room.
  */
-import type { Kernels } from './kernels';
+import type {
+  AdamArgs,
+  ColumnSumArgs,
+  Kernels,
+  LstmBackwardCellArgs,
+  LstmForwardCellArgs,
+  MatMulAddArgs,
+  MatMulBackwardArgs,
+} from './kernels';
 import {
   jsAdam,
   jsColumnSum,
@@ -13,7 +21,6 @@ import {
   jsLstmForwardCell,
   jsMatMulAdd,
   jsMatMulBackward,
-  type AdamStep,
 } from './jsKernels';
 
 interface KernelExports {
@@ -121,21 +128,15 @@ export class WasmKernels implements Kernels {
     if (array.buffer !== this.heap.buffer) array.set(this.heap.subarray(at / 4, at / 4 + n));
   }
 
-  matMulAdd(
-    A: Float32Array,
-    W: Float32Array,
-    out: Float32Array,
-    rows: number,
-    inner: number,
-    cols: number,
-  ): void {
+  matMulAdd(args: MatMulAddArgs): void {
+    const { A, W, out, rows, inner, cols } = args;
     const at = this.placeAll([
       [A, rows * inner, true],
       [W, inner * cols, true],
       [out, rows * cols, true],
     ]);
     if (!at) {
-      jsMatMulAdd(A, W, out, rows, inner, cols);
+      jsMatMulAdd(args);
       return;
     }
     const [a, w, o] = at as [number, number, number];
@@ -143,16 +144,8 @@ export class WasmKernels implements Kernels {
     this.copyBack(out, o, rows * cols);
   }
 
-  matMulBackward(
-    A: Float32Array,
-    W: Float32Array,
-    dOut: Float32Array,
-    dW: Float32Array,
-    dA: Float32Array | undefined,
-    rows: number,
-    inner: number,
-    cols: number,
-  ): void {
+  matMulBackward(args: MatMulBackwardArgs): void {
+    const { A, W, dOut, dW, dA, rows, inner, cols } = args;
     const at = this.placeAll([
       [A, rows * inner, true],
       [dOut, rows * cols, true],
@@ -165,7 +158,7 @@ export class WasmKernels implements Kernels {
         : []),
     ]);
     if (!at) {
-      jsMatMulBackward(A, W, dOut, dW, dA, rows, inner, cols);
+      jsMatMulBackward(args);
       return;
     }
     const [a, d, dw, w, da] = at as [number, number, number, number, number];
@@ -178,17 +171,8 @@ export class WasmKernels implements Kernels {
     }
   }
 
-  lstmForwardCell(
-    z: Float32Array,
-    bias: Float32Array,
-    cPrev: Float32Array,
-    gates: Float32Array,
-    c: Float32Array,
-    tc: Float32Array,
-    h: Float32Array,
-    batch: number,
-    u: number,
-  ): void {
+  lstmForwardCell(args: LstmForwardCellArgs): void {
+    const { z, bias, cPrev, gates, c, tc, h, batch, units: u, gate } = args;
     const wide = batch * 4 * u;
     const narrow = batch * u;
     const at = this.placeAll([
@@ -201,10 +185,10 @@ export class WasmKernels implements Kernels {
       [h, narrow, false],
     ]);
     if (!at) {
-      jsLstmForwardCell(z, bias, cPrev, gates, c, tc, h, batch, u);
+      jsLstmForwardCell(args);
       return;
     }
-    this.exports.lstmfwd(...at, batch, u);
+    this.exports.lstmfwd(...at, batch, u, gate === 'sigmoid' ? 1 : 0);
     const [zAt, , , gAt, cAt, tAt, hAt] = at as [number, 0, 0, number, number, number, number];
     this.copyBack(z, zAt, wide);
     this.copyBack(gates, gAt, wide);
@@ -213,19 +197,8 @@ export class WasmKernels implements Kernels {
     this.copyBack(h, hAt, narrow);
   }
 
-  lstmBackwardCell(
-    z: Float32Array,
-    gates: Float32Array,
-    tc: Float32Array,
-    cPrev: Float32Array,
-    dhNext: Float32Array,
-    dH: Float32Array | undefined,
-    dcNext: Float32Array,
-    dz: Float32Array,
-    dcPrev: Float32Array,
-    batch: number,
-    u: number,
-  ): void {
+  lstmBackwardCell(args: LstmBackwardCellArgs): void {
+    const { z, gates, tc, cPrev, dhNext, dH, dcNext, dz, dcPrev, batch, units: u, gate } = args;
     const wide = batch * 4 * u;
     const narrow = batch * u;
     const at = this.placeAll([
@@ -240,7 +213,7 @@ export class WasmKernels implements Kernels {
       [dcPrev, narrow, false],
     ]);
     if (!at) {
-      jsLstmBackwardCell(z, gates, tc, cPrev, dhNext, dH, dcNext, dz, dcPrev, batch, u);
+      jsLstmBackwardCell(args);
       return;
     }
     const [zAt, gAt, tAt, cAt, dhAt, dHAt, dcAt, dzAt, dcPrevAt] = at as [
@@ -267,25 +240,28 @@ export class WasmKernels implements Kernels {
       dcPrevAt,
       batch,
       u,
+      gate === 'sigmoid' ? 1 : 0,
     );
     this.copyBack(dz, dzAt, wide);
     this.copyBack(dcPrev, dcPrevAt, narrow);
   }
 
-  columnSum(src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
+  columnSum(args: ColumnSumArgs): void {
+    const { src, dst, rows, cols } = args;
     const at = this.placeAll([
       [src, rows * cols, true],
       [dst, cols, true],
     ]);
     if (!at) {
-      jsColumnSum(src, dst, rows, cols);
+      jsColumnSum(args);
       return;
     }
     this.exports.colsum(at[0]!, at[1]!, rows, cols);
     this.copyBack(dst, at[1]!, cols);
   }
 
-  adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void {
+  adam(args: AdamArgs): void {
+    const { p, g, m, v, step } = args;
     const n = g.length;
     const at = this.placeAll([
       [p, n, true],
@@ -294,7 +270,7 @@ export class WasmKernels implements Kernels {
       [v, n, true],
     ]);
     if (!at) {
-      jsAdam(p, g, m, v, step);
+      jsAdam(args);
       return;
     }
     const { learningRate, beta1, beta2, epsilon, c1, c2 } = step;
