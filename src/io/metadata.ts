@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { describe } from '../internal/assert';
 import type { EchoShape } from '../models/echoShape';
 import type { EchoRepresentation, EchoTask } from '../models/echoTask';
-import { recognizeNet } from '../training/fused/fusedTrainer';
+import { echoArchitecture } from '../models/echoArchitecture';
 import { VERSION } from '../version';
 
 /** The value of {@link EchoModelMetadata.format}: marks a model saved by seq-echo. */
@@ -58,7 +58,6 @@ export interface EchoModelMetadata {
 
 /** The metadata describing `model`, whose echo shape is `shape`. */
 export function metadataFor(model: tf.LayersModel, shape: EchoShape): EchoModelMetadata {
-  const net = recognizeNet(model);
   return {
     format: FORMAT,
     formatVersion: FORMAT_VERSION,
@@ -66,7 +65,7 @@ export function metadataFor(model: tf.LayersModel, shape: EchoShape): EchoModelM
     nIn: shape.nIn,
     nOut: shape.nOut,
     nUnique: shape.nUnique,
-    architecture: typeof net === 'string' ? 'other' : net.architecture,
+    architecture: echoArchitecture(model),
     representation: shape.representation,
     task: shape.task,
     stateful: shape.stateful,

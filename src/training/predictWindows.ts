@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EchoShape } from '../models/echoShape';
 import { encodeWindows } from '../tensors/oneHotWindows';
-import { fusedPredictor } from './fused/fusedTrainer';
+import { echoData } from './fused/echoData';
+import { fusedRunner } from './fused/trainer';
 
 /** Batch size used to predict with a model whose batch dimension is free. */
 const STATELESS_PREDICT_BATCH = 256;
@@ -48,6 +49,34 @@ function predictIds(
   }
 }
 
+/** Round half to even, as tfjs's `round` does. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** {@link outputIds} on the fused engine's batch-major outputs. */
+function fusedIds(out: Float32Array, windows: number, shape: EchoShape): number[][] {
+  const width = shape.representation === 'one-hot' ? shape.nUnique : 1;
+  const rows: number[][] = [];
+  for (let r = 0; r < windows; r++) {
+    const row: number[] = [];
+    for (let s = 0; s < shape.nOut; s++) {
+      const o = (r * shape.nOut + s) * width;
+      if (width === 1) {
+        const id = roundHalfEven(out[o]! * (shape.nUnique - 1));
+        row.push(Math.min(Math.max(id, 0), shape.nUnique - 1));
+        continue;
+      }
+      let arg = 0;
+      for (let j = 1; j < width; j++) if (out[o + j]! > out[o + arg]!) arg = j;
+      row.push(arg);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
 function toRows(flat: ArrayLike<number>, windows: number, nOut: number): number[][] {
   const rows: number[][] = [];
   for (let r = 0; r < windows; r++) {
@@ -75,11 +104,13 @@ export interface WindowPredictor {
  */
 export function windowPredictor(model: tf.LayersModel, shape: EchoShape): WindowPredictor {
   const batchSize = shape.stateful ? (shape.batchSize as number) : STATELESS_PREDICT_BATCH;
-  const fused = fusedPredictor(model, shape.nOut, batchSize, shape.stateful);
+  const fused = fusedRunner(model);
   if (fused) {
     const predictSync = (windows: readonly (readonly number[])[]) => {
       if (shape.stateful) model.resetStates();
-      return windows.length === 0 ? [] : fused(windows);
+      if (windows.length === 0) return [];
+      const out = fused.predict(echoData(shape, windows), batchSize, shape.stateful);
+      return fusedIds(out, windows.length, shape);
     };
     return { predictSync, predict: (windows) => Promise.resolve(predictSync(windows)) };
   }

@@ -6,7 +6,9 @@ import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { encodeWindows } from '../tensors/oneHotWindows';
-import { FusedTrainer, recognize, type FusedSpec } from './fused/fusedTrainer';
+import { planTraining, type TrainingPlan } from '../models/fusedPlan';
+import { echoData } from './fused/echoData';
+import { FusedTrainer } from './fused/trainer';
 import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
 import { checkWindows, frameEcho } from './checkWindows';
 import { checkLoopOptions, lastValue } from './loop';
@@ -74,8 +76,10 @@ export interface TrainEchoOptions {
   /**
    * How to compute each training step:
    * - `'fused'`: seq-echo's own forward and backward pass, in WebAssembly SIMD (plain
-   *   JavaScript where the runtime lacks it), for models built like {@link buildSeq2Seq} or
-   *   {@link buildEncoderDecoder} (compiled with categorical cross-entropy and Adam). It
+   *   JavaScript where the runtime lacks it), for every model seq-echo's factories build and
+   *   any model made of the same layers (`Masking`, `LSTM`, `RepeatVector`, `Dense`,
+   *   `TimeDistributed(Dense)`, `Reshape`, `Flatten`, `Softmax`, `Concatenate` and the
+   *   attention layers), compiled with categorical cross-entropy or mean squared error and Adam. It
    *   computes what `model.fit` computes (tested to agree to float32 precision) without tfjs's
    *   per-op overhead, whatever the tfjs backend: see the README's performance section for how
    *   much faster. Its Adam moments are its own, kept per model across `trainEcho` calls. It reads
@@ -108,6 +112,13 @@ export interface TrainEchoResult {
   stopReason: 'epochs' | 'targetAccuracy' | 'aborted';
   /** Wall-clock milliseconds the run took, evaluations included. */
   elapsedMs: number;
+  /** Which engine trained: seq-echo's fused kernels, or tfjs's `model.fit`. */
+  engine: 'fused' | 'tfjs';
+  /**
+   * With `engine: 'tfjs'` under `options.engine: 'auto'`: why the fused engine could not
+   * train this model (a sentence). `undefined` when the fused engine ran or `'tfjs'` was asked.
+   */
+  fallbackReason: string | undefined;
 }
 
 interface ResolvedTrainOptions {
@@ -122,7 +133,8 @@ interface ResolvedTrainOptions {
   onEpochEnd: TrainEchoOptions['onEpochEnd'];
   signal: AbortSignal | undefined;
   verbose: boolean;
-  fused: FusedSpec | undefined;
+  fused: TrainingPlan | undefined;
+  fallbackReason: string | undefined;
 }
 
 function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedTrainOptions {
@@ -181,15 +193,16 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     }
     fitBatch = fixed;
   }
-  let fused: FusedSpec | undefined;
+  let fused: TrainingPlan | undefined;
+  let fallbackReason: string | undefined;
   if (engine !== 'tfjs') {
-    const recognized = recognize(model);
+    const recognized = planTraining(model);
     if (typeof recognized !== 'string') fused = recognized;
     else if (engine === 'fused') {
       throw new RangeError(
-        `${fn}: options.engine 'fused' needs a model built like buildSeq2Seq or buildEncoderDecoder, but ${recognized}`,
+        `${fn}: options.engine 'fused' needs a model the fused engine computes, but ${recognized}`,
       );
-    }
+    } else fallbackReason = recognized;
   }
   return {
     shape,
@@ -202,6 +215,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     onEpochEnd: onEpochEnd as TrainEchoOptions['onEpochEnd'],
     verbose,
     fused,
+    fallbackReason,
   };
 }
 
@@ -239,7 +253,7 @@ const trainers = new WeakMap<tf.LayersModel, FusedTrainer>();
 const YIELD_EVERY_MS = 50;
 
 /** The fused engine: its own kernels' steps, weights written back into the model lazily. */
-function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: FusedSpec): Engine {
+function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: TrainingPlan): Engine {
   let trainer = trainers.get(model);
   if (!trainer?.fits(spec)) {
     trainer = new FusedTrainer(model, spec);
@@ -252,7 +266,8 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Fused
   let lastYield = performance.now();
   return {
     step: async (windowsX, windowsY) => {
-      const result = fused.trainEpoch(windowsX, windowsY, o.batchSize, o.shape.stateful);
+      const data = echoData(o.shape, windowsX, windowsY);
+      const result = fused.trainEpoch(data, o.batchSize, o.shape.stateful);
       dirty = true;
       // Let timers, abort signals and a page's rendering run between epochs.
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
@@ -279,7 +294,7 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Fused
  * @param model - A compiled model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any
  *   model with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
  * @param options - See {@link TrainEchoOptions}; `epochs` is required.
- * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs }`.
+ * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs, engine, fallbackReason }`.
  * @throws TypeError / RangeError for bad options or a model that does not fit, before any
  *   weight changes: including a `sequenceLength` whose window count the stateful batch size
  *   does not divide.
@@ -370,5 +385,7 @@ export async function trainEcho(
     stoppedEarly: epochs < o.epochs,
     stopReason,
     elapsedMs: performance.now() - started,
+    engine: o.fused ? 'fused' : 'tfjs',
+    fallbackReason: o.fallbackReason,
   };
 }

@@ -1,0 +1,226 @@
+import type { GateActivation } from '../../../models/fusedPlan';
+import type { Kernels } from '../kernels';
+import {
+  addInto,
+  dense,
+  gradOf,
+  project,
+  projectBackward,
+  rowsOf,
+  type DenseValue,
+  type Value,
+} from '../values';
+
+/**
+ * The LSTM op, with the exact semantics of tfjs's (and Keras's) `LSTM`: gates in the order i, f,
+ * c, o; `z = x·W + h·R + b`; `i, f, o` = hard-sigmoid or sigmoid of `z`, `g = tanh(z)`;
+ * `c' = f·c + i·g`; `h' = o·tanh(c')`. A masked step (padding) leaves `h` and `c` as they were
+ * and outputs the previous `h`, as tfjs's `rnn` does.
+ *
+ * Why fused: for the walkthrough's small batches, tfjs spends its time dispatching about 60
+ * ops per time step, not computing. The input projection here is one product over all steps,
+ * and each step is two kernel calls.
+ */
+
+/** An LSTM's weights, by name. */
+export interface LstmWeights {
+  kernel: Float32Array;
+  recurrent: Float32Array;
+  bias: Float32Array;
+}
+
+/** What the forward pass keeps for the backward pass. */
+export interface LstmTrace {
+  x: Value;
+  units: number;
+  gate: GateActivation;
+  /** Pre-activations, gates `[rows, 4u]`; cells, `tanh` of cells and outputs `[rows, u]`. */
+  z: Float32Array;
+  gates: Float32Array;
+  c: Float32Array;
+  tc: Float32Array;
+  h: Float32Array;
+  h0: Float32Array;
+  c0: Float32Array;
+  /** Whether `h0` is all zeros, so `h0 · R` and its gradient vanish. */
+  h0Zero: boolean;
+}
+
+const step = (a: Float32Array, t: number, n: number): Float32Array =>
+  a.subarray(t * n, (t + 1) * n);
+
+/** Runs the LSTM over every step of `x` from state `(h0, c0)` (`[batch, u]` each). */
+export function lstmForward(
+  kernels: Kernels,
+  x: Value,
+  w: LstmWeights,
+  units: number,
+  gate: GateActivation,
+  h0: Float32Array,
+  c0: Float32Array,
+): LstmTrace {
+  const u = units;
+  const { steps, batch } = x;
+  const rows = rowsOf(x);
+  const n = batch * u;
+  const z = kernels.scratch(rows * 4 * u);
+  project(kernels, x, w.kernel, z, 4 * u);
+  const trace: LstmTrace = {
+    x,
+    units,
+    gate,
+    z,
+    gates: kernels.scratch(rows * 4 * u),
+    c: kernels.scratch(rows * u),
+    tc: kernels.scratch(rows * u),
+    h: kernels.scratch(rows * u),
+    h0,
+    c0,
+    h0Zero: h0.every((v) => v === 0),
+  };
+  const mask = x.mask;
+  let hPrev = h0;
+  let cPrev = c0;
+  for (let t = 0; t < steps; t++) {
+    const zt = step(z, t, 4 * n);
+    if (t > 0 || !trace.h0Zero) {
+      kernels.matMulAdd({ A: hPrev, W: w.recurrent, out: zt, rows: batch, inner: u, cols: 4 * u });
+    }
+    const h = step(trace.h, t, n);
+    const c = step(trace.c, t, n);
+    kernels.lstmForwardCell({
+      z: zt,
+      bias: w.bias,
+      cPrev,
+      gates: step(trace.gates, t, 4 * n),
+      c,
+      tc: step(trace.tc, t, n),
+      h,
+      batch,
+      units: u,
+      gate,
+    });
+    if (mask) {
+      for (let b = 0; b < batch; b++) {
+        if (mask[t * batch + b]) continue;
+        h.set(hPrev.subarray(b * u, (b + 1) * u), b * u);
+        c.set(cPrev.subarray(b * u, (b + 1) * u), b * u);
+      }
+    }
+    hPrev = h;
+    cPrev = c;
+  }
+  return trace;
+}
+
+/** The outputs of a forward pass: the sequence (or last output) and the final state. */
+export function lstmOutputs(
+  kernels: Kernels,
+  trace: LstmTrace,
+  returnSequences: boolean,
+): { out: DenseValue; h: DenseValue; c: DenseValue } {
+  const { x, units: u } = trace;
+  const n = x.batch * u;
+  const last = x.steps - 1;
+  const needs = true;
+  const vector = { steps: 1, seq: false, batch: x.batch, width: u };
+  const h = dense(kernels, vector, needs, step(trace.h, last, n));
+  const c = dense(kernels, vector, needs, step(trace.c, last, n));
+  const out = returnSequences
+    ? dense(
+        kernels,
+        { steps: x.steps, seq: true, batch: x.batch, width: u },
+        needs,
+        trace.h,
+        x.mask,
+      )
+    : dense(kernels, vector, needs, step(trace.h, last, n));
+  return { out, h, c };
+}
+
+/** Gradients of the LSTM's weights (accumulated) and of its initial state (returned). */
+export function lstmBackward(
+  kernels: Kernels,
+  trace: LstmTrace,
+  w: LstmWeights,
+  dw: LstmWeights,
+  outputs: { out: DenseValue; h: DenseValue; c: DenseValue },
+  returnSequences: boolean,
+  wantInitial: boolean,
+): { dh0: Float32Array; dc0: Float32Array } {
+  const { x, units: u, gate } = trace;
+  const { steps, batch } = x;
+  const n = batch * u;
+  const mask = x.mask;
+  const dz = kernels.scratch(rowsOf(x) * 4 * u);
+  let dhNext = kernels.scratch(n);
+  let dcNext = kernels.scratch(n);
+  if (outputs.h.grad) addInto(dhNext, outputs.h.grad);
+  if (outputs.c.grad) addInto(dcNext, outputs.c.grad);
+  const dOut = outputs.out.grad;
+  for (let t = steps - 1; t >= 0; t--) {
+    const dH = dOut && (returnSequences ? step(dOut, t, n) : t === steps - 1 ? dOut : undefined);
+    const hPrev = t > 0 ? step(trace.h, t - 1, n) : trace.h0;
+    const cPrev = t > 0 ? step(trace.c, t - 1, n) : trace.c0;
+    const dzt = step(dz, t, 4 * n);
+    const dcPrev = kernels.scratch(n);
+    kernels.lstmBackwardCell({
+      z: step(trace.z, t, 4 * n),
+      gates: step(trace.gates, t, 4 * n),
+      tc: step(trace.tc, t, n),
+      cPrev,
+      dhNext,
+      dH,
+      dcNext,
+      dz: dzt,
+      dcPrev,
+      batch,
+      units: u,
+      gate,
+    });
+    if (mask) {
+      // A masked step passes its state's gradient straight to the step before.
+      for (let b = 0; b < batch; b++) {
+        if (mask[t * batch + b]) continue;
+        dzt.fill(0, b * 4 * u, (b + 1) * 4 * u);
+        dcPrev.set(dcNext.subarray(b * u, (b + 1) * u), b * u);
+      }
+    }
+    const needPrev = t > 0 || wantInitial;
+    const dhPrev = needPrev ? kernels.scratch(n) : undefined;
+    if (needPrev || !trace.h0Zero) {
+      kernels.matMulBackward({
+        A: hPrev,
+        W: w.recurrent,
+        dOut: dzt,
+        dW: dw.recurrent,
+        dA: dhPrev,
+        rows: batch,
+        inner: u,
+        cols: 4 * u,
+      });
+    }
+    if (mask && dhPrev) {
+      for (let b = 0; b < batch; b++) {
+        if (mask[t * batch + b]) continue;
+        for (let j = b * u; j < (b + 1) * u; j++) dhPrev[j]! += dhNext[j]! + (dH ? dH[j]! : 0);
+      }
+    }
+    dhNext = dhPrev ?? dhNext;
+    dcNext = dcPrev;
+  }
+  kernels.columnSum({ src: dz, dst: dw.bias, rows: rowsOf(x), cols: 4 * u });
+  projectBackward(kernels, x, w.kernel, dz, dw.kernel, 4 * u);
+  return { dh0: dhNext, dc0: dcNext };
+}
+
+/** Sends the initial state's gradient to the values it came from. */
+export function sendInitialGrad(
+  kernels: Kernels,
+  h0: DenseValue,
+  c0: DenseValue,
+  grads: { dh0: Float32Array; dc0: Float32Array },
+): void {
+  if (h0.needsGrad) addInto(gradOf(kernels, h0), grads.dh0);
+  if (c0.needsGrad) addInto(gradOf(kernels, c0), grads.dc0);
+}

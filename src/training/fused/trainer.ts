@@ -1,0 +1,226 @@
+import * as tf from '@tensorflow/tfjs';
+import { planModel, type ModelPlan, type TrainingPlan } from '../../models/fusedPlan';
+import { createKernels, type Kernels } from './kernels';
+import {
+  backward,
+  forward,
+  scoreAndSeed,
+  type Feed,
+  type GraphRun,
+  type LstmState,
+  type Target,
+} from './graph';
+import type { DenseValue } from './values';
+
+/** Loss and accuracy of one epoch, averaged over its batches as `model.fit` reports them. */
+export interface FusedEpoch {
+  loss: number;
+  accuracy: number;
+}
+
+/** An epoch's (or a prediction's) rows: one feed per model input, and the targets. */
+export interface FusedData {
+  rows: number;
+  feeds: readonly Feed[];
+  target?: Target | undefined;
+}
+
+/** Rows `start .. start + n` of a batch-major feed or target with `per` numbers per row. */
+function sliceRows<T extends Feed | Target>(data: T, start: number, n: number, per: number): T {
+  if (data.kind === 'ids') {
+    return { ...data, ids: data.ids.subarray(start * per, (start + n) * per) };
+  }
+  return { ...data, values: data.values.subarray(start * per, (start + n) * per) };
+}
+
+/** Numbers per row of a feed for input `i` (ids: one per step; values: steps x width). */
+const perRow = (feed: Feed | Target, steps: number, width: number): number =>
+  feed.kind === 'ids' ? steps : steps * width;
+
+/** Rows `start .. start + n` of every feed (and the target). */
+function batchOf(plan: ModelPlan, data: FusedData, start: number, n: number): FusedData {
+  const feeds = data.feeds.map((feed, i) => {
+    const { steps, width } = plan.inputs[i]!;
+    return sliceRows(feed, start, n, perRow(feed, steps, width));
+  });
+  const { steps = 1, width } = plan.outputShape;
+  const target = data.target && sliceRows(data.target, start, n, perRow(data.target, steps, width));
+  return { rows: n, feeds, target };
+}
+
+/** The most numbers one kernel call may stage: a few `[batch, widest]` operands. */
+function stagingFloats(plan: ModelPlan, batch: number): number {
+  let widest = 1;
+  for (const op of plan.ops) {
+    if (op.op === 'lstm') widest = Math.max(widest, 4 * op.units);
+    if (op.op === 'dense') widest = Math.max(widest, op.units);
+  }
+  for (const input of plan.inputs) widest = Math.max(widest, input.width);
+  return 3 * batch * widest;
+}
+
+/** Copies states out of a run's scratch (which the next batch reuses). */
+const keepStates = (run: GraphRun): LstmState[] =>
+  run.finalStates.map(({ h, c }) => ({ h: h.slice(), c: c.slice() }));
+
+/**
+ * Runs a model's plan on seq-echo's own kernels: the forward pass for predictions, and for
+ * training the same loss, gradients and Adam update as tfjs's `model.fit` with
+ * `shuffle: false`, including stateful carry-over between the batches of an epoch. Holds
+ * float32 copies of the weights in the kernels' memory (with their gradients and Adam's
+ * moments when training); {@link FusedRunner.writeBack} copies them into the model.
+ */
+export class FusedRunner {
+  protected readonly kernels: Kernels;
+  protected readonly count: number;
+  private readonly shapes: number[][];
+
+  constructor(
+    protected readonly model: tf.LayersModel,
+    readonly plan: ModelPlan,
+    copies: 1 | 4,
+  ) {
+    this.shapes = model.weights.map((w) => w.shape.map(Number));
+    const lengths = this.shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
+    this.count = lengths.length;
+    const all: number[] = [];
+    for (let i = 0; i < copies; i++) all.push(...lengths);
+    this.kernels = createKernels(all);
+    this.readWeights();
+  }
+
+  /** Which kernels this runner computes on. */
+  get kernelKind(): Kernels['kind'] {
+    return this.kernels.kind;
+  }
+
+  /** Copies the model's current weights in (they may have changed since the last run). */
+  readWeights(): void {
+    const arrays = this.kernels.arrays();
+    this.model.getWeights().forEach((w, i) => {
+      arrays[i]!.set(w.dataSync());
+    });
+  }
+
+  /** Copies the kernels' weights into the model. */
+  writeBack(): void {
+    const arrays = this.kernels.arrays();
+    const tensors = this.shapes.map((shape, i) => tf.tensor(arrays[i]!.slice(), shape));
+    this.model.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+
+  /**
+   * The model's outputs for every row, batch-major `[rows, steps, width]`, computed in batches
+   * of `batchSize` in order, carrying LSTM state from batch to batch when `stateful` (from zero
+   * state at the start), as `model.predict` on a reset model does. `each` sees every batch's
+   * run before the next replaces it.
+   */
+  predict(
+    data: FusedData,
+    batchSize: number,
+    stateful: boolean,
+    each?: (run: GraphRun, start: number) => void,
+  ): Float32Array {
+    const { steps = 1, width } = this.plan.outputShape;
+    const per = steps * width;
+    const result = new Float32Array(data.rows * per);
+    let states: LstmState[] = [];
+    for (let start = 0; start < data.rows; start += batchSize) {
+      const n = Math.min(batchSize, data.rows - start);
+      const batch = batchOf(this.plan, data, start, n);
+      this.kernels.reserve(stagingFloats(this.plan, n));
+      const run = forward(this.kernels, this.plan, batch.feeds, n, stateful ? states : []);
+      const out = run.values[this.plan.output] as DenseValue;
+      for (let t = 0; t < steps; t++) {
+        for (let b = 0; b < n; b++) {
+          result.set(
+            out.data.subarray((t * n + b) * width, (t * n + b + 1) * width),
+            (start + b) * per + t * width,
+          );
+        }
+      }
+      each?.(run, start);
+      if (stateful) states = keepStates(run);
+    }
+    return result;
+  }
+}
+
+/** A {@link FusedRunner} that trains: gradients and Adam's moments beside the weights. */
+export class FusedTrainer extends FusedRunner {
+  private accBeta1: number;
+  private accBeta2: number;
+  private readonly optimizer: unknown;
+
+  constructor(
+    model: tf.LayersModel,
+    private readonly spec: TrainingPlan,
+  ) {
+    super(model, spec, 4);
+    this.optimizer = (model as { optimizer?: unknown }).optimizer;
+    this.accBeta1 = spec.adam.beta1;
+    this.accBeta2 = spec.adam.beta2;
+  }
+
+  /** Whether this trainer was made for the model's current optimizer and plan. */
+  fits(spec: TrainingPlan): boolean {
+    return (
+      this.optimizer === (this.model as { optimizer?: unknown }).optimizer &&
+      JSON.stringify(spec) === JSON.stringify(this.spec)
+    );
+  }
+
+  /**
+   * One epoch over the rows, in order, in batches of `batchSize` (the last may be smaller for a
+   * stateless model). Stateful models carry each batch's final state into the next batch and
+   * start the epoch from zero state.
+   */
+  trainEpoch(data: FusedData, batchSize: number, stateful: boolean): FusedEpoch {
+    let states: LstmState[] = [];
+    let lossSum = 0;
+    let accSum = 0;
+    for (let start = 0; start < data.rows; start += batchSize) {
+      const n = Math.min(batchSize, data.rows - start);
+      const batch = batchOf(this.plan, data, start, n);
+      this.kernels.reserve(stagingFloats(this.plan, n));
+      const arrays = this.kernels.arrays();
+      for (let i = this.count; i < 2 * this.count; i++) arrays[i]!.fill(0);
+      const run = forward(this.kernels, this.plan, batch.feeds, n, stateful ? states : []);
+      const score = scoreAndSeed(this.kernels, this.spec, run, batch.target!);
+      backward(this.kernels, this.plan, run, this.count);
+      this.adam();
+      lossSum += score.loss * n;
+      accSum += score.accuracy * n;
+      if (stateful) states = keepStates(run);
+    }
+    return { loss: lossSum / data.rows, accuracy: accSum / data.rows };
+  }
+
+  /** tfjs's Adam update, with its bias correction, on every weight. */
+  private adam(): void {
+    const n = this.count;
+    const arrays = this.kernels.arrays();
+    // tfjs keeps beta^t in float32 variables.
+    this.accBeta1 = Math.fround(this.accBeta1);
+    this.accBeta2 = Math.fround(this.accBeta2);
+    const step = { ...this.spec.adam, c1: 1 - this.accBeta1, c2: 1 - this.accBeta2 };
+    for (let w = 0; w < n; w++) {
+      this.kernels.adam({
+        p: arrays[w]!,
+        g: arrays[n + w]!,
+        m: arrays[2 * n + w]!,
+        v: arrays[3 * n + w]!,
+        step,
+      });
+    }
+    this.accBeta1 *= this.spec.adam.beta1;
+    this.accBeta2 *= this.spec.adam.beta2;
+  }
+}
+
+/** A forward-only runner for a model the engine maps, or `undefined` when it does not. */
+export function fusedRunner(model: tf.LayersModel): FusedRunner | undefined {
+  const plan = planModel(model);
+  return typeof plan === 'string' ? undefined : new FusedRunner(model, plan, 1);
+}

@@ -1,0 +1,218 @@
+import type { Kernels } from './kernels';
+
+/**
+ * The values that flow between the fused engine's ops, time-major: row `t * batch + b` holds
+ * step `t` of window `b` (a `[batch, width]` vector is one step). Three kinds:
+ * - dense: the numbers themselves, with a gradient when one flows back into them;
+ * - sparse: one-hot (or multi-hot) rows kept as the indices of their ones, the engine's input
+ *   form. A one-hot row times a weight matrix is a row of that matrix, so such inputs are
+ *   looked up, never multiplied;
+ * - concat: values side by side along the feature axis, never copied.
+ */
+export interface Shape {
+  steps: number;
+  /** `false` for a `[batch, width]` vector (then `steps` is 1). */
+  seq: boolean;
+  batch: number;
+  width: number;
+}
+
+export interface DenseValue extends Shape {
+  kind: 'dense';
+  data: Float32Array;
+  /** Whether any weight's gradient depends on this value (else nothing flows back into it). */
+  needsGrad: boolean;
+  /** The loss gradient with respect to `data`, once some consumer has sent one back. */
+  grad: Float32Array | undefined;
+  /** Per row, 1 when the step is real, 0 when masked (padding); absent when nothing is. */
+  mask: Uint8Array | undefined;
+  /** Set by a fused softmax-cross-entropy loss: `grad` is with respect to the logits. */
+  gradIsLogits?: boolean;
+}
+
+export interface SparseValue extends Shape {
+  kind: 'sparse';
+  /** Per row, `k` column indices of its ones; `-1` for none (all-zero rows are padding). */
+  index: Int32Array;
+  k: number;
+  mask: Uint8Array | undefined;
+}
+
+export interface ConcatValue extends Shape {
+  kind: 'concat';
+  parts: readonly Value[];
+  mask: undefined;
+}
+
+export type Value = DenseValue | SparseValue | ConcatValue;
+
+export const rowsOf = (v: Shape): number => v.steps * v.batch;
+
+/** A new dense value over `data` (or zeroed scratch of the right size). */
+export function dense(
+  kernels: Kernels,
+  shape: Shape,
+  needsGrad: boolean,
+  data?: Float32Array,
+  mask?: Uint8Array,
+): DenseValue {
+  return {
+    kind: 'dense',
+    ...shape,
+    data: data ?? kernels.scratch(rowsOf(shape) * shape.width),
+    needsGrad,
+    grad: undefined,
+    mask,
+  };
+}
+
+export const needsGrad = (v: Value): boolean =>
+  v.kind === 'dense' ? v.needsGrad : v.kind === 'concat' && v.parts.some(needsGrad);
+
+/** The value's gradient buffer, zeroed on first use. */
+export function gradOf(kernels: Kernels, v: DenseValue): Float32Array {
+  v.grad ??= kernels.scratch(v.data.length);
+  return v.grad;
+}
+
+/** `out[r, :] += x[r, :] · W` for every row of `x`, `W` `[x.width, cols]`. */
+export function project(
+  kernels: Kernels,
+  x: Value,
+  W: Float32Array,
+  out: Float32Array,
+  cols: number,
+): void {
+  const rows = rowsOf(x);
+  if (x.kind === 'dense') {
+    kernels.matMulAdd({ A: x.data, W, out, rows, inner: x.width, cols });
+  } else if (x.kind === 'sparse') {
+    const { index, k } = x;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      for (let j = 0; j < k; j++) {
+        const id = index[r * k + j]!;
+        if (id < 0) continue;
+        const w = id * cols;
+        for (let c = 0; c < cols; c++) out[o + c]! += W[w + c]!;
+      }
+    }
+  } else {
+    let offset = 0;
+    for (const part of x.parts) {
+      project(kernels, part, W.subarray(offset * cols, (offset + part.width) * cols), out, cols);
+      offset += part.width;
+    }
+  }
+}
+
+/**
+ * The backward pass of {@link project}: `dW += x^T · dOut` and, where `x` needs it,
+ * `grad(x) += dOut · W^T`.
+ */
+export function projectBackward(
+  kernels: Kernels,
+  x: Value,
+  W: Float32Array,
+  dOut: Float32Array,
+  dW: Float32Array,
+  cols: number,
+): void {
+  const rows = rowsOf(x);
+  if (x.kind === 'dense') {
+    const dA = x.needsGrad ? kernels.scratch(rows * x.width) : undefined;
+    kernels.matMulBackward({ A: x.data, W, dOut, dW, dA, rows, inner: x.width, cols });
+    if (dA) addInto(gradOf(kernels, x), dA);
+  } else if (x.kind === 'sparse') {
+    const { index, k } = x;
+    for (let r = 0; r < rows; r++) {
+      const o = r * cols;
+      for (let j = 0; j < k; j++) {
+        const id = index[r * k + j]!;
+        if (id < 0) continue;
+        const w = id * cols;
+        for (let c = 0; c < cols; c++) dW[w + c]! += dOut[o + c]!;
+      }
+    }
+  } else {
+    let offset = 0;
+    for (const part of x.parts) {
+      const from = offset * cols;
+      const to = (offset + part.width) * cols;
+      projectBackward(kernels, part, W.subarray(from, to), dOut, dW.subarray(from, to), cols);
+      offset += part.width;
+    }
+  }
+}
+
+/** `dst += src`, elementwise. */
+export function addInto(dst: Float32Array, src: Float32Array): void {
+  for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
+}
+
+/** The value as dense numbers (a copy for sparse and concat values). */
+export function materialize(kernels: Kernels, v: Value): Float32Array {
+  if (v.kind === 'dense') return v.data;
+  const rows = rowsOf(v);
+  const out = kernels.scratch(rows * v.width);
+  writeColumns(kernels, v, out, 0, v.width);
+  return out;
+}
+
+function writeColumns(
+  kernels: Kernels,
+  v: Value,
+  out: Float32Array,
+  offset: number,
+  stride: number,
+): void {
+  const rows = rowsOf(v);
+  if (v.kind === 'dense') {
+    for (let r = 0; r < rows; r++) {
+      out.set(v.data.subarray(r * v.width, (r + 1) * v.width), r * stride + offset);
+    }
+  } else if (v.kind === 'sparse') {
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < v.k; j++) {
+        const id = v.index[r * v.k + j]!;
+        if (id >= 0) out[r * stride + offset + id] = 1;
+      }
+    }
+  } else {
+    let at = offset;
+    for (const part of v.parts) {
+      writeColumns(kernels, part, out, at, stride);
+      at += part.width;
+    }
+  }
+}
+
+/** Sends a gradient over all of `v`'s columns back into its dense parts. */
+export function scatterGrad(kernels: Kernels, v: Value, grad: Float32Array): void {
+  scatterColumns(kernels, v, grad, 0, v.width);
+}
+
+function scatterColumns(
+  kernels: Kernels,
+  v: Value,
+  grad: Float32Array,
+  offset: number,
+  stride: number,
+): void {
+  if (v.kind === 'sparse' || !needsGrad(v)) return;
+  const rows = rowsOf(v);
+  if (v.kind === 'dense') {
+    const g = gradOf(kernels, v);
+    for (let r = 0; r < rows; r++) {
+      const o = r * v.width;
+      const s = r * stride + offset;
+      for (let j = 0; j < v.width; j++) g[o + j]! += grad[s + j]!;
+    }
+    return;
+  }
+  let at = offset;
+  for (const part of v.parts) {
+    scatterColumns(kernels, part, grad, at, stride);
+    at += part.width;
+  }
+}
