@@ -366,13 +366,12 @@ function buildPlan(model: tf.LayersModel): ModelPlan {
 
   const outputTensor = model.outputs[0] as unknown as Symbolic;
   const output = visit(outputTensor);
-  if (inputs.length !== model.inputs.length || inputs.some((i) => i === undefined)) {
+  if (Object.keys(inputs).length !== model.inputs.length) {
     unsupported('an input of the model does not reach its output');
   }
   const last = ops.find((o) => o.out === output)!;
   const softmaxOutput =
     last.op === 'softmax' || (last.op === 'dense' && last.activation === 'softmax');
-  // A layer reached only through state outputs must not be pruned as a slot nobody reads.
   return {
     ops,
     slots,
@@ -385,18 +384,22 @@ function buildPlan(model: tf.LayersModel): ModelPlan {
 }
 
 /** Which accuracy the model was compiled with, as the fused engine reports it. */
-function planMetric(model: tf.LayersModel, loss: PlanLoss['loss']): PlanLoss['metric'] | string {
+function planMetric(
+  model: tf.LayersModel,
+  loss: PlanLoss['loss'],
+): { metric: PlanLoss['metric'] } | { why: string } {
   const names = (model as unknown as { metricsNames?: string[] }).metricsNames ?? ['loss'];
   const metrics = names.slice(1);
-  if (metrics.length === 0) return 'none';
-  if (metrics.length > 1) return `it reports ${metrics.length} metrics, not one`;
+  if (metrics.length === 0) return { metric: 'none' };
+  if (metrics.length > 1) return { why: `it reports ${metrics.length} metrics, not one` };
   const metric = metrics[0];
-  if (metric === 'maskedAccuracy' && loss === 'categoricalCrossentropy') return 'masked';
+  if (metric === 'maskedAccuracy' && loss === 'categoricalCrossentropy')
+    return { metric: 'masked' };
   if (metric === 'acc' || metric === 'accuracy') {
-    if (loss === 'categoricalCrossentropy') return 'categorical';
-    if (readEchoTask(model) !== undefined) return 'rounded';
+    if (loss === 'categoricalCrossentropy') return { metric: 'categorical' };
+    if (readEchoTask(model) !== undefined) return { metric: 'rounded' };
   }
-  return `its metric ${String(metric)} is not one the fused engine computes`;
+  return { why: `its metric ${String(metric)} is not one the fused engine computes` };
 }
 
 /**
@@ -415,14 +418,7 @@ export function planTraining(model: tf.LayersModel): TrainingPlan | string {
     return 'its categorical cross-entropy does not follow a softmax';
   }
   const metric = planMetric(model, loss);
-  if (
-    metric !== 'none' &&
-    metric !== 'categorical' &&
-    metric !== 'rounded' &&
-    metric !== 'masked'
-  ) {
-    return metric;
-  }
+  if ('why' in metric) return metric.why;
   const optimizer = (model as { optimizer?: tf.Optimizer }).optimizer;
   if (optimizer?.getClassName() !== 'Adam') {
     return `its optimizer is ${optimizer ? optimizer.getClassName() : 'missing'}, not Adam (the only one the fused engine runs)`;
@@ -440,7 +436,7 @@ export function planTraining(model: tf.LayersModel): TrainingPlan | string {
   return {
     ...plan,
     loss,
-    metric,
+    metric: metric.metric,
     nUnique: typeof nUnique === 'object' ? nUnique.nUnique : 0,
     adam,
   };

@@ -74,7 +74,13 @@ export function forward(
     // Only projections read sparse and concatenated values in place; others get numbers.
     return dense(kernels, v, false, materialize(kernels, v), v.mask);
   };
+  // tfjs passes every layer the newest input mask any layer before it received (its
+  // executor keeps one `kwargs.mask` for the whole pass), so an LSTM after a RepeatVector
+  // still masks with the steps of the input's mask. The engine does the same.
+  let carried: Uint8Array | undefined;
   plan.ops.forEach((op, index) => {
+    const masks = inputSlots(op).map((slot) => values[slot]!.mask);
+    if (masks.some((m) => m !== undefined)) carried = masks[0];
     switch (op.op) {
       case 'input':
         values[op.out] = inputValue(kernels, feeds[op.input]!, batch, op.steps, op.width);
@@ -97,7 +103,16 @@ export function forward(
           h0 = carried ? carried.h.subarray(0, n) : kernels.scratch(n);
           c0 = carried ? carried.c.subarray(0, n) : kernels.scratch(n);
         }
-        const trace = lstmForward(kernels, x, lstmWeights(p, op), op.units, op.gate, h0, c0);
+        const trace = lstmForward(
+          kernels,
+          x,
+          lstmWeights(p, op),
+          op.units,
+          op.gate,
+          h0,
+          c0,
+          carried,
+        );
         const outputs = lstmOutputs(kernels, trace, op.returnSequences);
         traces[index] = { trace, outputs };
         values[op.out] = outputs.out;
@@ -171,6 +186,23 @@ export function forward(
     }
   });
   return { batch, values, traces, finalStates };
+}
+
+/** The slots an op reads, its first input first. */
+function inputSlots(op: PlanOp): readonly number[] {
+  switch (op.op) {
+    case 'input':
+    case 'positionQueries':
+      return [];
+    case 'concat':
+      return op.xs;
+    case 'dotAttention':
+      return [op.queries, op.memory];
+    case 'lstm':
+      return op.initial ? [op.x, ...op.initial] : [op.x];
+    default:
+      return [op.x];
+  }
 }
 
 function lstmWeights(arrays: Float32Array[], op: Lstm) {
@@ -463,7 +495,7 @@ export function scoreAndSeed(
         }
       }
     }
-    return { loss: loss / count, accuracy: plan.metric === 'rounded' ? right / count : 0 };
+    return { loss: loss / count, accuracy: plan.metric === 'rounded' ? right / count : NaN };
   }
   const ids = (target as Extract<Target, { kind: 'ids' }>).ids;
   const eps = 1e-7;

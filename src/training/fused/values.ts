@@ -9,6 +9,7 @@ import type { Kernels } from './kernels';
  *   looked up, never multiplied;
  * - concat: values side by side along the feature axis, never copied.
  */
+/** Where a value's rows and columns are. */
 export interface Shape {
   steps: number;
   /** `false` for a `[batch, width]` vector (then `steps` is 1). */
@@ -17,6 +18,7 @@ export interface Shape {
   width: number;
 }
 
+/** Numbers, row-major `[rows, width]`. */
 export interface DenseValue extends Shape {
   kind: 'dense';
   data: Float32Array;
@@ -30,6 +32,7 @@ export interface DenseValue extends Shape {
   gradIsLogits?: boolean;
 }
 
+/** Rows of ones and zeros, kept as the columns of their ones. */
 export interface SparseValue extends Shape {
   kind: 'sparse';
   /** Per row, `k` column indices of its ones; `-1` for none (all-zero rows are padding). */
@@ -38,12 +41,14 @@ export interface SparseValue extends Shape {
   mask: Uint8Array | undefined;
 }
 
+/** Values side by side along the feature axis. */
 export interface ConcatValue extends Shape {
   kind: 'concat';
   parts: readonly Value[];
   mask: undefined;
 }
 
+/** Any value flowing between ops. */
 export type Value = DenseValue | SparseValue | ConcatValue;
 
 export const rowsOf = (v: Shape): number => v.steps * v.batch;
@@ -56,10 +61,14 @@ export function dense(
   data?: Float32Array,
   mask?: Uint8Array,
 ): DenseValue {
+  const { steps, seq, batch, width } = shape;
   return {
     kind: 'dense',
-    ...shape,
-    data: data ?? kernels.scratch(rowsOf(shape) * shape.width),
+    steps,
+    seq,
+    batch,
+    width,
+    data: data ?? kernels.scratch(rowsOf(shape) * width),
     needsGrad,
     grad: undefined,
     mask,

@@ -32,6 +32,8 @@ export interface LstmWeights {
 /** What the forward pass keeps for the backward pass. */
 export interface LstmTrace {
   x: Value;
+  /** Per row of `x`, 1 for a real step, 0 for a masked one; absent when nothing is masked. */
+  mask: Uint8Array | undefined;
   units: number;
   gate: GateActivation;
   /** Pre-activations, gates `[rows, 4u]`; cells, `tanh` of cells and outputs `[rows, u]`. */
@@ -49,7 +51,10 @@ export interface LstmTrace {
 const step = (a: Float32Array, t: number, n: number): Float32Array =>
   a.subarray(t * n, (t + 1) * n);
 
-/** Runs the LSTM over every step of `x` from state `(h0, c0)` (`[batch, u]` each). */
+/**
+ * Runs the LSTM over every step of `x` from state `(h0, c0)` (`[batch, u]` each), skipping the
+ * steps `mask` marks 0 (its rows beyond `x`'s steps are not read).
+ */
 export function lstmForward(
   kernels: Kernels,
   x: Value,
@@ -58,6 +63,7 @@ export function lstmForward(
   gate: GateActivation,
   h0: Float32Array,
   c0: Float32Array,
+  mask: Uint8Array | undefined,
 ): LstmTrace {
   const u = units;
   const { steps, batch } = x;
@@ -67,6 +73,7 @@ export function lstmForward(
   project(kernels, x, w.kernel, z, 4 * u);
   const trace: LstmTrace = {
     x,
+    mask,
     units,
     gate,
     z,
@@ -78,7 +85,6 @@ export function lstmForward(
     c0,
     h0Zero: h0.every((v) => v === 0),
   };
-  const mask = x.mask;
   let hPrev = h0;
   let cPrev = c0;
   for (let t = 0; t < steps; t++) {
@@ -148,10 +154,9 @@ export function lstmBackward(
   returnSequences: boolean,
   wantInitial: boolean,
 ): { dh0: Float32Array; dc0: Float32Array } {
-  const { x, units: u, gate } = trace;
+  const { x, units: u, gate, mask } = trace;
   const { steps, batch } = x;
   const n = batch * u;
-  const mask = x.mask;
   const dz = kernels.scratch(rowsOf(x) * 4 * u);
   let dhNext = kernels.scratch(n);
   let dcNext = kernels.scratch(n);

@@ -1,0 +1,171 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  buildAttention,
+  buildEncoderDecoder,
+  buildManyToOne,
+  buildOneToOne,
+  buildSeq2Seq,
+  trainEcho,
+  type TrainEchoResult,
+} from '../src';
+import { setEchoTask } from '../src/models/echoTask';
+import { planTraining } from '../src/models/fusedPlan';
+import { preferKernels } from '../src/training/fused/kernels';
+import { weightValues } from './helpers/models';
+
+/**
+ * Every model family seq-echo builds, trained twice from identical weights on identical data:
+ * once with model.fit, once on the fused engine. The engine must compute what model.fit
+ * computes: the same loss and accuracy every epoch, and the same weights after several epochs.
+ */
+
+function maxWeightDifference(a: tf.LayersModel, b: tf.LayersModel): number {
+  const wb = weightValues(b);
+  return Math.max(...weightValues(a).flatMap((w, i) => w.map((v, j) => Math.abs(v - wb[i]![j]!))));
+}
+
+/** Two stacked LSTMs, as a user might build: not a factory's model, but made of its layers. */
+function stackedLstms(): tf.LayersModel {
+  const init = (seed: number) => ({
+    kernelInitializer: tf.initializers.glorotUniform({ seed }),
+    recurrentInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+  });
+  let model!: tf.Sequential;
+  tf.tidy(() => {
+    model = tf.sequential();
+    const m = model;
+    m.add(
+      tf.layers.lstm({
+        units: 6,
+        returnSequences: true,
+        inputShape: [5, 8],
+        recurrentActivation: 'sigmoid',
+        ...init(1),
+      }),
+    );
+    m.add(tf.layers.lstm({ units: 5, returnSequences: true, ...init(3) }));
+    m.add(
+      tf.layers.timeDistributed({
+        layer: tf.layers.dense({
+          units: 8,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+        }),
+      }),
+    );
+  });
+  model.compile({
+    loss: 'categoricalCrossentropy',
+    optimizer: tf.train.adam(0.01),
+    metrics: ['accuracy'],
+  });
+  setEchoTask(model, { task: 'echo', representation: 'one-hot', nUnique: 8 });
+  return model;
+}
+
+const small = { nUnique: 8, units: 6, seed: 3 };
+
+const FAMILIES: [string, () => tf.LayersModel, { batchSize?: number; epochs?: number }][] = [
+  [
+    'linear representation, stateless',
+    () => buildSeq2Seq({ ...small, representation: 'linear', stateful: false, learningRate: 0.01 }),
+    { batchSize: 4 },
+  ],
+  [
+    'linear representation, stateful',
+    () => buildSeq2Seq({ ...small, representation: 'linear' }),
+    {},
+  ],
+  ['masking, stateful batch 5', () => buildSeq2Seq({ ...small, masking: true, batchSize: 5 }), {}],
+  [
+    'masking encoder-decoder, stateless',
+    () => buildEncoderDecoder({ ...small, masking: true, nOut: 2, stateful: false }),
+    { batchSize: 6 },
+  ],
+  [
+    'reverse, stateless encoder-decoder',
+    () => buildEncoderDecoder({ ...small, task: 'reverse', nOut: 3, stateful: false }),
+    { batchSize: 8 },
+  ],
+  ['one-to-one, stateful', () => buildOneToOne({ ...small, learningRate: 0.01 }), {}],
+  [
+    'one-to-one, stateless',
+    () => buildOneToOne({ ...small, stateful: false, nOut: 3 }),
+    { batchSize: 5 },
+  ],
+  ['many-to-one, stateful', () => buildManyToOne({ ...small, nOut: 3 }), {}],
+  [
+    'many-to-one, stateless',
+    () => buildManyToOne({ ...small, stateful: false, learningRate: 0.01 }),
+    { batchSize: 8 },
+  ],
+  [
+    'attention, dense encoder',
+    () => buildAttention({ nIn: 7, nUnique: 6, units: 8, positionFeatures: 4, seed: 2 }),
+    { batchSize: 8 },
+  ],
+  [
+    'attention, LSTM encoder, reverse',
+    () =>
+      buildAttention({
+        nIn: 6,
+        nOut: 4,
+        nUnique: 6,
+        units: 8,
+        encoder: 'lstm',
+        task: 'reverse',
+        seed: 2,
+      }),
+    { batchSize: 8 },
+  ],
+  ['two stacked LSTMs (a user model), sigmoid gates', stackedLstms, { batchSize: 8 }],
+];
+
+async function trainTwins(
+  build: () => tf.LayersModel,
+  options: { batchSize?: number; epochs?: number },
+) {
+  const viaFit = build();
+  const viaFused = build();
+  const run = { epochs: options.epochs ?? 4, seed: 5, sequenceLength: 25, ...options };
+  const a = await trainEcho(viaFit, { ...run, engine: 'tfjs' });
+  const b = await trainEcho(viaFused, { ...run, engine: 'fused' });
+  const difference = maxWeightDifference(viaFit, viaFused);
+  viaFit.dispose();
+  viaFused.dispose();
+  return { a, b, difference };
+}
+
+function expectSameHistory(a: TrainEchoResult, b: TrainEchoResult, epochs: number): void {
+  expect(a.history.loss).toHaveLength(epochs);
+  expect(b.history.loss).toHaveLength(epochs);
+  a.history.loss.forEach((loss, i) => {
+    expect(b.history.loss[i]).toBeCloseTo(loss, 5);
+  });
+  a.history.accuracy.forEach((acc, i) => {
+    expect(b.history.accuracy[i]).toBeCloseTo(acc, 5);
+  });
+}
+
+describe.each(['wasm-simd', 'js'] as const)(
+  'the fused engine on the %s kernels computes what model.fit computes, for every family',
+  (kernels) => {
+    beforeAll(() => {
+      preferKernels(kernels);
+    });
+    afterAll(() => {
+      preferKernels('auto');
+    });
+
+    it.each(FAMILIES)('%s', async (_, build, options) => {
+      const model = build();
+      expect(typeof planTraining(model)).toBe('object');
+      model.dispose();
+      const { a, b, difference } = await trainTwins(build, options);
+      expect(a.engine).toBe('tfjs');
+      expect(b.engine).toBe('fused');
+      expectSameHistory(a, b, options.epochs ?? 4);
+      expect(difference).toBeLessThan(1e-5);
+    });
+  },
+);
