@@ -5,12 +5,15 @@ import {
   buildManyToOne,
   buildOneToOne,
   buildSeq2Seq,
+  buildTeacherForcing,
   trainEcho,
+  trainTeacherForcing,
   type TrainEchoResult,
 } from '../src';
 import { setEchoTask } from '../src/models/echoTask';
 import { planTraining } from '../src/models/fusedPlan';
 import { preferKernels } from '../src/training/fused/kernels';
+import { decodeChecked } from '../src/training/teacherForcing';
 import { weightValues } from './helpers/models';
 
 /**
@@ -166,6 +169,40 @@ describe.each(['wasm-simd', 'js'] as const)(
       expect(b.engine).toBe('fused');
       expectSameHistory(a, b, options.epochs ?? 4);
       expect(difference).toBeLessThan(1e-5);
+    });
+  },
+);
+
+describe.each(['wasm-simd', 'js'] as const)(
+  'teacher forcing on the fused engine (%s kernels)',
+  (kernels) => {
+    beforeAll(() => {
+      preferKernels(kernels);
+    });
+    afterAll(() => {
+      preferKernels('auto');
+    });
+    const build = () =>
+      buildTeacherForcing({ maxLength: 5, nUnique: 7, units: 8, learningRate: 0.02, seed: 4 });
+
+    it('trains as models.training.fit does, and decodes as the tfjs inference models do', async () => {
+      const viaFit = build();
+      const viaFused = build();
+      const run = { epochs: 4, samplesPerEpoch: 40, batchSize: 16, seed: 9 };
+      const a = await trainTeacherForcing(viaFit, { ...run, engine: 'tfjs' });
+      const b = await trainTeacherForcing(viaFused, { ...run, engine: 'fused' });
+      expect([a.engine, b.engine]).toEqual(['tfjs', 'fused']);
+      expectSameHistory(a as unknown as TrainEchoResult, b as unknown as TrainEchoResult, 4);
+      expect(maxWeightDifference(viaFit.training, viaFused.training)).toBeLessThan(1e-5);
+
+      const sequences = [[1], [2, 3], [6, 5, 4, 3, 2], [0, 0, 1], [3, 1, 4, 1, 5]];
+      const before = tf.memory().numTensors;
+      const fused = decodeChecked(viaFused, sequences, 6);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(fused).toEqual(decodeChecked(viaFused, sequences, 6, { kind: 'tfjs' }));
+      expect(fused.every((out) => out.length <= 6)).toBe(true);
+      viaFit.dispose();
+      viaFused.dispose();
     });
   },
 );

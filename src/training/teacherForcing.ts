@@ -1,11 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource } from '../data/generateSequence';
 import { deriveSeed, mulberry32, type RandomSource } from '../data/random';
-import { assertInteger, assertOptions, assertSequence, message } from '../internal/assert';
+import {
+  assertInteger,
+  assertOneOf,
+  assertOptions,
+  assertSequence,
+  message,
+} from '../internal/assert';
 import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import type { EchoTask } from '../models/echoTask';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
+import { planTraining, type TrainingPlan } from '../models/fusedPlan';
+import { FusedTrainer, fusedRunner, type FusedData, type FusedRunner } from './fused/trainer';
 import { checkLoopOptions, lastValue } from './loop';
 
 /** One sample framed for teacher forcing, as token ids (see {@link frameTeacherForcing}). */
@@ -196,17 +204,55 @@ function resolveMaxSteps(fn: string, models: TeacherForcingModels, options: unkn
   return maxSteps;
 }
 
-/** Greedy decoding of checked sequences, in chunks; every tensor disposed. */
-function decodeChecked(
+/**
+ * Greedy decoding of checked sequences: on the fused engine (`runner`, or one made for the
+ * call) when it maps the models, else with the tfjs inference models in chunks, every tensor
+ * disposed. `engine: 'tfjs'` forces the tfjs models (the fused engine's reference in tests).
+ */
+export function decodeChecked(
   models: TeacherForcingModels,
   sequences: readonly (readonly number[])[],
   maxSteps: number,
+  engine: { runner?: FusedRunner | undefined; kind?: 'auto' | 'tfjs' } = {},
 ): number[][] {
+  if (engine.kind !== 'tfjs') {
+    const runner = engine.runner ?? fusedRunner(models.training);
+    if (runner?.decodes) {
+      return runner.decodeGreedy(sequences, maxSteps, models);
+    }
+  }
   const results: number[][] = [];
   for (let start = 0; start < sequences.length; start += DECODE_CHUNK) {
     results.push(...decodeChunk(models, sequences.slice(start, start + DECODE_CHUNK), maxSteps));
   }
   return results;
+}
+
+/** The fused engine's rows for a batch of checked sequences: ids, `-1` for all-zero rows. */
+function teacherForcingData(
+  models: TeacherForcingModels,
+  sequences: readonly (readonly number[])[],
+): FusedData {
+  const { maxLength, nUnique, task } = models;
+  const n = sequences.length;
+  const steps = maxLength + 1;
+  const enc = new Int32Array(n * maxLength).fill(-1);
+  const decIn = new Int32Array(n * steps).fill(-1);
+  const decOut = new Int32Array(n * steps).fill(-1);
+  sequences.forEach((sequence, s) => {
+    const f = frame(Array.from(sequence), nUnique, task);
+    enc.set(f.encoderInput, s * maxLength + maxLength - f.encoderInput.length);
+    decIn.set(f.decoderInput, s * steps);
+    decOut.set(f.decoderTarget, s * steps);
+  });
+  return {
+    rows: n,
+    feeds: [
+      { kind: 'ids', ids: enc, width: nUnique },
+      { kind: 'ids', ids: decIn, width: nUnique + 1 },
+    ],
+    target: { kind: 'ids', ids: decOut },
+  };
 }
 
 function decodeChunk(
@@ -488,9 +534,10 @@ function evaluateWith(
   samples: number,
   lengths: LengthRange,
   draw: RandomSource,
+  runner?: FusedRunner,
 ): TeacherForcingEvaluation {
   const sequences = drawSamples(fn, samples, lengths, models.nUnique, draw);
-  const outputs = decodeChecked(models, sequences, models.maxLength + 1);
+  const outputs = decodeChecked(models, sequences, models.maxLength + 1, { runner });
   return score(models, sequences, outputs);
 }
 
@@ -548,6 +595,13 @@ export interface TrainTeacherForcingOptions {
   onEpochEnd?: ((log: TeacherForcingEpochLog) => void | Promise<void>) | undefined;
   /** Aborting it stops training after the current epoch; the models stay usable. */
   signal?: AbortSignal | undefined;
+  /**
+   * How to compute each training step, as `trainEcho`'s `engine` option: `'fused'`
+   * (seq-echo's own kernels; its Adam moments are its own, kept per models across calls),
+   * `'tfjs'` (`models.training.fit`) or `'auto'` (fused when the engine maps the models).
+   * Default `'auto'`.
+   */
+  engine?: 'auto' | 'fused' | 'tfjs' | undefined;
 }
 
 /** Result of {@link trainTeacherForcing}. */
@@ -572,6 +626,25 @@ export interface TrainTeacherForcingResult {
   stopReason: 'epochs' | 'targetAccuracy' | 'aborted';
   /** Wall-clock milliseconds the run took, evaluations included. */
   elapsedMs: number;
+  /** Which engine trained: seq-echo's fused kernels, or tfjs's `model.fit`. */
+  engine: 'fused' | 'tfjs';
+  /** Why the fused engine could not train the models, when `'auto'` fell back to tfjs. */
+  fallbackReason: string | undefined;
+}
+
+/** Fused trainers (with their Adam moments) per teacher-forcing models, kept across calls. */
+const trainers = new WeakMap<tf.LayersModel, FusedTrainer>();
+
+/** The fused trainer for the models' training model, made or brought up to date. */
+function trainerFor(model: tf.LayersModel, plan: TrainingPlan): FusedTrainer {
+  let trainer = trainers.get(model);
+  if (!trainer?.fits(plan)) {
+    trainer = new FusedTrainer(model, plan);
+    trainers.set(model, trainer);
+  } else {
+    trainer.readWeights();
+  }
+  return trainer;
 }
 
 /**
@@ -587,7 +660,7 @@ export interface TrainTeacherForcingResult {
  *
  * @param models - From {@link buildTeacherForcing}.
  * @param options - See {@link TrainTeacherForcingOptions}; `epochs` is required.
- * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs }`.
+ * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs, engine, fallbackReason }`.
  * @throws TypeError / RangeError for disposed or foreign models or bad options, before any
  *   weight changes.
  *
@@ -622,6 +695,7 @@ export async function trainTeacherForcing(
     evaluationSamples = 256,
     onEpochEnd,
     signal,
+    engine = 'auto',
   } = options as { [K in keyof TrainTeacherForcingOptions]?: unknown };
   assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
   assertInteger(fn, 'options.samplesPerEpoch', samplesPerEpoch, { min: 1, max: 1_000_000 });
@@ -638,8 +712,24 @@ export async function trainTeacherForcing(
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   const loop = checkLoopOptions(fn, { targetAccuracy, evaluateEvery, onEpochEnd, signal });
   assertInteger(fn, 'options.evaluationSamples', evaluationSamples, { min: 1, max: 1_000_000 });
+  assertOneOf(fn, 'options.engine', engine, ['auto', 'fused', 'tfjs'] as const);
   const abort = loop.signal;
   const callback = onEpochEnd as TrainTeacherForcingOptions['onEpochEnd'];
+  let plan: TrainingPlan | string = 'options.engine is tfjs';
+  if (engine !== 'tfjs') {
+    plan = planTraining(models.training);
+    if (typeof plan === 'string' && engine === 'fused') {
+      throw new RangeError(
+        `${fn}: options.engine 'fused' needs models the fused engine computes, but ${plan}`,
+      );
+    }
+  }
+  const trainer = typeof plan === 'string' ? undefined : trainerFor(models.training, plan);
+  let dirty = false;
+  const sync = () => {
+    if (dirty) trainer?.writeBack();
+    dirty = false;
+  };
 
   const dataRandom = seed === undefined ? Math.random : mulberry32(deriveSeed(seed, 1));
   const evalRandom = seed === undefined ? Math.random : mulberry32(deriveSeed(seed, 2));
@@ -654,32 +744,21 @@ export async function trainTeacherForcing(
       break;
     }
     const samples = drawSamples(fn, samplesPerEpoch, lengths, models.nUnique, dataRandom);
-    const t = teacherForcingTensors(models, samples);
-    let loss: number;
-    let accuracy: number;
-    try {
-      const fitted = await models.training.fit([t.encoderInput, t.decoderInput], t.decoderTarget, {
-        epochs: 1,
-        batchSize,
-        shuffle: false,
-      });
-      loss = lastValue(fitted, 'loss');
-      accuracy = lastValue(fitted, 'maskedAccuracy', 'masked_accuracy');
-    } finally {
-      t.encoderInput.dispose();
-      t.decoderInput.dispose();
-      t.decoderTarget.dispose();
-    }
+    const { loss, accuracy } = trainer
+      ? trainer.trainEpoch(teacherForcingData(models, samples), batchSize, false)
+      : await fitEpoch(models, samples, batchSize);
+    dirty = trainer !== undefined;
     history.loss.push(loss);
     history.accuracy.push(accuracy);
     if (callback) {
+      sync();
       await callback({ epoch, epochs, elapsedMs: performance.now() - started, loss, accuracy });
     }
     if (
       loop.targetAccuracy !== undefined &&
       (epoch % loop.evaluateEvery === 0 || epoch === epochs)
     ) {
-      const evaluation = evaluateWith(fn, models, evaluationSamples, lengths, evalRandom);
+      const evaluation = evaluateWith(fn, models, evaluationSamples, lengths, evalRandom, trainer);
       evaluations.push({ epoch, ...evaluation });
       if (evaluation.sequenceAccuracy >= loop.targetAccuracy) {
         stopReason = 'targetAccuracy';
@@ -688,6 +767,7 @@ export async function trainTeacherForcing(
     }
     await yieldToEventLoop();
   }
+  sync();
   const trained = history.loss.length;
   return {
     epochs: trained,
@@ -696,5 +776,31 @@ export async function trainTeacherForcing(
     stoppedEarly: trained < epochs,
     stopReason,
     elapsedMs: performance.now() - started,
+    engine: trainer ? 'fused' : 'tfjs',
+    fallbackReason: trainer || engine === 'tfjs' ? undefined : (plan as string),
   };
+}
+
+/** One epoch through `models.training.fit`, no shuffling; its tensors disposed. */
+async function fitEpoch(
+  models: TeacherForcingModels,
+  samples: readonly (readonly number[])[],
+  batchSize: number,
+): Promise<{ loss: number; accuracy: number }> {
+  const t = teacherForcingTensors(models, samples);
+  try {
+    const fitted = await models.training.fit([t.encoderInput, t.decoderInput], t.decoderTarget, {
+      epochs: 1,
+      batchSize,
+      shuffle: false,
+    });
+    return {
+      loss: lastValue(fitted, 'loss'),
+      accuracy: lastValue(fitted, 'maskedAccuracy', 'masked_accuracy'),
+    };
+  } finally {
+    t.encoderInput.dispose();
+    t.decoderInput.dispose();
+    t.decoderTarget.dispose();
+  }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { planModel, type ModelPlan, type TrainingPlan } from '../../models/fusedPlan';
+import { decoderOps, fusedDecode } from './decode';
 import { createKernels, type Kernels } from './kernels';
 import {
   backward,
@@ -144,6 +145,20 @@ export class FusedRunner {
       if (stateful) states = keepStates(run);
     }
     return result;
+  }
+
+  /** Whether {@link FusedRunner.decodeGreedy} can run this plan (a teacher-forcing model). */
+  get decodes(): boolean {
+    return decoderOps(this.plan) !== undefined;
+  }
+
+  /** Greedy decoding of a teacher-forcing model's sequences; see `fusedDecode`. */
+  decodeGreedy(
+    sequences: readonly (readonly number[])[],
+    maxSteps: number,
+    shape: Parameters<typeof fusedDecode>[4],
+  ): number[][] {
+    return fusedDecode(this.plan, this.kernels, sequences, maxSteps, shape);
   }
 }
 
