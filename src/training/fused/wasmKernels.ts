@@ -23,16 +23,108 @@ import {
   jsMatMulBackward,
 } from './jsKernels';
 
+/**
+ * The module's exports, each parameter named as in kernels.wat. Pointers are byte offsets into
+ * `memory`; sizes and strides count elements; flags are 0 or 1.
+ */
 interface KernelExports {
   memory: WebAssembly.Memory;
-  mmadd(...args: number[]): void;
+  /** `out[r, j] += Σ_k A(r, k) · W[k, j]` with `A(r, k) = A[r·sar + k·sak]`. */
+  mmadd(
+    A: number,
+    sar: number,
+    sak: number,
+    W: number,
+    out: number,
+    rows: number,
+    inner: number,
+    cols: number,
+  ): void;
+  /** `dA = dOut · W^T`. */
   mmabt(dOut: number, W: number, dA: number, rows: number, inner: number, cols: number): void;
-  adam(...args: number[]): void;
-  lstmfwd(...args: number[]): void;
-  lstmbwd(...args: number[]): void;
+  /** One Adam step; `ob1 = 1 - b1`, `ob2 = 1 - b2`, `nlr = -learningRate`. */
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    b1: number,
+    ob1: number,
+    b2: number,
+    ob2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    nlr: number,
+  ): void;
+  lstmfwd(
+    z: number,
+    bias: number,
+    cPrev: number,
+    gates: number,
+    c: number,
+    tc: number,
+    h: number,
+    batch: number,
+    u: number,
+    sig: Flag,
+  ): void;
+  lstmbwd(
+    z: number,
+    gates: number,
+    tc: number,
+    cPrev: number,
+    dhNext: number,
+    dH: number,
+    hasDH: Flag,
+    dcNext: number,
+    dz: number,
+    dcPrev: number,
+    batch: number,
+    u: number,
+    sig: Flag,
+  ): void;
   tanh(x: number, out: number, n: number): void;
   colsum(src: number, dst: number, rows: number, cols: number): void;
 }
+
+/** A WebAssembly boolean. */
+type Flag = 0 | 1;
+
+/**
+ * One operand of a kernel call: the `n` values of `array` it touches, whether the kernel reads
+ * them (a staged copy is filled first) and whether it writes them (a staged copy is copied
+ * back after). `undefined` for an optional operand that is absent: it gets offset 0, which the
+ * kernel must not touch.
+ */
+interface Operand {
+  array: Float32Array;
+  n: number;
+  reads: boolean;
+  writes: boolean;
+}
+type Operands<K extends string> = Record<K, Operand | undefined>;
+
+const input = (array: Float32Array, n: number): Operand => ({
+  array,
+  n,
+  reads: true,
+  writes: false,
+});
+const output = (array: Float32Array, n: number): Operand => ({
+  array,
+  n,
+  reads: false,
+  writes: true,
+});
+const inout = (array: Float32Array, n: number): Operand => ({
+  array,
+  n,
+  reads: true,
+  writes: true,
+});
+const flag = (on: boolean): Flag => (on ? 1 : 0);
 
 const PAGE = 65536;
 /** Bytes after the last array: SIMD loads of a row's tail read up to 12 bytes past its end. */
@@ -105,7 +197,7 @@ export class WasmKernels implements Kernels {
    * The byte offset of `array`'s first `n` values in memory: where it is, for a resident or
    * scratch array; else a staged copy (or room for one when `copy` is false). -1 if no room.
    */
-  private place(array: Float32Array, n: number, copy = true): number {
+  private place(array: Float32Array, n: number, copy: boolean): number {
     if (array.buffer === this.heap.buffer) return array.byteOffset;
     const at = this.stagingCursor;
     if (at + n * 4 > this.stagingEnd) return -1;
@@ -114,183 +206,176 @@ export class WasmKernels implements Kernels {
     return at;
   }
 
-  /** Places every operand (inputs copied, outputs not) or returns `undefined` if one fails. */
-  private placeAll(
-    operands: readonly (readonly [Float32Array, number, boolean])[],
-  ): number[] | undefined {
+  /**
+   * Places every operand by name (those read copied in) and returns their offsets under the
+   * same names, or `undefined` if one does not fit: the caller then runs the JavaScript kernel.
+   */
+  private stage<K extends string>(operands: Operands<K>): Record<K, number> | undefined {
     this.stagingCursor = this.arenaEnd;
-    const at = operands.map(([array, n, copy]) => this.place(array, n, copy));
-    return at.includes(-1) ? undefined : at;
+    const at: Partial<Record<K, number>> = {};
+    for (const name of Object.keys(operands) as K[]) {
+      const operand = operands[name];
+      const offset = operand ? this.place(operand.array, operand.n, operand.reads) : 0;
+      if (offset < 0) return undefined;
+      at[name] = offset;
+    }
+    return at as Record<K, number>;
   }
 
-  /** Copies a staged result back into its array (nothing to do for one in memory). */
-  private copyBack(array: Float32Array, at: number, n: number): void {
-    if (array.buffer !== this.heap.buffer) array.set(this.heap.subarray(at / 4, at / 4 + n));
+  /** Copies each staged operand the kernel writes back into its array. */
+  private unstage<K extends string>(operands: Operands<K>, at: Record<K, number>): void {
+    for (const name of Object.keys(operands) as K[]) {
+      const operand = operands[name];
+      if (!operand?.writes || operand.array.buffer === this.heap.buffer) continue;
+      operand.array.set(this.heap.subarray(at[name] / 4, at[name] / 4 + operand.n));
+    }
   }
 
   matMulAdd(args: MatMulAddArgs): void {
     const { A, W, out, rows, inner, cols } = args;
-    const at = this.placeAll([
-      [A, rows * inner, true],
-      [W, inner * cols, true],
-      [out, rows * cols, true],
-    ]);
+    const operands = {
+      A: input(A, rows * inner),
+      W: input(W, inner * cols),
+      out: inout(out, rows * cols),
+    };
+    const at = this.stage(operands);
     if (!at) {
       jsMatMulAdd(args);
       return;
     }
-    const [a, w, o] = at as [number, number, number];
-    this.exports.mmadd(a, inner, 1, w, o, rows, inner, cols);
-    this.copyBack(out, o, rows * cols);
+    this.exports.mmadd(at.A, inner, 1, at.W, at.out, rows, inner, cols);
+    this.unstage(operands, at);
   }
 
   matMulBackward(args: MatMulBackwardArgs): void {
     const { A, W, dOut, dW, dA, rows, inner, cols } = args;
-    const at = this.placeAll([
-      [A, rows * inner, true],
-      [dOut, rows * cols, true],
-      [dW, inner * cols, true],
-      ...(dA
-        ? ([
-            [W, inner * cols, true],
-            [dA, rows * inner, false],
-          ] as const)
-        : []),
-    ]);
+    const operands = {
+      A: input(A, rows * inner),
+      dOut: input(dOut, rows * cols),
+      dW: inout(dW, inner * cols),
+      // W is only read for dA.
+      W: dA && input(W, inner * cols),
+      dA: dA && output(dA, rows * inner),
+    };
+    const at = this.stage(operands);
     if (!at) {
       jsMatMulBackward(args);
       return;
     }
-    const [a, d, dw, w, da] = at as [number, number, number, number, number];
     // dW [inner, cols] += A^T [inner, rows] · dOut [rows, cols]: A^T(k, r) = A[r * inner + k].
-    this.exports.mmadd(a, 1, inner, d, dw, inner, rows, cols);
-    this.copyBack(dW, dw, inner * cols);
-    if (dA) {
-      this.exports.mmabt(d, w, da, rows, inner, cols);
-      this.copyBack(dA, da, rows * inner);
-    }
+    this.exports.mmadd(at.A, 1, inner, at.dOut, at.dW, inner, rows, cols);
+    if (dA) this.exports.mmabt(at.dOut, at.W, at.dA, rows, inner, cols);
+    this.unstage(operands, at);
   }
 
   lstmForwardCell(args: LstmForwardCellArgs): void {
-    const { z, bias, cPrev, gates, c, tc, h, batch, units: u, gate } = args;
-    const wide = batch * 4 * u;
-    const narrow = batch * u;
-    const at = this.placeAll([
-      [z, wide, true],
-      [bias, 4 * u, true],
-      [cPrev, narrow, true],
-      [gates, wide, false],
-      [c, narrow, false],
-      [tc, narrow, false],
-      [h, narrow, false],
-    ]);
+    const { z, bias, cPrev, gates, c, tc, h, batch, units, gate } = args;
+    const wide = batch * 4 * units;
+    const narrow = batch * units;
+    const operands = {
+      z: inout(z, wide),
+      bias: input(bias, 4 * units),
+      cPrev: input(cPrev, narrow),
+      gates: output(gates, wide),
+      c: output(c, narrow),
+      tc: output(tc, narrow),
+      h: output(h, narrow),
+    };
+    const at = this.stage(operands);
     if (!at) {
       jsLstmForwardCell(args);
       return;
     }
-    this.exports.lstmfwd(...at, batch, u, gate === 'sigmoid' ? 1 : 0);
-    const [zAt, , , gAt, cAt, tAt, hAt] = at as [number, 0, 0, number, number, number, number];
-    this.copyBack(z, zAt, wide);
-    this.copyBack(gates, gAt, wide);
-    this.copyBack(c, cAt, narrow);
-    this.copyBack(tc, tAt, narrow);
-    this.copyBack(h, hAt, narrow);
+    const sig = flag(gate === 'sigmoid');
+    this.exports.lstmfwd(at.z, at.bias, at.cPrev, at.gates, at.c, at.tc, at.h, batch, units, sig);
+    this.unstage(operands, at);
   }
 
   lstmBackwardCell(args: LstmBackwardCellArgs): void {
-    const { z, gates, tc, cPrev, dhNext, dH, dcNext, dz, dcPrev, batch, units: u, gate } = args;
-    const wide = batch * 4 * u;
-    const narrow = batch * u;
-    const at = this.placeAll([
-      [z, wide, true],
-      [gates, wide, true],
-      [tc, narrow, true],
-      [cPrev, narrow, true],
-      [dhNext, narrow, true],
-      [dH ?? dhNext, narrow, true],
-      [dcNext, narrow, true],
-      [dz, wide, false],
-      [dcPrev, narrow, false],
-    ]);
+    const { z, gates, tc, cPrev, dhNext, dH, dcNext, dz, dcPrev, batch, units, gate } = args;
+    const wide = batch * 4 * units;
+    const narrow = batch * units;
+    const operands = {
+      z: input(z, wide),
+      gates: input(gates, wide),
+      tc: input(tc, narrow),
+      cPrev: input(cPrev, narrow),
+      dhNext: input(dhNext, narrow),
+      dH: dH && input(dH, narrow),
+      dcNext: input(dcNext, narrow),
+      dz: output(dz, wide),
+      dcPrev: output(dcPrev, narrow),
+    };
+    const at = this.stage(operands);
     if (!at) {
       jsLstmBackwardCell(args);
       return;
     }
-    const [zAt, gAt, tAt, cAt, dhAt, dHAt, dcAt, dzAt, dcPrevAt] = at as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
     this.exports.lstmbwd(
-      zAt,
-      gAt,
-      tAt,
-      cAt,
-      dhAt,
-      dHAt,
-      dH ? 1 : 0,
-      dcAt,
-      dzAt,
-      dcPrevAt,
+      at.z,
+      at.gates,
+      at.tc,
+      at.cPrev,
+      at.dhNext,
+      at.dH,
+      flag(dH !== undefined),
+      at.dcNext,
+      at.dz,
+      at.dcPrev,
       batch,
-      u,
-      gate === 'sigmoid' ? 1 : 0,
+      units,
+      flag(gate === 'sigmoid'),
     );
-    this.copyBack(dz, dzAt, wide);
-    this.copyBack(dcPrev, dcPrevAt, narrow);
+    this.unstage(operands, at);
   }
 
   columnSum(args: ColumnSumArgs): void {
     const { src, dst, rows, cols } = args;
-    const at = this.placeAll([
-      [src, rows * cols, true],
-      [dst, cols, true],
-    ]);
+    const operands = { src: input(src, rows * cols), dst: inout(dst, cols) };
+    const at = this.stage(operands);
     if (!at) {
       jsColumnSum(args);
       return;
     }
-    this.exports.colsum(at[0]!, at[1]!, rows, cols);
-    this.copyBack(dst, at[1]!, cols);
+    this.exports.colsum(at.src, at.dst, rows, cols);
+    this.unstage(operands, at);
   }
 
   adam(args: AdamArgs): void {
     const { p, g, m, v, step } = args;
     const n = g.length;
-    const at = this.placeAll([
-      [p, n, true],
-      [g, n, true],
-      [m, n, true],
-      [v, n, true],
-    ]);
+    const operands = { p: inout(p, n), g: input(g, n), m: inout(m, n), v: inout(v, n) };
+    const at = this.stage(operands);
     if (!at) {
       jsAdam(args);
       return;
     }
     const { learningRate, beta1, beta2, epsilon, c1, c2 } = step;
-    const [pAt, , mAt, vAt] = at as [number, number, number, number];
-    this.exports.adam(...at, n, beta1, 1 - beta1, beta2, 1 - beta2, c1, c2, epsilon, -learningRate);
-    this.copyBack(p, pAt, n);
-    this.copyBack(m, mAt, n);
-    this.copyBack(v, vAt, n);
+    this.exports.adam(
+      at.p,
+      at.g,
+      at.m,
+      at.v,
+      n,
+      beta1,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      c1,
+      c2,
+      epsilon,
+      -learningRate,
+    );
+    this.unstage(operands, at);
   }
 
   /** tanh by the kernels' approximation, for testing its accuracy. */
   tanh(x: Float32Array): Float32Array {
-    const out = new Float32Array(x.length);
-    const at = this.placeAll([
-      [x, x.length, true],
-      [out, x.length, false],
-    ]);
+    const operands = { x: input(x, x.length), out: output(new Float32Array(x.length), x.length) };
+    const at = this.stage(operands);
     if (!at) throw new Error('tanh: the input does not fit the staging area');
-    this.exports.tanh(at[0]!, at[1]!, x.length);
-    this.copyBack(out, at[1]!, x.length);
-    return out;
+    this.exports.tanh(at.x, at.out, x.length);
+    this.unstage(operands, at);
+    return operands.out.array;
   }
 }
