@@ -145,6 +145,8 @@ export class WasmKernels implements Kernels {
   private arenaCursor: number;
   private arenaDemand = 0;
   private stagingCursor = 0;
+  /** How many calls ran the JavaScript kernel because their operands did not fit staging. */
+  fallbacks = 0;
 
   constructor(module: WebAssembly.Module, lengths: readonly number[]) {
     this.exports = new WebAssembly.Instance(module).exports as unknown as KernelExports;
@@ -240,6 +242,7 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
+      this.fallbacks += 1;
       jsMatMulAdd(args);
       return;
     }
@@ -259,6 +262,7 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
+      this.fallbacks += 1;
       jsMatMulBackward(args);
       return;
     }
@@ -283,6 +287,7 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
+      this.fallbacks += 1;
       jsLstmForwardCell(args);
       return;
     }
@@ -308,6 +313,7 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
+      this.fallbacks += 1;
       jsLstmBackwardCell(args);
       return;
     }
@@ -334,6 +340,7 @@ export class WasmKernels implements Kernels {
     const operands = { src: input(src, rows * cols), dst: inout(dst, cols) };
     const at = this.stage(operands);
     if (!at) {
+      this.fallbacks += 1;
       jsColumnSum(args);
       return;
     }
@@ -347,6 +354,7 @@ export class WasmKernels implements Kernels {
     const operands = { p: inout(p, n), g: input(g, n), m: inout(m, n), v: inout(v, n) };
     const at = this.stage(operands);
     if (!at) {
+      this.fallbacks += 1;
       jsAdam(args);
       return;
     }
