@@ -8,7 +8,9 @@
 ;; one-hot input row times W is a row of W, so one-hot inputs are looked up instead of
 ;; multiplied (a row of W added to z; its gradient, a row of dz added to a row of dW).
 (module
-  (memory (export "memory") 1)
+  ;; The caller makes the memory (wasmKernels.ts: sized to the resident arrays, with a maximum),
+  ;; so it can fall back to JavaScript when the memory cannot be had.
+  (import "env" "memory" (memory 1))
 
   ;; out[r, j] += sum_k A(r, k) * W[k, j], with A(r, k) = A[r * sar + k * sak].
   ;; sar = inner, sak = 1 is A · W; sar = 1, sak = rows' is A^T · W (the weight gradient).

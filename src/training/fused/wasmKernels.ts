@@ -25,10 +25,9 @@ import {
 
 /**
  * The module's exports, each parameter named as in kernels.wat. Pointers are byte offsets into
- * `memory`; sizes and strides count elements; flags are 0 or 1.
+ * the memory it imports; sizes and strides count elements; flags are 0 or 1.
  */
 interface KernelExports {
-  memory: WebAssembly.Memory;
   /** `out[r, j] += Σ_k A(r, k) · W[k, j]` with `A(r, k) = A[r·sar + k·sak]`. */
   mmadd(
     A: number,
@@ -125,15 +124,28 @@ const inout = (array: Float32Array, n: number): Operand => ({
   writes: true,
 });
 const flag = (on: boolean): Flag => (on ? 1 : 0);
+/** Staging bytes for `floats` values over up to 10 operands, each aligned to 16 bytes. */
+const stagingRoom = (floats: number): number => floats * 4 + 10 * 16;
 
 const PAGE = 65536;
+/**
+ * The most one instance's memory may grow to, in pages: 2 GiB, far beyond what the fused
+ * engine's models need, and every byte offset stays a positive i32. (V8 reserves its address
+ * space for a 32-bit memory, about 10 GB, whatever the maximum; the maximum bounds what is
+ * committed, and what other engines reserve.)
+ */
+const MAX_PAGES = 32768;
+/** The staging room, in values, that a new instance starts with. */
+const INITIAL_STAGING = 1 << 14;
 /** Bytes after the last array: SIMD loads of a row's tail read up to 12 bytes past its end. */
 const GUARD = 16;
-const align16 = (bytes: number): number => (bytes + 15) & ~15;
+/** `bytes` rounded up to a multiple of 16 (in floating point: sizes may pass 2^31). */
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 export class WasmKernels implements Kernels {
   readonly kind = 'wasm-simd';
   private readonly exports: KernelExports;
+  private readonly memory: WebAssembly.Memory;
   private readonly offsets: number[] = [];
   private readonly lengths: readonly number[];
   private readonly arenaStart: number;
@@ -148,8 +160,12 @@ export class WasmKernels implements Kernels {
   /** How many calls ran the JavaScript kernel because their operands did not fit staging. */
   fallbacks = 0;
 
+  /**
+   * Kernels on a new memory with room for resident arrays of the given lengths and some
+   * staging. Throws a `RangeError` when that memory cannot be allocated (or would pass
+   * {@link MAX_PAGES}); `createKernels` then falls back to the JavaScript kernels.
+   */
   constructor(module: WebAssembly.Module, lengths: readonly number[]) {
-    this.exports = new WebAssembly.Instance(module).exports as unknown as KernelExports;
     this.lengths = lengths;
     let offset = 0;
     for (const n of lengths) {
@@ -157,32 +173,60 @@ export class WasmKernels implements Kernels {
       offset += align16(n * 4);
     }
     this.arenaStart = this.arenaEnd = this.stagingEnd = this.arenaCursor = offset;
-    this.heap = new Float32Array(this.exports.memory.buffer);
-    this.reserve(1 << 14);
+    const pages = Math.ceil((offset + stagingRoom(INITIAL_STAGING) + GUARD) / PAGE);
+    if (pages > MAX_PAGES) {
+      throw new RangeError(
+        `WasmKernels: ${offset} bytes of resident arrays exceed the ${MAX_PAGES * PAGE}-byte memory maximum`,
+      );
+    }
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.heap = new Float32Array(this.memory.buffer);
+    this.reserve(INITIAL_STAGING);
   }
 
   arrays(): Float32Array[] {
-    const buffer = this.exports.memory.buffer;
+    const buffer = this.memory.buffer;
     if (this.views.length === 0 || this.views[0]!.buffer !== buffer) {
       this.views = this.lengths.map((n, i) => new Float32Array(buffer, this.offsets[i], n));
     }
     return this.views;
   }
 
+  /**
+   * Grows the memory, if needed, to room for the scratch the last step wanted (a quarter more)
+   * and then `floats` staged values. When the memory cannot grow (its maximum, or no address
+   * space left) the areas keep their sizes: scratch past the arena comes as ordinary arrays,
+   * and calls whose operands do not fit staging run the JavaScript kernels.
+   */
   reserve(floats: number): void {
-    // Room for the scratch the last step wanted (a quarter more), then the staging area.
     const arenaBytes = Math.max(this.arenaEnd - this.arenaStart, align16(this.arenaDemand * 1.25));
-    const stagingBytes = Math.max(this.stagingEnd - this.arenaEnd, floats * 4 + 8 * 16);
-    this.arenaEnd = this.arenaStart + arenaBytes;
-    this.stagingEnd = this.arenaEnd + stagingBytes;
-    const memory = this.exports.memory;
-    const needed = this.stagingEnd + GUARD;
-    if (needed > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    const stagingBytes = Math.max(this.stagingEnd - this.arenaEnd, stagingRoom(floats));
+    const arenaEnd = this.arenaStart + arenaBytes;
+    const stagingEnd = arenaEnd + stagingBytes;
+    if (this.holds(stagingEnd + GUARD)) {
+      this.arenaEnd = arenaEnd;
+      this.stagingEnd = stagingEnd;
     }
-    this.heap = new Float32Array(memory.buffer);
+    this.heap = new Float32Array(this.memory.buffer);
     this.arenaCursor = this.arenaStart;
     this.arenaDemand = 0;
+  }
+
+  /** Whether the memory holds `bytes`, after growing it if needed and possible. */
+  private holds(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return true;
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) return false;
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch (error) {
+      if (error instanceof RangeError) return false;
+      throw error;
+    }
   }
 
   scratch(n: number): Float32Array {
