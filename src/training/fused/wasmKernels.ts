@@ -157,8 +157,7 @@ export class WasmKernels implements Kernels {
   private arenaCursor: number;
   private arenaDemand = 0;
   private stagingCursor = 0;
-  /** How many calls ran the JavaScript kernel because their operands did not fit staging. */
-  fallbacks = 0;
+  private fallbackCount = 0;
 
   /**
    * Kernels on a new memory with room for resident arrays of the given lengths and some
@@ -184,6 +183,11 @@ export class WasmKernels implements Kernels {
     this.exports = instance.exports as unknown as KernelExports;
     this.heap = new Float32Array(this.memory.buffer);
     this.reserve(INITIAL_STAGING);
+  }
+
+  /** How many calls ran the JavaScript kernel because their operands did not fit staging. */
+  get fallbacks(): number {
+    return this.fallbackCount;
   }
 
   arrays(): Float32Array[] {
@@ -286,7 +290,7 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbacks += 1;
+      this.fallbackCount += 1;
       jsMatMulAdd(args);
       return;
     }
@@ -306,7 +310,7 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbacks += 1;
+      this.fallbackCount += 1;
       jsMatMulBackward(args);
       return;
     }
@@ -331,7 +335,7 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbacks += 1;
+      this.fallbackCount += 1;
       jsLstmForwardCell(args);
       return;
     }
@@ -357,7 +361,7 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbacks += 1;
+      this.fallbackCount += 1;
       jsLstmBackwardCell(args);
       return;
     }
@@ -384,7 +388,7 @@ export class WasmKernels implements Kernels {
     const operands = { src: input(src, rows * cols), dst: inout(dst, cols) };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbacks += 1;
+      this.fallbackCount += 1;
       jsColumnSum(args);
       return;
     }
@@ -398,7 +402,7 @@ export class WasmKernels implements Kernels {
     const operands = { p: inout(p, n), g: input(g, n), m: inout(m, n), v: inout(v, n) };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbacks += 1;
+      this.fallbackCount += 1;
       jsAdam(args);
       return;
     }
