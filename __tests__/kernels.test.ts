@@ -346,6 +346,55 @@ describe('the WebAssembly SIMD kernels', () => {
     expect(one.arrays()[0]).toEqual(new Float32Array(4).fill(1));
   });
 
+  it('start with memory for the resident arrays and staging, not more', () => {
+    const kernels = createKernels([1_000_000, 3]);
+    const bytes = kernels.arrays()[0]!.buffer.byteLength;
+    // 4,000,016 bytes of resident arrays and 64 KiB of staging: 63 pages of 64 KiB.
+    expect(bytes).toBeGreaterThanOrEqual(4_000_016 + 65_536);
+    expect(bytes).toBeLessThan(4_000_016 + 65_536 + 2 * 65_536);
+  });
+
+  it('keep working, on JavaScript where needed, when the memory reaches its maximum', () => {
+    const kernels = createKernels([3]);
+    if (!(kernels instanceof WasmKernels)) throw new Error('expected the WebAssembly kernels');
+    kernels.arrays()[0]!.set([1, 2, 3]);
+    const buffer = kernels.arrays()[0]!.buffer;
+    // 2^29 values of staging (2 GiB) would pass the 2 GiB maximum: the memory stays as it is.
+    expect(() => {
+      kernels.reserve(2 ** 29);
+    }).not.toThrow();
+    expect(kernels.arrays()[0]!.buffer).toBe(buffer);
+    expect([...kernels.arrays()[0]!]).toEqual([1, 2, 3]);
+  });
+
+  it('keep working, on JavaScript where needed, when the memory cannot grow', () => {
+    const kernels = createKernels([3]);
+    if (!(kernels instanceof WasmKernels)) throw new Error('expected the WebAssembly kernels');
+    kernels.arrays()[0]!.set([1, 2, 3]);
+    const grow = jest.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    });
+    try {
+      kernels.reserve(1_000_000);
+      expect(grow).toHaveBeenCalled();
+      expect([...kernels.arrays()[0]!]).toEqual([1, 2, 3]);
+      // Scratch past the arena is an ordinary array; a call that does not fit staging runs the
+      // JavaScript kernel, with the same result.
+      expect(kernels.scratch(100_000).buffer).not.toBe(kernels.arrays()[0]!.buffer);
+      const [rows, inner, cols] = [200, 100, 50];
+      const A = filled(rows * inner);
+      const W = filled(inner * cols);
+      const out = new Float32Array(rows * cols);
+      const expected = new Float32Array(rows * cols);
+      jsMatMulAdd({ A, W, out: expected, rows, inner, cols });
+      kernels.matMulAdd({ A, W, out, rows, inner, cols });
+      expect(kernels.fallbacks).toBe(1);
+      expect(out).toEqual(expected);
+    } finally {
+      grow.mockRestore();
+    }
+  });
+
   it('are the committed build of kernels.wat, small enough to compile synchronously', async () => {
     const wabt = await wabtInit();
     const wat = readFileSync(join(__dirname, '../src/training/fused/kernels.wat'), 'utf8');
@@ -378,6 +427,25 @@ describe('kernel selection', () => {
       cols: 2,
     });
     expect([...out]).toEqual([6, 8]);
+  });
+
+  it('runs the JavaScript kernels when WebAssembly memory cannot be allocated, or says so', () => {
+    const failure = new RangeError('WebAssembly.Memory(): could not allocate memory');
+    const memory = jest.spyOn(WebAssembly, 'Memory').mockImplementation(() => {
+      throw failure;
+    });
+    try {
+      const kernels = createKernels([2]);
+      expect(kernels.kind).toBe('js');
+      expect(kernels.arrays()[0]).toEqual(new Float32Array(2));
+      preferKernels('wasm-simd');
+      expect(() => createKernels([2])).toThrow(
+        /^WebAssembly SIMD kernels were requested but their memory could not be allocated \(WebAssembly\.Memory\(\): could not allocate memory\)$/,
+      );
+    } finally {
+      memory.mockRestore();
+    }
+    expect(createKernels([2]).kind).toBe('wasm-simd');
   });
 
   it('reports a runtime without WebAssembly SIMD instead of silently using JavaScript', () => {

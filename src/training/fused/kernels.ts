@@ -210,12 +210,26 @@ function wasmModule(): WebAssembly.Module | null {
 
 /**
  * Kernels with resident arrays of the given lengths. Each call gets its own WebAssembly
- * memory, so two trainers never share (or invalidate) each other's arrays.
+ * memory, so two trainers never share (or invalidate) each other's arrays. When that memory
+ * cannot be allocated (V8 reserves about 10 GB of address space for each, which a
+ * `ulimit -v` can forbid) the JavaScript kernels run instead, or, when WebAssembly was
+ * requested with {@link preferKernels}, an `Error` says so.
  */
 export function createKernels(lengths: readonly number[]): Kernels {
   const module = preferred === 'js' ? null : wasmModule();
-  if (module) return new WasmKernels(module, lengths);
-  if (preferred === 'wasm-simd') {
+  if (module) {
+    try {
+      return new WasmKernels(module, lengths);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      if (preferred === 'wasm-simd') {
+        throw new Error(
+          `WebAssembly SIMD kernels were requested but their memory could not be allocated (${error.message})`,
+          { cause: error },
+        );
+      }
+    }
+  } else if (preferred === 'wasm-simd') {
     throw new Error('WebAssembly SIMD kernels were requested but this runtime cannot run them');
   }
   return new JsKernels(lengths);

@@ -1,10 +1,16 @@
 ;; The fused engine's dense kernels and Adam update in WebAssembly SIMD (f32x4), float32.
 ;; Pointers are byte offsets into the module's own memory; strides and sizes count elements.
 ;; Compiled by `npm run build:wasm` (scripts/build-wasm.mjs, wabt) into kernelsWasm.ts.
-;; The JavaScript versions in kernels.ts are the reference; __tests__/kernels.test.ts checks
-;; these against them, tails included (sizes that are not multiples of 4).
+;; The JavaScript versions in jsKernels.ts are the reference; __tests__/kernels.test.ts and
+;; __tests__/kernels.props.test.ts check these against them, tails included (sizes that are
+;; not multiples of 4). wasmKernels.ts types these exports and stages their operands.
+;; There is no kernel for the input projection x · W: the engine's inputs are one-hot, and a
+;; one-hot input row times W is a row of W, so one-hot inputs are looked up instead of
+;; multiplied (a row of W added to z; its gradient, a row of dz added to a row of dW).
 (module
-  (memory (export "memory") 1)
+  ;; The caller makes the memory (wasmKernels.ts: sized to the resident arrays, with a maximum),
+  ;; so it can fall back to JavaScript when the memory cannot be had.
+  (import "env" "memory" (memory 1))
 
   ;; out[r, j] += sum_k A(r, k) * W[k, j], with A(r, k) = A[r * sar + k * sak].
   ;; sar = inner, sak = 1 is A · W; sar = 1, sak = rows' is A^T · W (the weight gradient).

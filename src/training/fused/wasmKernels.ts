@@ -23,25 +23,129 @@ import {
   jsMatMulBackward,
 } from './jsKernels';
 
+/**
+ * The module's exports, each parameter named as in kernels.wat. Pointers are byte offsets into
+ * the memory it imports; sizes and strides count elements; flags are 0 or 1.
+ */
 interface KernelExports {
-  memory: WebAssembly.Memory;
-  mmadd(...args: number[]): void;
+  /** `out[r, j] += Σ_k A(r, k) · W[k, j]` with `A(r, k) = A[r·sar + k·sak]`. */
+  mmadd(
+    A: number,
+    sar: number,
+    sak: number,
+    W: number,
+    out: number,
+    rows: number,
+    inner: number,
+    cols: number,
+  ): void;
+  /** `dA = dOut · W^T`. */
   mmabt(dOut: number, W: number, dA: number, rows: number, inner: number, cols: number): void;
-  adam(...args: number[]): void;
-  lstmfwd(...args: number[]): void;
-  lstmbwd(...args: number[]): void;
+  /** One Adam step; `ob1 = 1 - b1`, `ob2 = 1 - b2`, `nlr = -learningRate`. */
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    b1: number,
+    ob1: number,
+    b2: number,
+    ob2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    nlr: number,
+  ): void;
+  lstmfwd(
+    z: number,
+    bias: number,
+    cPrev: number,
+    gates: number,
+    c: number,
+    tc: number,
+    h: number,
+    batch: number,
+    u: number,
+    sig: Flag,
+  ): void;
+  lstmbwd(
+    z: number,
+    gates: number,
+    tc: number,
+    cPrev: number,
+    dhNext: number,
+    dH: number,
+    hasDH: Flag,
+    dcNext: number,
+    dz: number,
+    dcPrev: number,
+    batch: number,
+    u: number,
+    sig: Flag,
+  ): void;
   tanh(x: number, out: number, n: number): void;
   colsum(src: number, dst: number, rows: number, cols: number): void;
 }
 
+/** A WebAssembly boolean. */
+type Flag = 0 | 1;
+
+/**
+ * One operand of a kernel call: the `n` values of `array` it touches, whether the kernel reads
+ * them (a staged copy is filled first) and whether it writes them (a staged copy is copied
+ * back after). `undefined` for an optional operand that is absent: it gets offset 0, which the
+ * kernel must not touch.
+ */
+interface Operand {
+  array: Float32Array;
+  n: number;
+  reads: boolean;
+  writes: boolean;
+}
+type Operands<K extends string> = Record<K, Operand | undefined>;
+
+const input = (array: Float32Array, n: number): Operand => ({
+  array,
+  n,
+  reads: true,
+  writes: false,
+});
+const output = (array: Float32Array, n: number): Operand => ({
+  array,
+  n,
+  reads: false,
+  writes: true,
+});
+const inout = (array: Float32Array, n: number): Operand => ({
+  array,
+  n,
+  reads: true,
+  writes: true,
+});
+const flag = (on: boolean): Flag => (on ? 1 : 0);
+/** Staging bytes for `floats` values over up to 10 operands, each aligned to 16 bytes. */
+const stagingRoom = (floats: number): number => floats * 4 + 10 * 16;
+
 const PAGE = 65536;
+/**
+ * The most one instance's memory may grow to, in pages: 2 GiB, far beyond what the fused
+ * engine's models need, and every byte offset stays a positive i32. (V8 reserves its address
+ * space for a 32-bit memory, about 10 GB, whatever the maximum; the maximum bounds what is
+ * committed, and what other engines reserve.)
+ */
+const MAX_PAGES = 32768;
+/** The staging room, in values, that a new instance starts with. */
+const INITIAL_STAGING = 1 << 14;
 /** Bytes after the last array: SIMD loads of a row's tail read up to 12 bytes past its end. */
 const GUARD = 16;
-const align16 = (bytes: number): number => (bytes + 15) & ~15;
+/** `bytes` rounded up to a multiple of 16 (in floating point: sizes may pass 2^31). */
+const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 export class WasmKernels implements Kernels {
   readonly kind = 'wasm-simd';
   private readonly exports: KernelExports;
+  private readonly memory: WebAssembly.Memory;
   private readonly offsets: number[] = [];
   private readonly lengths: readonly number[];
   private readonly arenaStart: number;
@@ -53,9 +157,14 @@ export class WasmKernels implements Kernels {
   private arenaCursor: number;
   private arenaDemand = 0;
   private stagingCursor = 0;
+  private fallbackCount = 0;
 
+  /**
+   * Kernels on a new memory with room for resident arrays of the given lengths and some
+   * staging. Throws a `RangeError` when that memory cannot be allocated (or would pass
+   * {@link MAX_PAGES}); `createKernels` then falls back to the JavaScript kernels.
+   */
   constructor(module: WebAssembly.Module, lengths: readonly number[]) {
-    this.exports = new WebAssembly.Instance(module).exports as unknown as KernelExports;
     this.lengths = lengths;
     let offset = 0;
     for (const n of lengths) {
@@ -63,32 +172,65 @@ export class WasmKernels implements Kernels {
       offset += align16(n * 4);
     }
     this.arenaStart = this.arenaEnd = this.stagingEnd = this.arenaCursor = offset;
-    this.heap = new Float32Array(this.exports.memory.buffer);
-    this.reserve(1 << 14);
+    const pages = Math.ceil((offset + stagingRoom(INITIAL_STAGING) + GUARD) / PAGE);
+    if (pages > MAX_PAGES) {
+      throw new RangeError(
+        `WasmKernels: ${offset} bytes of resident arrays exceed the ${MAX_PAGES * PAGE}-byte memory maximum`,
+      );
+    }
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.heap = new Float32Array(this.memory.buffer);
+    this.reserve(INITIAL_STAGING);
+  }
+
+  /** How many calls ran the JavaScript kernel because their operands did not fit staging. */
+  get fallbacks(): number {
+    return this.fallbackCount;
   }
 
   arrays(): Float32Array[] {
-    const buffer = this.exports.memory.buffer;
+    const buffer = this.memory.buffer;
     if (this.views.length === 0 || this.views[0]!.buffer !== buffer) {
       this.views = this.lengths.map((n, i) => new Float32Array(buffer, this.offsets[i], n));
     }
     return this.views;
   }
 
+  /**
+   * Grows the memory, if needed, to room for the scratch the last step wanted (a quarter more)
+   * and then `floats` staged values. When the memory cannot grow (its maximum, or no address
+   * space left) the areas keep their sizes: scratch past the arena comes as ordinary arrays,
+   * and calls whose operands do not fit staging run the JavaScript kernels.
+   */
   reserve(floats: number): void {
-    // Room for the scratch the last step wanted (a quarter more), then the staging area.
     const arenaBytes = Math.max(this.arenaEnd - this.arenaStart, align16(this.arenaDemand * 1.25));
-    const stagingBytes = Math.max(this.stagingEnd - this.arenaEnd, floats * 4 + 8 * 16);
-    this.arenaEnd = this.arenaStart + arenaBytes;
-    this.stagingEnd = this.arenaEnd + stagingBytes;
-    const memory = this.exports.memory;
-    const needed = this.stagingEnd + GUARD;
-    if (needed > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    const stagingBytes = Math.max(this.stagingEnd - this.arenaEnd, stagingRoom(floats));
+    const arenaEnd = this.arenaStart + arenaBytes;
+    const stagingEnd = arenaEnd + stagingBytes;
+    if (this.holds(stagingEnd + GUARD)) {
+      this.arenaEnd = arenaEnd;
+      this.stagingEnd = stagingEnd;
     }
-    this.heap = new Float32Array(memory.buffer);
+    this.heap = new Float32Array(this.memory.buffer);
     this.arenaCursor = this.arenaStart;
     this.arenaDemand = 0;
+  }
+
+  /** Whether the memory holds `bytes`, after growing it if needed and possible. */
+  private holds(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return true;
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) return false;
+    try {
+      this.memory.grow(pages);
+      return true;
+    } catch (error) {
+      if (error instanceof RangeError) return false;
+      throw error;
+    }
   }
 
   scratch(n: number): Float32Array {
@@ -105,7 +247,7 @@ export class WasmKernels implements Kernels {
    * The byte offset of `array`'s first `n` values in memory: where it is, for a resident or
    * scratch array; else a staged copy (or room for one when `copy` is false). -1 if no room.
    */
-  private place(array: Float32Array, n: number, copy = true): number {
+  private place(array: Float32Array, n: number, copy: boolean): number {
     if (array.buffer === this.heap.buffer) return array.byteOffset;
     const at = this.stagingCursor;
     if (at + n * 4 > this.stagingEnd) return -1;
@@ -114,183 +256,182 @@ export class WasmKernels implements Kernels {
     return at;
   }
 
-  /** Places every operand (inputs copied, outputs not) or returns `undefined` if one fails. */
-  private placeAll(
-    operands: readonly (readonly [Float32Array, number, boolean])[],
-  ): number[] | undefined {
+  /**
+   * Places every operand by name (those read copied in) and returns their offsets under the
+   * same names, or `undefined` if one does not fit: the caller then runs the JavaScript kernel.
+   */
+  private stage<K extends string>(operands: Operands<K>): Record<K, number> | undefined {
     this.stagingCursor = this.arenaEnd;
-    const at = operands.map(([array, n, copy]) => this.place(array, n, copy));
-    return at.includes(-1) ? undefined : at;
+    const at: Partial<Record<K, number>> = {};
+    for (const name of Object.keys(operands) as K[]) {
+      const operand = operands[name];
+      const offset = operand ? this.place(operand.array, operand.n, operand.reads) : 0;
+      if (offset < 0) return undefined;
+      at[name] = offset;
+    }
+    return at as Record<K, number>;
   }
 
-  /** Copies a staged result back into its array (nothing to do for one in memory). */
-  private copyBack(array: Float32Array, at: number, n: number): void {
-    if (array.buffer !== this.heap.buffer) array.set(this.heap.subarray(at / 4, at / 4 + n));
+  /** Copies each staged operand the kernel writes back into its array. */
+  private unstage<K extends string>(operands: Operands<K>, at: Record<K, number>): void {
+    for (const name of Object.keys(operands) as K[]) {
+      const operand = operands[name];
+      if (!operand?.writes || operand.array.buffer === this.heap.buffer) continue;
+      operand.array.set(this.heap.subarray(at[name] / 4, at[name] / 4 + operand.n));
+    }
   }
 
   matMulAdd(args: MatMulAddArgs): void {
     const { A, W, out, rows, inner, cols } = args;
-    const at = this.placeAll([
-      [A, rows * inner, true],
-      [W, inner * cols, true],
-      [out, rows * cols, true],
-    ]);
+    const operands = {
+      A: input(A, rows * inner),
+      W: input(W, inner * cols),
+      out: inout(out, rows * cols),
+    };
+    const at = this.stage(operands);
     if (!at) {
+      this.fallbackCount += 1;
       jsMatMulAdd(args);
       return;
     }
-    const [a, w, o] = at as [number, number, number];
-    this.exports.mmadd(a, inner, 1, w, o, rows, inner, cols);
-    this.copyBack(out, o, rows * cols);
+    this.exports.mmadd(at.A, inner, 1, at.W, at.out, rows, inner, cols);
+    this.unstage(operands, at);
   }
 
   matMulBackward(args: MatMulBackwardArgs): void {
     const { A, W, dOut, dW, dA, rows, inner, cols } = args;
-    const at = this.placeAll([
-      [A, rows * inner, true],
-      [dOut, rows * cols, true],
-      [dW, inner * cols, true],
-      ...(dA
-        ? ([
-            [W, inner * cols, true],
-            [dA, rows * inner, false],
-          ] as const)
-        : []),
-    ]);
+    const operands = {
+      A: input(A, rows * inner),
+      dOut: input(dOut, rows * cols),
+      dW: inout(dW, inner * cols),
+      // W is only read for dA.
+      W: dA && input(W, inner * cols),
+      dA: dA && output(dA, rows * inner),
+    };
+    const at = this.stage(operands);
     if (!at) {
+      this.fallbackCount += 1;
       jsMatMulBackward(args);
       return;
     }
-    const [a, d, dw, w, da] = at as [number, number, number, number, number];
     // dW [inner, cols] += A^T [inner, rows] · dOut [rows, cols]: A^T(k, r) = A[r * inner + k].
-    this.exports.mmadd(a, 1, inner, d, dw, inner, rows, cols);
-    this.copyBack(dW, dw, inner * cols);
-    if (dA) {
-      this.exports.mmabt(d, w, da, rows, inner, cols);
-      this.copyBack(dA, da, rows * inner);
-    }
+    this.exports.mmadd(at.A, 1, inner, at.dOut, at.dW, inner, rows, cols);
+    if (dA) this.exports.mmabt(at.dOut, at.W, at.dA, rows, inner, cols);
+    this.unstage(operands, at);
   }
 
   lstmForwardCell(args: LstmForwardCellArgs): void {
-    const { z, bias, cPrev, gates, c, tc, h, batch, units: u, gate } = args;
-    const wide = batch * 4 * u;
-    const narrow = batch * u;
-    const at = this.placeAll([
-      [z, wide, true],
-      [bias, 4 * u, true],
-      [cPrev, narrow, true],
-      [gates, wide, false],
-      [c, narrow, false],
-      [tc, narrow, false],
-      [h, narrow, false],
-    ]);
+    const { z, bias, cPrev, gates, c, tc, h, batch, units, gate } = args;
+    const wide = batch * 4 * units;
+    const narrow = batch * units;
+    const operands = {
+      z: inout(z, wide),
+      bias: input(bias, 4 * units),
+      cPrev: input(cPrev, narrow),
+      gates: output(gates, wide),
+      c: output(c, narrow),
+      tc: output(tc, narrow),
+      h: output(h, narrow),
+    };
+    const at = this.stage(operands);
     if (!at) {
+      this.fallbackCount += 1;
       jsLstmForwardCell(args);
       return;
     }
-    this.exports.lstmfwd(...at, batch, u, gate === 'sigmoid' ? 1 : 0);
-    const [zAt, , , gAt, cAt, tAt, hAt] = at as [number, 0, 0, number, number, number, number];
-    this.copyBack(z, zAt, wide);
-    this.copyBack(gates, gAt, wide);
-    this.copyBack(c, cAt, narrow);
-    this.copyBack(tc, tAt, narrow);
-    this.copyBack(h, hAt, narrow);
+    const sig = flag(gate === 'sigmoid');
+    this.exports.lstmfwd(at.z, at.bias, at.cPrev, at.gates, at.c, at.tc, at.h, batch, units, sig);
+    this.unstage(operands, at);
   }
 
   lstmBackwardCell(args: LstmBackwardCellArgs): void {
-    const { z, gates, tc, cPrev, dhNext, dH, dcNext, dz, dcPrev, batch, units: u, gate } = args;
-    const wide = batch * 4 * u;
-    const narrow = batch * u;
-    const at = this.placeAll([
-      [z, wide, true],
-      [gates, wide, true],
-      [tc, narrow, true],
-      [cPrev, narrow, true],
-      [dhNext, narrow, true],
-      [dH ?? dhNext, narrow, true],
-      [dcNext, narrow, true],
-      [dz, wide, false],
-      [dcPrev, narrow, false],
-    ]);
+    const { z, gates, tc, cPrev, dhNext, dH, dcNext, dz, dcPrev, batch, units, gate } = args;
+    const wide = batch * 4 * units;
+    const narrow = batch * units;
+    const operands = {
+      z: input(z, wide),
+      gates: input(gates, wide),
+      tc: input(tc, narrow),
+      cPrev: input(cPrev, narrow),
+      dhNext: input(dhNext, narrow),
+      dH: dH && input(dH, narrow),
+      dcNext: input(dcNext, narrow),
+      dz: output(dz, wide),
+      dcPrev: output(dcPrev, narrow),
+    };
+    const at = this.stage(operands);
     if (!at) {
+      this.fallbackCount += 1;
       jsLstmBackwardCell(args);
       return;
     }
-    const [zAt, gAt, tAt, cAt, dhAt, dHAt, dcAt, dzAt, dcPrevAt] = at as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
     this.exports.lstmbwd(
-      zAt,
-      gAt,
-      tAt,
-      cAt,
-      dhAt,
-      dHAt,
-      dH ? 1 : 0,
-      dcAt,
-      dzAt,
-      dcPrevAt,
+      at.z,
+      at.gates,
+      at.tc,
+      at.cPrev,
+      at.dhNext,
+      at.dH,
+      flag(dH !== undefined),
+      at.dcNext,
+      at.dz,
+      at.dcPrev,
       batch,
-      u,
-      gate === 'sigmoid' ? 1 : 0,
+      units,
+      flag(gate === 'sigmoid'),
     );
-    this.copyBack(dz, dzAt, wide);
-    this.copyBack(dcPrev, dcPrevAt, narrow);
+    this.unstage(operands, at);
   }
 
   columnSum(args: ColumnSumArgs): void {
     const { src, dst, rows, cols } = args;
-    const at = this.placeAll([
-      [src, rows * cols, true],
-      [dst, cols, true],
-    ]);
+    const operands = { src: input(src, rows * cols), dst: inout(dst, cols) };
+    const at = this.stage(operands);
     if (!at) {
+      this.fallbackCount += 1;
       jsColumnSum(args);
       return;
     }
-    this.exports.colsum(at[0]!, at[1]!, rows, cols);
-    this.copyBack(dst, at[1]!, cols);
+    this.exports.colsum(at.src, at.dst, rows, cols);
+    this.unstage(operands, at);
   }
 
   adam(args: AdamArgs): void {
     const { p, g, m, v, step } = args;
     const n = g.length;
-    const at = this.placeAll([
-      [p, n, true],
-      [g, n, true],
-      [m, n, true],
-      [v, n, true],
-    ]);
+    const operands = { p: inout(p, n), g: input(g, n), m: inout(m, n), v: inout(v, n) };
+    const at = this.stage(operands);
     if (!at) {
+      this.fallbackCount += 1;
       jsAdam(args);
       return;
     }
     const { learningRate, beta1, beta2, epsilon, c1, c2 } = step;
-    const [pAt, , mAt, vAt] = at as [number, number, number, number];
-    this.exports.adam(...at, n, beta1, 1 - beta1, beta2, 1 - beta2, c1, c2, epsilon, -learningRate);
-    this.copyBack(p, pAt, n);
-    this.copyBack(m, mAt, n);
-    this.copyBack(v, vAt, n);
+    this.exports.adam(
+      at.p,
+      at.g,
+      at.m,
+      at.v,
+      n,
+      beta1,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      c1,
+      c2,
+      epsilon,
+      -learningRate,
+    );
+    this.unstage(operands, at);
   }
 
   /** tanh by the kernels' approximation, for testing its accuracy. */
   tanh(x: Float32Array): Float32Array {
-    const out = new Float32Array(x.length);
-    const at = this.placeAll([
-      [x, x.length, true],
-      [out, x.length, false],
-    ]);
+    const operands = { x: input(x, x.length), out: output(new Float32Array(x.length), x.length) };
+    const at = this.stage(operands);
     if (!at) throw new Error('tanh: the input does not fit the staging area');
-    this.exports.tanh(at[0]!, at[1]!, x.length);
-    this.copyBack(out, at[1]!, x.length);
-    return out;
+    this.exports.tanh(at.x, at.out, x.length);
+    this.unstage(operands, at);
+    return operands.out.array;
   }
 }
