@@ -79,15 +79,20 @@ describe("trainEcho's fused engine", () => {
     const run = async () => {
       const model = buildSeq2Seq({ seed: 8, nUnique: 10, units: 5 });
       const result = await trainEcho(model, { epochs: 5, seed: 9 });
+      expect(result.engine).toBe('fused');
+      expect(result.fallbackReason).toBeUndefined();
       const weights = weightValues(model);
       model.dispose();
       return { loss: result.history.loss, weights };
     };
     const first = await run();
+    expect(first.loss).toHaveLength(5);
     const second = await run();
     expect(second).toEqual(first);
     const viaFit = buildSeq2Seq({ seed: 8, nUnique: 10, units: 5 });
     const viaFitResult = await trainEcho(viaFit, { epochs: 5, seed: 9, engine: 'tfjs' });
+    expect(viaFitResult.engine).toBe('tfjs');
+    expect(viaFitResult.fallbackReason).toBeUndefined();
     viaFit.dispose();
     viaFitResult.history.loss.forEach((loss, i) => {
       expect(first.loss[i]).toBeCloseTo(loss, 5);
@@ -115,7 +120,10 @@ describe("trainEcho's fused engine", () => {
       ],
     });
     model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
-    expect((await trainEcho(model, { epochs: 1 })).epochs).toBe(1);
+    const fallback = await trainEcho(model, { epochs: 1 });
+    expect(fallback.epochs).toBe(1);
+    expect(fallback.engine).toBe('tfjs');
+    expect(fallback.fallbackReason).toMatch(/dropout/);
     await expectRejection(
       () => trainEcho(model, { epochs: 1, engine: 'fused' }),
       RangeError,
@@ -130,7 +138,10 @@ describe("trainEcho's fused engine", () => {
       'trainEcho',
       'Adam',
     );
-    expect((await trainEcho(sgd, { epochs: 1 })).epochs).toBe(1);
+    const sgdResult = await trainEcho(sgd, { epochs: 1 });
+    expect(sgdResult.epochs).toBe(1);
+    expect(sgdResult.engine).toBe('tfjs');
+    expect(sgdResult.fallbackReason).toMatch(/SGD|Sgd|sgd/);
     model.dispose();
     sgd.dispose();
   });

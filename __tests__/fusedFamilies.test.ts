@@ -122,6 +122,11 @@ const FAMILIES: [string, () => tf.LayersModel, { batchSize?: number; epochs?: nu
     { batchSize: 8 },
   ],
   ['two stacked LSTMs (a user model), sigmoid gates', stackedLstms, { batchSize: 8 }],
+  [
+    'model B with sigmoid gates, stateful',
+    () => buildEncoderDecoder({ ...small, batchSize: 7, recurrentActivation: 'sigmoid' }),
+    {},
+  ],
 ];
 
 async function trainTwins(
@@ -183,7 +188,14 @@ describe.each(['wasm-simd', 'js'] as const)(
       preferKernels('auto');
     });
     const build = () =>
-      buildTeacherForcing({ maxLength: 5, nUnique: 7, units: 8, learningRate: 0.02, seed: 4 });
+      buildTeacherForcing({
+        maxLength: 5,
+        nUnique: 7,
+        units: 8,
+        learningRate: 0.02,
+        seed: 4,
+        recurrentActivation: 'sigmoid',
+      });
 
     it('trains as models.training.fit does, and decodes as the tfjs inference models do', async () => {
       const viaFit = build();
@@ -206,3 +218,51 @@ describe.each(['wasm-simd', 'js'] as const)(
     });
   },
 );
+
+describe('recurrentActivation', () => {
+  it("builds every factory's LSTMs with the chosen gates, hard-sigmoid by default", () => {
+    const gates = (model: tf.LayersModel) =>
+      model.layers
+        .filter((l) => l.getClassName() === 'LSTM')
+        .map((l) => (l.getConfig() as { recurrentActivation?: string }).recurrentActivation);
+    const models = [
+      buildSeq2Seq(small),
+      buildSeq2Seq({ ...small, recurrentActivation: 'sigmoid' }),
+      buildEncoderDecoder({ ...small, recurrentActivation: 'sigmoid' }),
+      buildOneToOne({ ...small, recurrentActivation: 'sigmoid' }),
+      buildManyToOne({ ...small, recurrentActivation: 'sigmoid' }),
+      buildAttention({ nUnique: 6, units: 8, encoder: 'lstm', recurrentActivation: 'sigmoid' }),
+    ];
+    expect(models.map(gates)).toEqual([
+      ['hardSigmoid'],
+      ['sigmoid'],
+      ['sigmoid', 'sigmoid'],
+      ['sigmoid'],
+      ['sigmoid'],
+      ['sigmoid'],
+    ]);
+    models.forEach((m) => m.dispose());
+    const tf2 = buildTeacherForcing({
+      maxLength: 3,
+      nUnique: 4,
+      units: 4,
+      recurrentActivation: 'sigmoid',
+    });
+    expect(gates(tf2.training)).toEqual(['sigmoid', 'sigmoid']);
+    tf2.dispose();
+  });
+
+  it('refuses anything else, naming the factory, before making a tensor', () => {
+    const before = tf.memory().numTensors;
+    const bad = { recurrentActivation: 'relu' } as unknown as { recurrentActivation: 'sigmoid' };
+    expect(() => buildSeq2Seq(bad)).toThrow(
+      /buildSeq2Seq: options.recurrentActivation must be 'hardSigmoid' or 'sigmoid', but received "relu"/,
+    );
+    expect(() => buildEncoderDecoder(bad)).toThrow(RangeError);
+    expect(() => buildAttention(bad)).toThrow(/buildAttention: options.recurrentActivation/);
+    expect(() => buildTeacherForcing(bad)).toThrow(
+      /buildTeacherForcing: options.recurrentActivation/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

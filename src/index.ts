@@ -17,7 +17,7 @@ export {
 } from './data/toSupervised';
 export { createVocabulary, type Vocabulary } from './data/vocabulary';
 export { getEchoData, type EchoData, type EchoDataOptions } from './tensors/getEchoData';
-export type { CommonModelOptions, InputOptions } from './models/common';
+export type { CommonModelOptions, InputOptions, RecurrentActivation } from './models/common';
 export type { EchoTask, EchoRepresentation } from './models/echoTask';
 export { buildSeq2Seq, type Seq2SeqOptions } from './models/buildSeq2Seq';
 export { buildEncoderDecoder, type EncoderDecoderOptions } from './models/buildEncoderDecoder';

@@ -11,6 +11,13 @@ import {
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
 import { setEchoTask, type EchoRepresentation, type EchoTask } from './echoTask';
 
+/**
+ * How an LSTM's input, forget and output gates squash their pre-activations: `'hardSigmoid'`
+ * (`clip(0.2 z + 0.5, 0, 1)`, tfjs's and Keras 2's default, the walkthrough's) or `'sigmoid'`
+ * (`1 / (1 + e^-z)`, Keras 3's and PyTorch's).
+ */
+export type RecurrentActivation = 'hardSigmoid' | 'sigmoid';
+
 /** Options every model factory shares. */
 export interface CommonModelOptions {
   /** Time steps per input window. Default `5`. */
@@ -37,6 +44,11 @@ export interface CommonModelOptions {
    * the targets accordingly. Default `'echo'`.
    */
   task?: EchoTask | undefined;
+  /**
+   * The LSTM gates' activation; see {@link RecurrentActivation}. Default `'hardSigmoid'` (the
+   * walkthrough's).
+   */
+  recurrentActivation?: RecurrentActivation | undefined;
 }
 
 /**
@@ -71,6 +83,7 @@ export interface ResolvedModelOptions {
   task: EchoTask;
   representation: EchoRepresentation;
   masking: boolean;
+  recurrentActivation: RecurrentActivation;
 }
 
 /** Checks the options all factories share; throws before any tensor is made. */
@@ -89,6 +102,7 @@ export function resolveModelOptions(
     learningRate = 0.001,
     seed,
     task = 'echo',
+    recurrentActivation = 'hardSigmoid',
   } = (options ?? {}) as CommonModelOptions & { units?: number; batchSize?: number };
   assertInteger(fn, 'options.nIn', nIn, { min: 1, max: 100_000 });
   assertInteger(fn, 'options.nUnique', nUnique, { min: 2, max: 1_000_000 });
@@ -98,6 +112,12 @@ export function resolveModelOptions(
   assertNumber(fn, 'options.learningRate', learningRate, { min: 0, max: 10, minExclusive: true });
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   assertOneOf(fn, 'options.task', task as unknown, ['echo', 'reverse'] as const);
+  assertOneOf(
+    fn,
+    'options.recurrentActivation',
+    recurrentActivation as unknown,
+    RECURRENT_ACTIVATIONS,
+  );
   // Weights: the first LSTM reads one-hot rows, a second reads the first's outputs, the head.
   const weights =
     4 * units * (nUnique + units + 1) +
@@ -124,8 +144,12 @@ export function resolveModelOptions(
     task,
     representation: 'one-hot',
     masking: false,
+    recurrentActivation,
   };
 }
+
+/** The values of {@link RecurrentActivation}. */
+export const RECURRENT_ACTIVATIONS = ['hardSigmoid', 'sigmoid'] as const;
 
 /**
  * {@link resolveModelOptions} plus the {@link InputOptions} of `buildSeq2Seq` and
@@ -213,6 +237,7 @@ export function echoLstm(
   return tf.layers.lstm({
     units: o.units,
     stateful: o.stateful,
+    recurrentActivation: o.recurrentActivation,
     unitForgetBias: true,
     ...extra,
     ...layerInitializers(o.seed, index),

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { RecurrentActivation } from './common';
 import { readEchoTask } from './echoTask';
 
 /**
@@ -10,8 +11,8 @@ import { readEchoTask } from './echoTask';
  * `[batch, steps, width]` sequences or `[batch, width]` vectors.
  */
 
-/** How an LSTM's input, forget and output gates squash: tfjs's default, or Keras's. */
-export type GateActivation = 'hardSigmoid' | 'sigmoid';
+/** How an LSTM's input, forget and output gates squash (see `RecurrentActivation`). */
+export type GateActivation = RecurrentActivation;
 
 /** A weight, by its index in `model.weights` (and `model.getWeights()`). */
 export type WeightRef = number;

@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertInteger, assertNumber, assertOptions, message } from '../internal/assert';
+import {
+  assertInteger,
+  assertNumber,
+  assertOneOf,
+  assertOptions,
+  message,
+} from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
-import { layerInitializers } from './common';
+import { layerInitializers, RECURRENT_ACTIVATIONS, type RecurrentActivation } from './common';
 import type { EchoTask } from './echoTask';
 
 /** Options of {@link buildTeacherForcing}; all optional. */
@@ -22,6 +28,8 @@ export interface TeacherForcingOptions {
    * then END. Default `'echo'`.
    */
   task?: EchoTask | undefined;
+  /** The LSTMs' gate activation; see {@link RecurrentActivation}. Default `'hardSigmoid'`. */
+  recurrentActivation?: RecurrentActivation | undefined;
   /** Seed for the initial weights: the same seed builds the same weights. Default: none. */
   seed?: number | undefined;
 }
@@ -99,8 +107,8 @@ export function assertTeacherForcingModels(
  * Builds an encoder-decoder for teacher forcing, with its separate inference models.
  *
  * Training (`models.training`): the encoder LSTM reads the input sequence (one-hot, padded
- * with all-zero rows to `maxLength`; a `Masking` layer skips the padding, so the final state is
- * the state after the last real item, whatever the length). The decoder LSTM starts from that
+ * in front with all-zero rows to `maxLength`, so the real items come last, next to the final
+ * state the decoder starts from). The decoder LSTM starts from that
  * state and reads the target shifted right by one, START first (teacher forcing: at step `t` it
  * sees the true item `t - 1`, not its own guess), and a softmax at each step predicts item `t`,
  * then END.
@@ -135,6 +143,7 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
     learningRate = 0.005,
     task = 'echo',
     seed,
+    recurrentActivation = 'hardSigmoid',
   } = options as { [K in keyof TeacherForcingOptions]?: unknown };
   assertInteger(fn, 'options.maxLength', maxLength, { min: 1, max: 10_000 });
   assertInteger(fn, 'options.nUnique', nUnique, { min: 2, max: 1_000_000 });
@@ -146,6 +155,7 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
     );
   }
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
+  assertOneOf(fn, 'options.recurrentActivation', recurrentActivation, RECURRENT_ACTIVATIONS);
   const vocab = nUnique + 1;
   const weights =
     4 * units * (nUnique + units + 1) + 4 * units * (vocab + units + 1) + units * vocab + vocab;
@@ -168,6 +178,7 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
     const encoderLstm = tf.layers.lstm({
       units,
       returnState: true,
+      recurrentActivation,
       unitForgetBias: true, // Keras's default; tfjs's is false
       name: 'encoder_lstm',
       ...layerInitializers(seed, 0),
@@ -179,6 +190,7 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
       units,
       returnSequences: true,
       returnState: true,
+      recurrentActivation,
       unitForgetBias: true,
       name: 'decoder_lstm',
       ...layerInitializers(seed, 1),

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertBoolean, assertInteger, assertOptions, message } from '../../internal/assert';
-import { compileEcho, layerInitializers, resolveModelOptions } from '../common';
+import {
+  compileEcho,
+  layerInitializers,
+  resolveModelOptions,
+  type RecurrentActivation,
+} from '../common';
 import { setEchoTask, type EchoTask } from '../echoTask';
 import { DotAttention, PositionEncoding, PositionQueries, registerAttentionLayers } from './layers';
 
@@ -40,6 +45,11 @@ export interface AttentionOptions {
   learningRate?: number | undefined;
   /** Seed for the initial weights: the same seed builds the same weights. Default: none. */
   seed?: number | undefined;
+  /**
+   * The LSTM encoder's gate activation (with `encoder: 'lstm'`); see {@link RecurrentActivation}.
+   * Default `'hardSigmoid'`.
+   */
+  recurrentActivation?: RecurrentActivation | undefined;
 }
 
 const TASKS: readonly EchoTask[] = ['echo', 'reverse'];
@@ -55,6 +65,7 @@ interface ResolvedAttentionOptions {
   task: EchoTask;
   learningRate: number;
   seed: number | undefined;
+  recurrentActivation: RecurrentActivation;
 }
 
 function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentionOptions {
@@ -93,6 +104,7 @@ function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentio
       learningRate: given.learningRate ?? 0.01,
       seed: given.seed,
       stateful: false,
+      recurrentActivation: given.recurrentActivation,
     },
     { units: 64, batchSize: 1, lstmLayers: 1 },
   );
@@ -111,6 +123,7 @@ function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentio
     task,
     learningRate: o.learningRate,
     seed: o.seed,
+    recurrentActivation: o.recurrentActivation,
   };
 }
 
@@ -166,6 +179,7 @@ export function buildAttention(options: AttentionOptions = {}): tf.LayersModel {
         ? tf.layers.lstm({
             units: o.units,
             returnSequences: true,
+            recurrentActivation: o.recurrentActivation,
             unitForgetBias: true,
             ...layerInitializers(o.seed, 0),
           })

@@ -3,6 +3,7 @@
  * (wasmKernels.ts, compiled from kernels.wat) where the runtime supports it, plain JavaScript
  * (jsKernels.ts, the reference) otherwise.
  */
+import type { RecurrentActivation } from '../../models/common';
 import {
   jsAdam,
   jsColumnSum,
@@ -14,12 +15,8 @@ import {
 import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 import { WasmKernels } from './wasmKernels';
 
-/**
- * The LSTM's recurrent activation, for gates i, f and o: `'hardSigmoid'`
- * (`clip(0.2 z + 0.5, 0, 1)`, tfjs's and Keras 2's default) or `'sigmoid'`
- * (`1 / (1 + exp(-z))`, Keras 3's default).
- */
-export type GateActivation = 'hardSigmoid' | 'sigmoid';
+/** The LSTM's recurrent activation, for gates i, f and o (see `RecurrentActivation`). */
+export type GateActivation = RecurrentActivation;
 
 /** One Adam step's settings; `c1`, `c2` are the bias corrections `1 - beta^t`. */
 export interface AdamStep {
