@@ -197,6 +197,25 @@ describe('seq-echo CLI: argument parsing', () => {
     expect(plan.curve).toBe(resolve(CWD, 'out/model/learning-curve.svg'));
   });
 
+  it('negative numbers are values in both forms: --seed -5 and --seed=-5', () => {
+    expect(parseTrainArgs(['--seed', '-5'], CWD).train.seed).toBe(-5);
+    expect(parseTrainArgs(['--seed=-5'], CWD).model.seed).toBe(-5);
+    expect(parseEvaluateArgs(['/m', '--seed', '-5'], CWD).seed).toBe(-5);
+    expect(parseEvaluateArgs(['/m', '--seed=-5'], CWD).seed).toBe(-5);
+    // Out of range either way: the flag's own message, not parseArgs' "ambiguous".
+    expect(usageError(() => parseTrainArgs(['--epochs', '-3'], CWD)).message).toBe(
+      '--epochs must be an integer in [1, 1000000000], but received "-3"',
+    );
+    expect(usageError(() => parseTrainArgs(['--learning-rate', '-.5'], CWD)).message).toBe(
+      '--learning-rate must be a number in (0, 10], but received "-.5"',
+    );
+    // A flag after a flag is still a flag, and a negative number is no flag on its own.
+    expect(usageError(() => parseTrainArgs(['--seed', '--epochs', '3'], CWD)).message).toContain(
+      'ambiguous',
+    );
+    expect(usageError(() => parseTrainArgs(['-5'], CWD)).message).toContain("Unknown option '-5'");
+  });
+
   it('train: --stateful/--no-stateful and --curve/--no-curve, the last one wins', () => {
     expect(parseTrainArgs(['--no-stateful', '--stateful'], CWD).model.stateful).toBe(true);
     expect(parseTrainArgs(['--stateful', '--no-stateful'], CWD).model.stateful).toBe(false);
@@ -231,6 +250,10 @@ describe('seq-echo CLI: argument parsing', () => {
     [['--target', '0'], '--target must be a number in (0, 1]'],
     [['--seed', '1.5'], '--seed must be an integer'],
     [['--sequence-length', '4'], '--sequence-length must be at least --n-in (5)'],
+    [
+      ['--no-stateful', '--sequence-length', '16777217'],
+      '--sequence-length must be an integer in [1, 16777216], but received "16777217"',
+    ],
     [
       ['--batch-size', '5'],
       'does not divide the 21 windows of a 25-integer sequence: use --sequence-length 29',
