@@ -578,6 +578,36 @@ describe('seq-echo CLI: runCli without a child process', () => {
   });
 });
 
+describe('seq-echo CLI: values the library refuses are usage errors', () => {
+  it.each([
+    [['--units', '100000'], '--units: buildSeq2Seq: options.units must keep the weight count'],
+    [
+      ['--n-unique', '100000000'],
+      '--n-unique: buildSeq2Seq: options.nUnique must be an integer in [2, 1000000], but received 100000000',
+    ],
+    [
+      ['--recipe', 'partial', '--units', '100000'],
+      '--units: buildEncoderDecoder: options.units must keep the weight count',
+    ],
+    [
+      ['--no-stateful', '--sequence-length', '16777217'],
+      '--sequence-length must be an integer in [1, 16777216], but received "16777217"',
+    ],
+  ])('train %j: exit code 2 with the usage, nothing trained', async (flags, message) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['train', '--epochs', '1', '--no-curve', ...flags], {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+      cwd: CWD,
+    });
+    expect(err.join('')).toContain(`seq-echo train: ${message}`);
+    expect(err.join('')).toContain('Usage: seq-echo train');
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // End to end: the command as a user runs it, from source.
 // ---------------------------------------------------------------------------------------------
