@@ -6,7 +6,15 @@
  * codes of help, usage errors and library errors.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -18,6 +26,8 @@ import {
   UsageError,
 } from '../src/cli/args';
 import { learningCurveSvg } from '../src/cli/curve';
+import { checkOutputPaths, SAVED_FILES } from '../src/cli/outputs';
+import { METADATA_FILE, MODEL_FILE, WEIGHTS_FILE } from '../src/io/directoryHandler';
 import {
   createProgress,
   formatEta,
@@ -605,6 +615,67 @@ describe('seq-echo CLI: values the library refuses are usage errors', () => {
     expect(err.join('')).toContain('Usage: seq-echo train');
     expect(code).toBe(2);
     expect(out).toEqual([]);
+  });
+});
+
+describe('seq-echo CLI: --save and --curve are checked before training', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'seq-echo-paths-'));
+    writeFileSync(join(dir, 'file'), 'not a directory');
+    mkdirSync(join(dir, 'model'));
+    mkdirSync(join(dir, 'somedir'));
+    symlinkSync(join(dir, 'model'), join(dir, 'link'));
+  });
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SAVED_FILES are the files saveEchoModel writes', () => {
+    expect([...SAVED_FILES].sort()).toEqual([MODEL_FILE, WEIGHTS_FILE, METADATA_FILE].sort());
+  });
+
+  it('paths that can be written pass', async () => {
+    await expect(
+      checkOutputPaths(join(dir, 'model'), join(dir, 'model', 'learning-curve.svg')),
+    ).resolves.toBeUndefined();
+    await expect(
+      checkOutputPaths(join(dir, 'new', 'm'), join(dir, 'new', 'm', 'curves', 'model.json')),
+    ).resolves.toBeUndefined();
+    await expect(checkOutputPaths(undefined, join(dir, 'file'))).resolves.toBeUndefined();
+    expect(existsSync(join(dir, 'new'))).toBe(false);
+  });
+
+  it.each([
+    [['--save', 'file'], '--save must be a directory or a path where one can be made, but'],
+    [['--save', 'file/model'], '--save must be a path that can be made, but'],
+    [['--save', 'model', '--curve', 'file/c.svg'], '--curve must be a path that can be made, but'],
+    [['--save', 'model', '--curve', 'somedir'], '--curve must be a file, but'],
+    [['--save', 'model', '--curve', 'model/model.json'], 'which would overwrite model.json'],
+    [['--save', 'new/m', '--curve', 'new/m/weights.bin'], 'which would overwrite weights.bin'],
+    [['--save', 'model', '--curve', 'model/Seq-Echo.JSON'], 'which would overwrite seq-echo.json'],
+    [['--save', 'model', '--curve', 'link/model.json'], 'which would overwrite model.json'],
+    [['--save', 'link', '--curve', 'model/weights.bin'], 'which would overwrite weights.bin'],
+    [['--save', 'model', '--curve', 'model/model.json/c.svg'], 'which would be inside model.json'],
+    [['--save', 'a/b', '--curve', 'a'], '--curve must not be the --save directory or one of its'],
+    [['--save', 'new/m', '--curve', 'new/m'], '--curve must not be the --save directory'],
+  ])('train %j: exit code 2 before training', async (flags, message) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(
+      ['train', '--preset', 'fast', '--epochs', '1', '--target', 'none', ...flags],
+      {
+        stdout: { write: (t: string) => out.push(t) },
+        stderr: { write: (t: string) => err.push(t) },
+        cwd: dir,
+      },
+    );
+    expect(err.join('')).toContain(message);
+    expect(err.join('')).toMatch(/^seq-echo train: --(save|curve) /);
+    expect(code).toBe(2);
+    expect(out).toEqual([]); // nothing trained
+    for (const made of ['new', 'a']) expect(existsSync(join(dir, made))).toBe(false);
+    for (const file of SAVED_FILES) expect(existsSync(join(dir, 'model', file))).toBe(false);
   });
 });
 

@@ -10,6 +10,7 @@ import type * as SeqEcho from '../index';
 import { type EvaluatePlan, type PredictPlan, type TrainPlan, UsageError } from './args';
 import { mulberry32 } from '../data/random';
 import { learningCurveSvg } from './curve';
+import { checkOutputPaths } from './outputs';
 import { createProgress, type ProgressCheck, type ProgressStream } from './progress';
 import { formatEchoTable, formatEvaluation, formatModelInfo } from './table';
 
@@ -101,6 +102,8 @@ const printer =
  */
 export async function runTrain(plan: TrainPlan, io: CliIo): Promise<'done' | 'interrupted'> {
   const print = printer(io);
+  // Before anything slow: a path that cannot be written would lose the trained model.
+  await checkOutputPaths(plan.save, plan.curve);
   const lib = await loadLibrary();
   const backend = await lib.selectBackend(plan.backend);
   const { recipe, train, target } = plan;
