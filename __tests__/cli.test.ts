@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -26,6 +27,7 @@ import {
   UsageError,
 } from '../src/cli/args';
 import { learningCurveSvg } from '../src/cli/curve';
+import { escapeControl } from '../src/cli/escape';
 import { checkOutputPaths, SAVED_FILES } from '../src/cli/outputs';
 import { METADATA_FILE, MODEL_FILE, WEIGHTS_FILE } from '../src/io/directoryHandler';
 import {
@@ -679,6 +681,17 @@ describe('seq-echo CLI: --save and --curve are checked before training', () => {
   });
 });
 
+describe('seq-echo CLI: control characters from files are escaped', () => {
+  it('escapeControl shows C0, DEL and C1 controls as \\xHH and keeps everything else', () => {
+    expect(escapeControl('0.1.0\u001b[2J')).toBe('0.1.0\\x1b[2J');
+    expect(escapeControl('a\u0000b\u0007c\td\ne\rf\u007fg\u0080h\u009bi\u009fj')).toBe(
+      'a\\x00b\\x07c\\x09d\\x0ae\\x0df\\x7fg\\x80h\\x9bi\\x9fj',
+    );
+    const plain = 'café ☃ \u00a0 [2J \\x1b ok';
+    expect(escapeControl(plain)).toBe(plain);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // End to end: the command as a user runs it, from source.
 // ---------------------------------------------------------------------------------------------
@@ -823,6 +836,46 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     ]);
     for (const row of rows) expect(row.expected).toEqual(row.input);
     expect(run.stdout).toMatch(/^[0-4] of 4 windows echoed right$/m);
+  });
+
+  it("evaluate and predict escape a hostile model's text: no control character reaches the terminal", async () => {
+    const hostile = join(dir, 'hostile');
+    cpSync(modelDir, hostile, { recursive: true });
+    const evil = '0.1.0\u001b[2J\u001b[H\u009b31mFAKE 100.00%\u0007\u007f\r';
+    const metadataFile = join(hostile, 'seq-echo.json');
+    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
+    metadata.libraryVersion = evil;
+    writeFileSync(metadataFile, JSON.stringify(metadata));
+    const modelFile = join(hostile, 'model.json');
+    const modelJson = JSON.parse(readFileSync(modelFile, 'utf8')) as {
+      userDefinedMetadata: { seqEcho: unknown };
+      weightsManifest: { paths: string[] }[];
+    };
+    modelJson.userDefinedMetadata.seqEcho = metadata;
+    writeFileSync(modelFile, JSON.stringify(modelJson));
+    // Anything a terminal would act on; only the line breaks the CLI writes itself are allowed.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+    const shown = 'saved by seq-echo 0.1.0\\x1b[2J\\x1b[H\\x9b31mFAKE 100.00%\\x07\\x7f\\x0d';
+
+    const evaluated = await cli(['evaluate', hostile, '--sequences', '2', '--seed', '1']);
+    expect(evaluated.stderr).toBe('');
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toContain(shown);
+    expect(evaluated.stdout).not.toMatch(control);
+
+    const predicted = await cli(['predict', hostile, '1,2,3,4,5']);
+    expect(predicted.code).toBe(0);
+    expect(predicted.stdout).toContain(shown);
+    expect(predicted.stdout + predicted.stderr).not.toMatch(control);
+
+    // A manifest path quoted in an error.
+    modelJson.weightsManifest[0]!.paths = ['w\u001b[2J\u009b1m.bin'];
+    writeFileSync(modelFile, JSON.stringify(modelJson));
+    const broken = await cli(['evaluate', hostile]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('w\\x1b[2J\\x9b1m.bin');
+    expect(broken.stdout + broken.stderr).not.toMatch(control);
   });
 
   it('exit codes: 2 with the usage for bad usage, 1 for library errors, 0 for --help', async () => {

@@ -10,6 +10,7 @@ import type * as SeqEcho from '../index';
 import { type EvaluatePlan, type PredictPlan, type TrainPlan, UsageError } from './args';
 import { mulberry32 } from '../data/random';
 import { learningCurveSvg } from './curve';
+import { escapeControl } from './escape';
 import { checkOutputPaths } from './outputs';
 import { createProgress, type ProgressCheck, type ProgressStream } from './progress';
 import { formatEchoTable, formatEvaluation, formatModelInfo } from './table';
@@ -73,11 +74,15 @@ function usageErrorFrom(error: unknown, fn: string): unknown {
   return new UsageError(flag === undefined ? error.message : `${flag}: ${error.message}`, 'train');
 }
 
-/** Writes lines to `out`, each with a line break. */
+/**
+ * Writes lines to `out`, each with a line break. Every line is passed through
+ * {@link escapeControl}: lines can hold text read from a saved model (its metadata, its path),
+ * which must not reach the terminal as escape sequences.
+ */
 const printer =
   (io: CliIo) =>
   (...lines: string[]): void => {
-    io.stdout.write(lines.length === 0 ? '\n' : `${lines.join('\n')}\n`);
+    io.stdout.write(lines.length === 0 ? '\n' : `${lines.map(escapeControl).join('\n')}\n`);
   };
 
 /**
