@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertBoolean, assertInteger, assertOptions, message } from '../../internal/assert';
+import {
+  assertBoolean,
+  assertInteger,
+  assertOptions,
+  message,
+  assertKnownKeys,
+  optionKeys,
+} from '../../internal/assert';
 import { compileEcho, layerInitializers, resolveModelOptions } from '../common';
 import { setEchoTask, type EchoTask } from '../echoTask';
 import { DotAttention, PositionEncoding, PositionQueries, registerAttentionLayers } from './layers';
@@ -42,6 +49,20 @@ export interface AttentionOptions {
   seed?: number | undefined;
 }
 
+/** Every key of {@link AttentionOptions}, for the unknown-key check. */
+const ATTENTION_KEYS = optionKeys<AttentionOptions>()([
+  'nIn',
+  'nOut',
+  'nUnique',
+  'units',
+  'encoder',
+  'positionFeatures',
+  'task',
+  'stateful',
+  'learningRate',
+  'seed',
+]);
+
 const TASKS: readonly EchoTask[] = ['echo', 'reverse'];
 const ENCODERS = ['dense', 'lstm'] as const;
 
@@ -59,6 +80,7 @@ interface ResolvedAttentionOptions {
 
 function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentionOptions {
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, ATTENTION_KEYS);
   const given = (options ?? {}) as Omit<AttentionOptions, 'stateful'> & { stateful?: unknown };
   const { stateful = false, task = 'echo', encoder = 'dense', positionFeatures = 16 } = given;
   assertBoolean(fn, 'options.stateful', stateful);
