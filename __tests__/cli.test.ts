@@ -620,6 +620,27 @@ describe('seq-echo CLI: values the library refuses are usage errors', () => {
   });
 });
 
+describe('seq-echo CLI: trainEcho refusing an option before its first epoch', () => {
+  it('is a usage error naming the flag, exit code 2', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    // Stateless, 2^24 integers: within --sequence-length's range, but trainEcho refuses the
+    // 8.4 billion one-hot values of a sequence before training.
+    const flags = ['--epochs', '1', '--no-curve', '--no-stateful', '--sequence-length', '16777216'];
+    const code = await runCli(['train', ...flags], {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+      cwd: CWD,
+    });
+    expect(err.join('')).toMatch(
+      /^seq-echo train: --sequence-length: trainEcho: options\.sequenceLength must keep the sequence's one-hot values/,
+    );
+    expect(err.join('')).toContain('Usage: seq-echo train');
+    expect(code).toBe(2);
+    expect(out.join('')).not.toMatch(/^epoch/m);
+  });
+});
+
 describe('seq-echo CLI: --save and --curve are checked before training', () => {
   let dir = '';
   beforeAll(() => {
