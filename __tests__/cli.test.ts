@@ -6,7 +6,16 @@
  * codes of help, usage errors and library errors.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -18,6 +27,9 @@ import {
   UsageError,
 } from '../src/cli/args';
 import { learningCurveSvg } from '../src/cli/curve';
+import { escapeControl } from '../src/cli/escape';
+import { checkOutputPaths, SAVED_FILES } from '../src/cli/outputs';
+import { METADATA_FILE, MODEL_FILE, WEIGHTS_FILE } from '../src/io/directoryHandler';
 import {
   createProgress,
   formatEta,
@@ -197,6 +209,25 @@ describe('seq-echo CLI: argument parsing', () => {
     expect(plan.curve).toBe(resolve(CWD, 'out/model/learning-curve.svg'));
   });
 
+  it('negative numbers are values in both forms: --seed -5 and --seed=-5', () => {
+    expect(parseTrainArgs(['--seed', '-5'], CWD).train.seed).toBe(-5);
+    expect(parseTrainArgs(['--seed=-5'], CWD).model.seed).toBe(-5);
+    expect(parseEvaluateArgs(['/m', '--seed', '-5'], CWD).seed).toBe(-5);
+    expect(parseEvaluateArgs(['/m', '--seed=-5'], CWD).seed).toBe(-5);
+    // Out of range either way: the flag's own message, not parseArgs' "ambiguous".
+    expect(usageError(() => parseTrainArgs(['--epochs', '-3'], CWD)).message).toBe(
+      '--epochs must be an integer in [1, 1000000000], but received "-3"',
+    );
+    expect(usageError(() => parseTrainArgs(['--learning-rate', '-.5'], CWD)).message).toBe(
+      '--learning-rate must be a number in (0, 10], but received "-.5"',
+    );
+    // A flag after a flag is still a flag, and a negative number is no flag on its own.
+    expect(usageError(() => parseTrainArgs(['--seed', '--epochs', '3'], CWD)).message).toContain(
+      'ambiguous',
+    );
+    expect(usageError(() => parseTrainArgs(['-5'], CWD)).message).toContain("Unknown option '-5'");
+  });
+
   it('train: --stateful/--no-stateful and --curve/--no-curve, the last one wins', () => {
     expect(parseTrainArgs(['--no-stateful', '--stateful'], CWD).model.stateful).toBe(true);
     expect(parseTrainArgs(['--stateful', '--no-stateful'], CWD).model.stateful).toBe(false);
@@ -231,6 +262,10 @@ describe('seq-echo CLI: argument parsing', () => {
     [['--target', '0'], '--target must be a number in (0, 1]'],
     [['--seed', '1.5'], '--seed must be an integer'],
     [['--sequence-length', '4'], '--sequence-length must be at least --n-in (5)'],
+    [
+      ['--no-stateful', '--sequence-length', '16777217'],
+      '--sequence-length must be an integer in [1, 16777216], but received "16777217"',
+    ],
     [
       ['--batch-size', '5'],
       'does not divide the 21 windows of a 25-integer sequence: use --sequence-length 29',
@@ -555,6 +590,129 @@ describe('seq-echo CLI: runCli without a child process', () => {
   });
 });
 
+describe('seq-echo CLI: values the library refuses are usage errors', () => {
+  it.each([
+    [['--units', '100000'], '--units: buildSeq2Seq: options.units must keep the weight count'],
+    [
+      ['--n-unique', '100000000'],
+      '--n-unique: buildSeq2Seq: options.nUnique must be an integer in [2, 1000000], but received 100000000',
+    ],
+    [
+      ['--recipe', 'partial', '--units', '100000'],
+      '--units: buildEncoderDecoder: options.units must keep the weight count',
+    ],
+    [
+      ['--no-stateful', '--sequence-length', '16777217'],
+      '--sequence-length must be an integer in [1, 16777216], but received "16777217"',
+    ],
+  ])('train %j: exit code 2 with the usage, nothing trained', async (flags, message) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['train', '--epochs', '1', '--no-curve', ...flags], {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+      cwd: CWD,
+    });
+    expect(err.join('')).toContain(`seq-echo train: ${message}`);
+    expect(err.join('')).toContain('Usage: seq-echo train');
+    expect(code).toBe(2);
+    expect(out).toEqual([]);
+  });
+});
+
+describe('seq-echo CLI: trainEcho refusing an option before its first epoch', () => {
+  it('is a usage error naming the flag, exit code 2', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    // Stateless, 2^24 integers: within --sequence-length's range, but trainEcho refuses the
+    // 8.4 billion one-hot values of a sequence before training.
+    const flags = ['--epochs', '1', '--no-curve', '--no-stateful', '--sequence-length', '16777216'];
+    const code = await runCli(['train', ...flags], {
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+      cwd: CWD,
+    });
+    expect(err.join('')).toMatch(
+      /^seq-echo train: --sequence-length: trainEcho: options\.sequenceLength must keep the sequence's one-hot values/,
+    );
+    expect(err.join('')).toContain('Usage: seq-echo train');
+    expect(code).toBe(2);
+    expect(out.join('')).not.toMatch(/^epoch/m);
+  });
+});
+
+describe('seq-echo CLI: --save and --curve are checked before training', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'seq-echo-paths-'));
+    writeFileSync(join(dir, 'file'), 'not a directory');
+    mkdirSync(join(dir, 'model'));
+    mkdirSync(join(dir, 'somedir'));
+    symlinkSync(join(dir, 'model'), join(dir, 'link'));
+  });
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SAVED_FILES are the files saveEchoModel writes', () => {
+    expect([...SAVED_FILES].sort()).toEqual([MODEL_FILE, WEIGHTS_FILE, METADATA_FILE].sort());
+  });
+
+  it('paths that can be written pass', async () => {
+    await expect(
+      checkOutputPaths(join(dir, 'model'), join(dir, 'model', 'learning-curve.svg')),
+    ).resolves.toBeUndefined();
+    await expect(
+      checkOutputPaths(join(dir, 'new', 'm'), join(dir, 'new', 'm', 'curves', 'model.json')),
+    ).resolves.toBeUndefined();
+    await expect(checkOutputPaths(undefined, join(dir, 'file'))).resolves.toBeUndefined();
+    expect(existsSync(join(dir, 'new'))).toBe(false);
+  });
+
+  it.each([
+    [['--save', 'file'], '--save must be a directory or a path where one can be made, but'],
+    [['--save', 'file/model'], '--save must be a path that can be made, but'],
+    [['--save', 'model', '--curve', 'file/c.svg'], '--curve must be a path that can be made, but'],
+    [['--save', 'model', '--curve', 'somedir'], '--curve must be a file, but'],
+    [['--save', 'model', '--curve', 'model/model.json'], 'which would overwrite model.json'],
+    [['--save', 'new/m', '--curve', 'new/m/weights.bin'], 'which would overwrite weights.bin'],
+    [['--save', 'model', '--curve', 'model/Seq-Echo.JSON'], 'which would overwrite seq-echo.json'],
+    [['--save', 'model', '--curve', 'link/model.json'], 'which would overwrite model.json'],
+    [['--save', 'link', '--curve', 'model/weights.bin'], 'which would overwrite weights.bin'],
+    [['--save', 'model', '--curve', 'model/model.json/c.svg'], 'which would be inside model.json'],
+    [['--save', 'a/b', '--curve', 'a'], '--curve must not be the --save directory or one of its'],
+    [['--save', 'new/m', '--curve', 'new/m'], '--curve must not be the --save directory'],
+  ])('train %j: exit code 2 before training', async (flags, message) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(
+      ['train', '--preset', 'fast', '--epochs', '1', '--target', 'none', ...flags],
+      {
+        stdout: { write: (t: string) => out.push(t) },
+        stderr: { write: (t: string) => err.push(t) },
+        cwd: dir,
+      },
+    );
+    expect(err.join('')).toContain(message);
+    expect(err.join('')).toMatch(/^seq-echo train: --(save|curve) /);
+    expect(code).toBe(2);
+    expect(out).toEqual([]); // nothing trained
+    for (const made of ['new', 'a']) expect(existsSync(join(dir, made))).toBe(false);
+    for (const file of SAVED_FILES) expect(existsSync(join(dir, 'model', file))).toBe(false);
+  });
+});
+
+describe('seq-echo CLI: control characters from files are escaped', () => {
+  it('escapeControl shows C0, DEL and C1 controls as \\xHH and keeps everything else', () => {
+    expect(escapeControl('0.1.0\u001b[2J')).toBe('0.1.0\\x1b[2J');
+    expect(escapeControl('a\u0000b\u0007c\td\ne\rf\u007fg\u0080h\u009bi\u009fj')).toBe(
+      'a\\x00b\\x07c\\x09d\\x0ae\\x0df\\x7fg\\x80h\\x9bi\\x9fj',
+    );
+    const plain = 'café ☃ \u00a0 [2J \\x1b ok';
+    expect(escapeControl(plain)).toBe(plain);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // End to end: the command as a user runs it, from source.
 // ---------------------------------------------------------------------------------------------
@@ -699,6 +857,46 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     ]);
     for (const row of rows) expect(row.expected).toEqual(row.input);
     expect(run.stdout).toMatch(/^[0-4] of 4 windows echoed right$/m);
+  });
+
+  it("evaluate and predict escape a hostile model's text: no control character reaches the terminal", async () => {
+    const hostile = join(dir, 'hostile');
+    cpSync(modelDir, hostile, { recursive: true });
+    const evil = '0.1.0\u001b[2J\u001b[H\u009b31mFAKE 100.00%\u0007\u007f\r';
+    const metadataFile = join(hostile, 'seq-echo.json');
+    const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
+    metadata.libraryVersion = evil;
+    writeFileSync(metadataFile, JSON.stringify(metadata));
+    const modelFile = join(hostile, 'model.json');
+    const modelJson = JSON.parse(readFileSync(modelFile, 'utf8')) as {
+      userDefinedMetadata: { seqEcho: unknown };
+      weightsManifest: { paths: string[] }[];
+    };
+    modelJson.userDefinedMetadata.seqEcho = metadata;
+    writeFileSync(modelFile, JSON.stringify(modelJson));
+    // Anything a terminal would act on; only the line breaks the CLI writes itself are allowed.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+    const shown = 'saved by seq-echo 0.1.0\\x1b[2J\\x1b[H\\x9b31mFAKE 100.00%\\x07\\x7f\\x0d';
+
+    const evaluated = await cli(['evaluate', hostile, '--sequences', '2', '--seed', '1']);
+    expect(evaluated.stderr).toBe('');
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.stdout).toContain(shown);
+    expect(evaluated.stdout).not.toMatch(control);
+
+    const predicted = await cli(['predict', hostile, '1,2,3,4,5']);
+    expect(predicted.code).toBe(0);
+    expect(predicted.stdout).toContain(shown);
+    expect(predicted.stdout + predicted.stderr).not.toMatch(control);
+
+    // A manifest path quoted in an error.
+    modelJson.weightsManifest[0]!.paths = ['w\u001b[2J\u009b1m.bin'];
+    writeFileSync(modelFile, JSON.stringify(modelJson));
+    const broken = await cli(['evaluate', hostile]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('w\\x1b[2J\\x9b1m.bin');
+    expect(broken.stdout + broken.stderr).not.toMatch(control);
   });
 
   it('exit codes: 2 with the usage for bad usage, 1 for library errors, 0 for --help', async () => {

@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EchoPreset, EncoderDecoderOptions } from '../index';
+import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { presets } from '../presets';
 import { COMMANDS, type CommandName } from './help';
 
@@ -180,7 +181,38 @@ function oneOf<T extends string>(
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
-/** `util.parseArgs`, strict, with its errors turned into {@link UsageError}s. */
+/** A word that is a negative number (`-5`, `-0.5`, `-.5`, `-1e3`), not a flag. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * Rewrites `--flag -5` as `--flag=-5` for the flags that take a value. `util.parseArgs`
+ * refuses a separate value that starts with `-` as ambiguous; a negative number cannot be a
+ * flag, so it is the flag's value. Nothing after `--` is touched.
+ */
+function joinNegativeValues(args: readonly string[], options: OptionSpec): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      joined.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string';
+    if (takesValue && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
+}
+
+/**
+ * `util.parseArgs`, strict, with its errors turned into {@link UsageError}s, and negative
+ * numbers accepted as values in both forms (`--seed -5` and `--seed=-5`).
+ */
 function parseFlags<O extends OptionSpec>(
   command: CommandName,
   args: readonly string[],
@@ -188,7 +220,13 @@ function parseFlags<O extends OptionSpec>(
   allowPositionals: boolean,
 ) {
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals, tokens: true });
+    return parseArgs({
+      args: joinNegativeValues(args, options),
+      options,
+      strict: true,
+      allowPositionals,
+      tokens: true,
+    });
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     throw new UsageError(text, command);
@@ -306,7 +344,7 @@ export function parseTrainArgs(args: readonly string[], cwd: string): TrainPlan 
   const sequenceLength =
     values['sequence-length'] === undefined
       ? (preset.train.sequenceLength ?? 25)
-      : integer(c, '--sequence-length', values['sequence-length'], 1);
+      : integer(c, '--sequence-length', values['sequence-length'], 1, MAX_SEQUENCE_LENGTH);
   if (sequenceLength < nIn) {
     throw new UsageError(
       `--sequence-length must be at least --n-in (${nIn}) to make a window, but it is ${sequenceLength}`,

@@ -10,6 +10,8 @@ import type * as SeqEcho from '../index';
 import { type EvaluatePlan, type PredictPlan, type TrainPlan, UsageError } from './args';
 import { mulberry32 } from '../data/random';
 import { learningCurveSvg } from './curve';
+import { escapeControl } from './escape';
+import { checkOutputPaths } from './outputs';
 import { createProgress, type ProgressCheck, type ProgressStream } from './progress';
 import { formatEchoTable, formatEvaluation, formatModelInfo } from './table';
 
@@ -45,11 +47,42 @@ function metadataOf(model: tf.LayersModel): SeqEcho.EchoModelMetadata {
   return stored.seqEcho;
 }
 
-/** Writes lines to `out`, each with a line break. */
+/** The `train` flag that sets each option of the factories and `trainEcho`. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  nIn: '--n-in',
+  nOut: '--n-out',
+  nUnique: '--n-unique',
+  units: '--units',
+  batchSize: '--batch-size',
+  stateful: '--[no-]stateful',
+  learningRate: '--learning-rate',
+  seed: '--seed',
+  epochs: '--epochs',
+  sequenceLength: '--sequence-length',
+};
+
+/**
+ * A library function's refusal of an option as a {@link UsageError} (exit code 2) naming the
+ * flag that set it, or `error` itself when it is something else. A refusal is a `TypeError` or
+ * `RangeError` whose message starts `fn: options.` (seq-echo's form for a bad option).
+ */
+function usageErrorFrom(error: unknown, fn: string): unknown {
+  if (!(error instanceof TypeError || error instanceof RangeError)) return error;
+  const option = new RegExp(`^${fn}: options\\.(\\w+)`).exec(error.message)?.[1];
+  if (option === undefined) return error;
+  const flag = FLAG_OF[option];
+  return new UsageError(flag === undefined ? error.message : `${flag}: ${error.message}`, 'train');
+}
+
+/**
+ * Writes lines to `out`, each with a line break. Every line is passed through
+ * {@link escapeControl}: lines can hold text read from a saved model (its metadata, its path),
+ * which must not reach the terminal as escape sequences.
+ */
 const printer =
   (io: CliIo) =>
   (...lines: string[]): void => {
-    io.stdout.write(lines.length === 0 ? '\n' : `${lines.join('\n')}\n`);
+    io.stdout.write(lines.length === 0 ? '\n' : `${lines.map(escapeControl).join('\n')}\n`);
   };
 
 /**
@@ -68,16 +101,25 @@ const printer =
  * @param io - Where to write.
  * @returns `'interrupted'` when Ctrl-C stopped training (the report is still complete), else
  *   `'done'`.
- * @throws Whatever seq-echo throws (exit code 1), or Error when the curve cannot be written.
+ * @throws UsageError (exit code 2) for an option value the library refuses before training (e.g.
+ *   `--units 100000`, too many weights) or an output path that cannot be written; whatever
+ *   else seq-echo throws (exit code 1), or Error when the curve cannot be written.
  */
 export async function runTrain(plan: TrainPlan, io: CliIo): Promise<'done' | 'interrupted'> {
   const print = printer(io);
+  // Before anything slow: a path that cannot be written would lose the trained model.
+  await checkOutputPaths(plan.save, plan.curve);
   const lib = await loadLibrary();
   const backend = await lib.selectBackend(plan.backend);
   const { recipe, train, target } = plan;
   const buildStarted = performance.now();
-  const model =
-    recipe === 'whole' ? lib.buildSeq2Seq(plan.model) : lib.buildEncoderDecoder(plan.model);
+  let model: tf.LayersModel;
+  try {
+    model = recipe === 'whole' ? lib.buildSeq2Seq(plan.model) : lib.buildEncoderDecoder(plan.model);
+  } catch (error) {
+    // The factories check every option before building: a value out of their range.
+    throw usageErrorFrom(error, recipe === 'whole' ? 'buildSeq2Seq' : 'buildEncoderDecoder');
+  }
   try {
     const buildMs = performance.now() - buildStarted;
     const shape = (s: readonly (number | null)[]): string =>
@@ -115,6 +157,7 @@ export async function runTrain(plan: TrainPlan, io: CliIo): Promise<'done' | 'in
       progress.note('interrupted: stopping after this epoch (Ctrl-C again to quit at once)');
     });
     let result: SeqEcho.TrainEchoResult;
+    let epochsEnded = 0;
     try {
       result = await lib.trainEcho(model, {
         epochs: train.epochs,
@@ -123,6 +166,7 @@ export async function runTrain(plan: TrainPlan, io: CliIo): Promise<'done' | 'in
         batchSize: train.batchSize,
         signal: controller.signal,
         onEpochEnd: async (log) => {
+          epochsEnded = log.epoch;
           progress.update(log);
           const due = log.epoch % train.evaluateEvery === 0 || log.epoch === log.epochs;
           if (target === undefined || !due || controller.signal.aborted) return;
@@ -144,6 +188,9 @@ export async function runTrain(plan: TrainPlan, io: CliIo): Promise<'done' | 'in
           }
         },
       });
+    } catch (error) {
+      // trainEcho checks its options before the first epoch: a value out of its range.
+      throw epochsEnded === 0 ? usageErrorFrom(error, 'trainEcho') : error;
     } finally {
       progress.finish();
       stopListening?.();

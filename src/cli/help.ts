@@ -151,7 +151,7 @@ function trainHelp(): string[] {
     ),
     ...described(
       'seed for the initial weights, the training data and the evaluation sequences, ' +
-        'an integer (default 1)',
+        'an integer, negative ones too (default 1)',
       '  --seed N',
     ),
     ...described(
@@ -164,7 +164,7 @@ function trainHelp(): string[] {
       '  --evaluate-every N',
     ),
     ...described(
-      "integers per training sequence, at least --n-in (default: the preset's; 100 " +
+      "integers per training sequence, at least --n-in and at most 16777216 (default: the preset's; 100 " +
         'partial fast, else 25)',
       '  --sequence-length N',
     ),
@@ -187,6 +187,12 @@ function trainHelp(): string[] {
     ),
     ...described('do not write the learning curve', '  --no-curve'),
     ...described('show this help', '  -h, --help'),
+    '',
+    ...wrap(
+      'Both output paths are checked before training starts: one that cannot be written, or ' +
+        'a curve that would overwrite a file of the saved model, is a usage error (exit code 2).',
+      88,
+    ),
   ];
 }
 

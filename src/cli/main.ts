@@ -2,6 +2,7 @@
  * The `seq-echo` executable (`dist/cli.js` once built; `npx tsx src/cli/main.ts` from a clone).
  * Everything it does is in `run.ts`; this file only connects it to the process.
  */
+import { escapeControl } from './escape';
 import { runCli } from './run';
 
 // tfjs's cpu backend advertises tfjs-node (which this CLI does not use) on its first tensor;
@@ -31,9 +32,9 @@ runCli(process.argv.slice(2), {
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `seq-echo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    // An unexpected error's text may quote a file: escape each line of it.
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`seq-echo: ${text.split('\n').map(escapeControl).join('\n')}\n`);
     process.exitCode = 1;
   },
 );

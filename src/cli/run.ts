@@ -5,6 +5,7 @@
 import { VERSION } from '../version';
 import { type Command, parseCli, UsageError } from './args';
 import { type CliIo, runEvaluate, runPredict, runTrain } from './commands';
+import { escapeControl } from './escape';
 import { helpText, synopsis } from './help';
 
 export type { CliIo } from './commands';
@@ -19,7 +20,7 @@ export const EXIT_INTERRUPTED = 130;
 /** Prints a usage error and the usage it concerns to stderr; returns {@link EXIT_USAGE}. */
 function usageFailure(io: CliIo, error: UsageError): number {
   const prefix = error.command === undefined ? 'seq-echo' : `seq-echo ${error.command}`;
-  io.stderr.write(`${prefix}: ${error.message}\n\n${synopsis(error.command)}\n`);
+  io.stderr.write(`${prefix}: ${escapeControl(error.message)}\n\n${synopsis(error.command)}\n`);
   return EXIT_USAGE;
 }
 
@@ -64,7 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(io, error);
     const text = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`seq-echo ${command.kind}: ${text}\n`);
+    // The message can quote a saved model's files (a manifest's paths): print it escaped.
+    io.stderr.write(`seq-echo ${command.kind}: ${escapeControl(text)}\n`);
     return EXIT_FAILURE;
   }
 }

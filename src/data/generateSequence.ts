@@ -1,4 +1,11 @@
-import { assertFunction, assertInteger, assertOptions, message } from '../internal/assert';
+import {
+  assertFunction,
+  assertInteger,
+  assertKnownKeys,
+  assertOptions,
+  message,
+  optionKeys,
+} from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { mulberry32, type RandomSource } from './random';
 
@@ -17,6 +24,9 @@ export interface GenerateSequenceOptions {
    */
   random?: RandomSource | undefined;
 }
+
+/** Every key of {@link GenerateSequenceOptions}, for the unknown-key check. */
+const GENERATE_SEQUENCE_KEYS = optionKeys<GenerateSequenceOptions>()(['nUnique', 'seed', 'random']);
 
 /**
  * Draws `length` integers uniformly from `[0, nUnique)`: the walkthrough's
@@ -45,6 +55,7 @@ export function generateSequence(length = 25, options: GenerateSequenceOptions =
   const fn = 'generateSequence';
   assertInteger(fn, 'length', length, { min: 0, max: MAX_SEQUENCE_LENGTH });
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, GENERATE_SEQUENCE_KEYS);
   const { nUnique = 100 } = options;
   assertInteger(fn, 'options.nUnique', nUnique, { min: 2, max: 2 ** 32 });
   return drawSequence(fn, length, nUnique, randomSource(fn, options));

@@ -5,6 +5,8 @@ import {
   assertOptions,
   describe,
   message,
+  assertKnownKeys,
+  optionKeys,
 } from '../internal/assert';
 import { assertWithin, MAX_ARRAY_VALUES } from '../internal/limits';
 
@@ -111,6 +113,9 @@ export interface ToSupervisedOptions {
   task?: 'echo' | 'reverse' | undefined;
 }
 
+/** Every key of {@link ToSupervisedOptions}, for the unknown-key check. */
+const TO_SUPERVISED_KEYS = optionKeys<ToSupervisedOptions>()(['framing', 'padValue', 'task']);
+
 /**
  * Frames an encoded sequence as a supervised learning problem exactly as the walkthrough's
  * pandas `shift` + `dropna` does: row `t` of `X` is the window of `nIn` items ending at time
@@ -158,6 +163,7 @@ export function toSupervised(
   const fn = 'toSupervised';
   assertMatrix(fn, 'encoded', encoded);
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, TO_SUPERVISED_KEYS);
   const { framing = 'complete', padValue = 0, task = 'echo' } = options;
   assertOneOf(fn, 'options.framing', framing as unknown, ['complete', 'padded'] as const);
   if (typeof padValue !== 'number' || !Number.isFinite(padValue)) {

@@ -182,3 +182,78 @@ export function assertAbortSignal(
     throw new TypeError(message(fn, param, 'an AbortSignal', value));
   }
 }
+
+/**
+ * The option keys of an options interface `T`, listed once so that they cannot drift: the
+ * list may name only keys of `T` and must name every one of them, or the call does not
+ * compile (the error names the missing keys). Returns `keys` itself.
+ *
+ * @example
+ * ```ts
+ * interface Options { a?: number; b?: string }
+ * const KEYS = optionKeys<Options>()(['a', 'b']); // readonly ['a', 'b']
+ * optionKeys<Options>()(['a']); // compile error: { missingKeys: 'b' }
+ * ```
+ */
+export function optionKeys<T>() {
+  return <const K extends readonly (keyof T & string)[]>(
+    keys: K &
+      ([Exclude<keyof T, K[number]>] extends [never]
+        ? unknown
+        : { missingKeys: Exclude<keyof T, K[number]> }),
+  ): K => keys;
+}
+
+/** Most allowed keys an unknown-key message lists before it says how many more there are. */
+const LISTED_KEYS = 20;
+
+/** The edit distance between two short strings (for "did you mean"). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(substitution, (previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * Throws a `RangeError` when the options object `value` has an own key that is not in
+ * `allowed`: a misspelt option (`epoch` for `epochs`) would otherwise be ignored without a
+ * word. The message names the function, the parameter and the key, suggests the nearest
+ * allowed key, and lists the allowed ones (bounded: long keys are cut, at most 20 listed).
+ * Anything that is not an options object (`undefined`, `null`, an array, a number) is left
+ * to the caller's own checks, which throw a `TypeError` for it.
+ */
+export function assertKnownKeys(
+  fn: string,
+  param: string,
+  value: unknown,
+  allowed: readonly string[],
+): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  for (const key of Object.keys(value)) {
+    if (allowed.includes(key)) continue;
+    let nearest: string | undefined;
+    let best = Infinity;
+    if (key.length <= 40) {
+      for (const candidate of allowed) {
+        const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+        if (distance < best) [nearest, best] = [candidate, distance];
+      }
+    }
+    const hint =
+      nearest !== undefined && best <= Math.max(1, Math.floor(nearest.length / 3))
+        ? ` (did you mean "${nearest}"?)`
+        : '';
+    const listed = allowed.slice(0, LISTED_KEYS).join(', ');
+    const more = allowed.length > LISTED_KEYS ? `, and ${allowed.length - LISTED_KEYS} more` : '';
+    throw new RangeError(
+      `${fn}: ${param} has an unknown key ${describe(key)}${hint}; expected one of: ${listed}${more}`,
+    );
+  }
+}

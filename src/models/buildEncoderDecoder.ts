@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertInteger, message } from '../internal/assert';
+import { assertInteger, message, assertKnownKeys, optionKeys } from '../internal/assert';
 import {
   buildSequential,
   compileEcho,
@@ -20,6 +20,22 @@ export interface EncoderDecoderOptions extends CommonModelOptions, InputOptions 
   /** Fixed batch size of the stateful model (ignored when `stateful` is `false`). Default `21`. */
   batchSize?: number | undefined;
 }
+
+/** Every key of {@link EncoderDecoderOptions}, for the unknown-key check. */
+const ENCODER_DECODER_KEYS = optionKeys<EncoderDecoderOptions>()([
+  'nIn',
+  'nUnique',
+  'stateful',
+  'learningRate',
+  'seed',
+  'task',
+  'representation',
+  'masking',
+  'nOut',
+  'units',
+  'batchSize',
+  'recurrentActivation',
+]);
 
 /**
  * Builds the walkthrough's model B, which echoes part of the window: an encoder LSTM that reads
@@ -44,6 +60,7 @@ export interface EncoderDecoderOptions extends CommonModelOptions, InputOptions 
  */
 export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.LayersModel {
   const fn = 'buildEncoderDecoder';
+  assertKnownKeys(fn, 'options', options, ENCODER_DECODER_KEYS);
   const o = resolveEchoModelOptions(fn, options, { units: 150, batchSize: 21, lstmLayers: 2 });
   const { nOut = 2 } = options;
   assertInteger(fn, 'options.nOut', nOut, { min: 1 });

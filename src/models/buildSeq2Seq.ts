@@ -9,6 +9,7 @@ import {
   resolveEchoModelOptions,
 } from './common';
 import type { CommonModelOptions, InputOptions } from './common';
+import { assertKnownKeys, optionKeys } from '../internal/assert';
 
 /** Options of {@link buildSeq2Seq}; every field has the walkthrough's value as default. */
 export interface Seq2SeqOptions extends CommonModelOptions, InputOptions {
@@ -17,6 +18,21 @@ export interface Seq2SeqOptions extends CommonModelOptions, InputOptions {
   /** Fixed batch size of the stateful model (ignored when `stateful` is `false`). Default `7`. */
   batchSize?: number | undefined;
 }
+
+/** Every key of {@link Seq2SeqOptions}, for the unknown-key check. */
+const SEQ2SEQ_KEYS = optionKeys<Seq2SeqOptions>()([
+  'nIn',
+  'nUnique',
+  'stateful',
+  'learningRate',
+  'seed',
+  'task',
+  'representation',
+  'masking',
+  'units',
+  'batchSize',
+  'recurrentActivation',
+]);
 
 /**
  * Builds the walkthrough's model A, which echoes the whole window: an LSTM that returns its
@@ -40,6 +56,7 @@ export interface Seq2SeqOptions extends CommonModelOptions, InputOptions {
  * ```
  */
 export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {
+  assertKnownKeys('buildSeq2Seq', 'options', options, SEQ2SEQ_KEYS);
   const o = resolveEchoModelOptions('buildSeq2Seq', options, {
     units: 20,
     batchSize: 7,

@@ -5,6 +5,8 @@ import {
   assertOneOf,
   assertOptions,
   message,
+  assertKnownKeys,
+  optionKeys,
 } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
 import { layerInitializers, RECURRENT_ACTIVATIONS, type RecurrentActivation } from './common';
@@ -33,6 +35,17 @@ export interface TeacherForcingOptions {
   /** Seed for the initial weights: the same seed builds the same weights. Default: none. */
   seed?: number | undefined;
 }
+
+/** Every key of {@link TeacherForcingOptions}, for the unknown-key check. */
+const TEACHER_FORCING_KEYS = optionKeys<TeacherForcingOptions>()([
+  'maxLength',
+  'nUnique',
+  'units',
+  'learningRate',
+  'task',
+  'seed',
+  'recurrentActivation',
+]);
 
 /**
  * An encoder-decoder trained with teacher forcing, as three `tf.LayersModel`s that share one
@@ -136,6 +149,7 @@ export function assertTeacherForcingModels(
 export function buildTeacherForcing(options: TeacherForcingOptions = {}): TeacherForcingModels {
   const fn = 'buildTeacherForcing';
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, TEACHER_FORCING_KEYS);
   const {
     maxLength = 8,
     nUnique = 20,

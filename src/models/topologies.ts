@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertInteger, message } from '../internal/assert';
+import { assertInteger, message, assertKnownKeys, optionKeys } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS } from '../internal/limits';
 import {
   buildSequential,
@@ -31,6 +31,20 @@ export interface TopologyOptions extends CommonModelOptions {
   batchSize?: number | undefined;
 }
 
+/** Every key of {@link TopologyOptions}, for the unknown-key check. */
+const TOPOLOGY_KEYS = optionKeys<TopologyOptions>()([
+  'nIn',
+  'nUnique',
+  'stateful',
+  'learningRate',
+  'seed',
+  'task',
+  'nOut',
+  'units',
+  'batchSize',
+  'recurrentActivation',
+]);
+
 interface ResolvedTopology extends ResolvedModelOptions {
   nOut: number;
 }
@@ -45,6 +59,7 @@ function resolveTopology(
   options: unknown,
   weights: (o: ResolvedModelOptions, nOut: number) => number,
 ): ResolvedTopology {
+  assertKnownKeys(fn, 'options', options, TOPOLOGY_KEYS);
   const o = resolveModelOptions(fn, options, { units: 20, batchSize: 7, lstmLayers: 1 });
   const { nOut = o.nIn } = (options ?? {}) as { nOut?: unknown };
   assertInteger(fn, 'options.nOut', nOut, { min: 1 });

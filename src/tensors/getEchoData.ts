@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource, type GenerateSequenceOptions } from '../data/generateSequence';
 import { checkFraming, frameWindows } from '../data/toSupervised';
-import { assertInteger, assertOptions } from '../internal/assert';
+import { assertInteger, assertOptions, assertKnownKeys, optionKeys } from '../internal/assert';
 import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
 import { oneHotWindows } from './oneHotWindows';
 
@@ -13,6 +13,9 @@ export interface EchoDataOptions extends GenerateSequenceOptions {
    */
   length?: number | undefined;
 }
+
+/** Every key of {@link EchoDataOptions}, for the unknown-key check. */
+const ECHO_DATA_KEYS = optionKeys<EchoDataOptions>()(['length', 'nUnique', 'seed', 'random']);
 
 /** A batch of echo training data, ready for `model.fit`. */
 export interface EchoData {
@@ -48,6 +51,7 @@ export interface EchoData {
 export function getEchoData(nIn: number, nOut: number, options: EchoDataOptions = {}): EchoData {
   const fn = 'getEchoData';
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, ECHO_DATA_KEYS);
   const { length = 25, nUnique = 100 } = options;
   assertInteger(fn, 'options.length', length, { min: 1, max: MAX_SEQUENCE_LENGTH });
   assertInteger(fn, 'options.nUnique', nUnique, { min: 2, max: 2 ** 24 });

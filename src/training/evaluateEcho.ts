@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource } from '../data/generateSequence';
 import type { RandomSource } from '../data/random';
-import { assertInteger, assertOptions } from '../internal/assert';
+import { assertInteger, assertOptions, assertKnownKeys, optionKeys } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { readEchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
@@ -21,6 +21,14 @@ export interface EvaluateEchoOptions {
   /** Your own source of uniform numbers in `[0, 1)` instead of `seed`. */
   random?: RandomSource | undefined;
 }
+
+/** Every key of {@link EvaluateEchoOptions}, for the unknown-key check. */
+const EVALUATE_ECHO_KEYS = optionKeys<EvaluateEchoOptions>()([
+  'sequences',
+  'sequenceLength',
+  'seed',
+  'random',
+]);
 
 /** Result of {@link evaluateEcho}. */
 export interface EchoEvaluation {
@@ -68,6 +76,7 @@ export async function evaluateEcho(
   const fn = 'evaluateEcho';
   const shape = readEchoShape(fn, model);
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, EVALUATE_ECHO_KEYS);
   const { sequences = 100, sequenceLength = 25 } = options;
   assertInteger(fn, 'options.sequences', sequences, { min: 1, max: 1_000_000 });
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });

@@ -15,6 +15,7 @@ import { assertTeacherForcingModels, type TeacherForcingModels } from '../models
 import { planTraining, type TrainingPlan } from '../models/fusedPlan';
 import { FusedTrainer, fusedRunner, type FusedData, type FusedRunner } from './fused/trainer';
 import { checkLoopOptions, lastValue } from './loop';
+import { assertKnownKeys, optionKeys } from '../internal/assert';
 
 /** One sample framed for teacher forcing, as token ids (see {@link frameTeacherForcing}). */
 export interface TeacherForcingFrame {
@@ -33,6 +34,9 @@ export interface FrameTeacherForcingOptions {
   /** `'echo'` (target = the items) or `'reverse'` (target = the items reversed). Default `'echo'`. */
   task?: EchoTask | undefined;
 }
+
+/** Every key of {@link FrameTeacherForcingOptions}, for the unknown-key check. */
+const FRAME_TEACHER_FORCING_KEYS = optionKeys<FrameTeacherForcingOptions>()(['nUnique', 'task']);
 
 /**
  * Frames one input sequence for teacher forcing. The target is the sequence itself (`'echo'`)
@@ -63,6 +67,7 @@ export function frameTeacherForcing(
   if (typeof options !== 'object' || (options as unknown) === null || Array.isArray(options)) {
     throw new TypeError(message(fn, 'options', 'an options object with nUnique', options));
   }
+  assertKnownKeys(fn, 'options', options, FRAME_TEACHER_FORCING_KEYS);
   const { nUnique, task = 'echo' } = options as {
     [K in keyof FrameTeacherForcingOptions]?: unknown;
   };
@@ -158,6 +163,9 @@ export interface DecodeGreedyOptions {
   maxSteps?: number | undefined;
 }
 
+/** Every key of {@link DecodeGreedyOptions}, for the unknown-key check. */
+const DECODE_GREEDY_KEYS = optionKeys<DecodeGreedyOptions>()(['maxSteps']);
+
 /** How many sequences one batched decode handles at a time. */
 const DECODE_CHUNK = 1024;
 
@@ -199,6 +207,7 @@ function checkSequence(
 
 function resolveMaxSteps(fn: string, models: TeacherForcingModels, options: unknown): number {
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, DECODE_GREEDY_KEYS);
   const { maxSteps = models.maxLength + 1 } = options as { maxSteps?: unknown };
   assertInteger(fn, 'options.maxSteps', maxSteps, { min: 1, max: 1_000_000 });
   return maxSteps;
@@ -395,6 +404,15 @@ export interface EvaluateTeacherForcingOptions {
   random?: RandomSource | undefined;
 }
 
+/** Every key of {@link EvaluateTeacherForcingOptions}, for the unknown-key check. */
+const EVALUATE_TEACHER_FORCING_KEYS = optionKeys<EvaluateTeacherForcingOptions>()([
+  'samples',
+  'minLength',
+  'maxLength',
+  'seed',
+  'random',
+]);
+
 /** Result of {@link evaluateTeacherForcing}. */
 export interface TeacherForcingEvaluation {
   /**
@@ -515,6 +533,7 @@ export function evaluateTeacherForcing(
   const fn = 'evaluateTeacherForcing';
   assertTeacherForcingModels(fn, models);
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, EVALUATE_TEACHER_FORCING_KEYS);
   const {
     samples = 1000,
     minLength,
@@ -604,6 +623,22 @@ export interface TrainTeacherForcingOptions {
   engine?: 'auto' | 'fused' | 'tfjs' | undefined;
 }
 
+/** Every key of {@link TrainTeacherForcingOptions}, for the unknown-key check. */
+const TRAIN_TEACHER_FORCING_KEYS = optionKeys<TrainTeacherForcingOptions>()([
+  'epochs',
+  'samplesPerEpoch',
+  'batchSize',
+  'minLength',
+  'maxLength',
+  'seed',
+  'targetAccuracy',
+  'evaluateEvery',
+  'evaluationSamples',
+  'onEpochEnd',
+  'signal',
+  'engine',
+]);
+
 /** Result of {@link trainTeacherForcing}. */
 export interface TrainTeacherForcingResult {
   /** Epochs actually trained. */
@@ -683,6 +718,7 @@ export async function trainTeacherForcing(
   if (typeof options !== 'object' || (options as unknown) === null || Array.isArray(options)) {
     throw new TypeError(message(fn, 'options', 'an options object with epochs', options));
   }
+  assertKnownKeys(fn, 'options', options, TRAIN_TEACHER_FORCING_KEYS);
   const {
     epochs,
     samplesPerEpoch = 1024,

@@ -12,6 +12,7 @@ import { FusedTrainer } from './fused/trainer';
 import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
 import { checkWindows, frameEcho } from './checkWindows';
 import { checkLoopOptions, lastValue } from './loop';
+import { assertKnownKeys, optionKeys } from '../internal/assert';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
 export interface EpochLog {
@@ -93,6 +94,21 @@ export interface TrainEchoOptions {
   engine?: 'auto' | 'fused' | 'tfjs' | undefined;
 }
 
+/** Every key of {@link TrainEchoOptions}, for the unknown-key check. */
+const TRAIN_ECHO_KEYS = optionKeys<TrainEchoOptions>()([
+  'epochs',
+  'sequenceLength',
+  'seed',
+  'batchSize',
+  'targetAccuracy',
+  'evaluateEvery',
+  'evaluationSequences',
+  'onEpochEnd',
+  'signal',
+  'verbose',
+  'engine',
+]);
+
 /** Result of {@link trainEcho}. */
 export interface TrainEchoResult {
   /** Epochs actually trained. */
@@ -143,6 +159,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(message(fn, 'options', 'an options object with epochs', options));
   }
+  assertKnownKeys(fn, 'options', options, TRAIN_ECHO_KEYS);
   const {
     epochs,
     sequenceLength = 25,

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertBoolean, assertInteger, assertOptions, message } from '../../internal/assert';
+import {
+  assertBoolean,
+  assertInteger,
+  assertOptions,
+  message,
+  assertKnownKeys,
+  optionKeys,
+} from '../../internal/assert';
 import {
   compileEcho,
   layerInitializers,
@@ -52,6 +59,21 @@ export interface AttentionOptions {
   recurrentActivation?: RecurrentActivation | undefined;
 }
 
+/** Every key of {@link AttentionOptions}, for the unknown-key check. */
+const ATTENTION_KEYS = optionKeys<AttentionOptions>()([
+  'nIn',
+  'nOut',
+  'nUnique',
+  'units',
+  'encoder',
+  'positionFeatures',
+  'task',
+  'stateful',
+  'learningRate',
+  'seed',
+  'recurrentActivation',
+]);
+
 const TASKS: readonly EchoTask[] = ['echo', 'reverse'];
 const ENCODERS = ['dense', 'lstm'] as const;
 
@@ -70,6 +92,7 @@ interface ResolvedAttentionOptions {
 
 function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentionOptions {
   assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, ATTENTION_KEYS);
   const given = (options ?? {}) as Omit<AttentionOptions, 'stateful'> & { stateful?: unknown };
   const { stateful = false, task = 'echo', encoder = 'dense', positionFeatures = 16 } = given;
   assertBoolean(fn, 'options.stateful', stateful);
