@@ -1,5 +1,5 @@
 import type { ModelPlan, PlanOp } from '../../models/fusedPlan';
-import { softmaxRows } from './graph';
+import { softmaxRows } from './softmax';
 import type { Kernels } from './kernels';
 import { lstmForward } from './ops/lstm';
 import { dense, project, type SparseValue } from './values';

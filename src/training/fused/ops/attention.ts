@@ -1,5 +1,6 @@
 import { sinusoids } from '../../../models/attention/layers';
 import type { Kernels } from '../kernels';
+import { softmaxRows } from '../softmax';
 import { dense, gradOf, type DenseValue, type Shape } from '../values';
 
 /**
@@ -30,9 +31,37 @@ export interface AttentionTrace {
   scale: number;
 }
 
+/** Rows `t * batch + b` (`t < steps`) of a time-major value, as one `[steps, width]` matrix. */
+function gather(kernels: Kernels, v: DenseValue, data: Float32Array, b: number): Float32Array {
+  const { steps, batch, width } = v;
+  const out = kernels.scratch(steps * width);
+  for (let t = 0; t < steps; t++) {
+    const from = (t * batch + b) * width;
+    out.set(data.subarray(from, from + width), t * width);
+  }
+  return out;
+}
+
+/** Adds a `[steps, width]` matrix into rows `t * batch + b` of a time-major buffer. */
+function scatterAdd(v: DenseValue, into: Float32Array, matrix: Float32Array, b: number): void {
+  const { steps, batch, width } = v;
+  for (let t = 0; t < steps; t++) {
+    const to = (t * batch + b) * width;
+    for (let k = 0; k < width; k++) into[to + k]! += matrix[t * width + k]!;
+  }
+}
+
+/** The `[cols, rows]` transpose of a `[rows, cols]` matrix. */
+function transpose(kernels: Kernels, a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = kernels.scratch(rows * cols);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]!;
+  return out;
+}
+
 /**
  * `softmax_j(q_i · mem_j · scale)` over the memory steps `j` for every query `i`, and the
- * weighted sums of the memory: `[m, batch, d]`. Also returns the weights.
+ * weighted sums of the memory: `[m, batch, d]`, per window as two matrix products.
  */
 export function attentionForward(
   kernels: Kernels,
@@ -47,31 +76,23 @@ export function attentionForward(
   const weights = kernels.scratch(batch * m * n);
   const shape: Shape = { steps: m, seq: true, batch, width: d };
   const out = dense(kernels, shape, q.needsGrad || mem.needsGrad);
-  const scores = new Float64Array(n);
   for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < m; i++) {
-      const qo = (i * batch + b) * d;
-      let max = -Infinity;
-      for (let j = 0; j < n; j++) {
-        const mo = (j * batch + b) * d;
-        let s = 0;
-        for (let k = 0; k < d; k++) s += q.data[qo + k]! * mem.data[mo + k]!;
-        s = Math.fround(Math.fround(s) * scale);
-        scores[j] = s;
-        if (s > max) max = s;
-      }
-      let sum = 0;
-      for (let j = 0; j < n; j++) {
-        scores[j] = Math.exp(scores[j]! - max);
-        sum += scores[j]!;
-      }
-      const wo = (b * m + i) * n;
-      for (let j = 0; j < n; j++) {
-        const a = (weights[wo + j] = scores[j]! / sum);
-        const mo = (j * batch + b) * d;
-        for (let k = 0; k < d; k++) out.data[qo + k]! += a * mem.data[mo + k]!;
-      }
-    }
+    const qb = gather(kernels, q, q.data, b);
+    const mb = gather(kernels, mem, mem.data, b);
+    const wb = weights.subarray(b * m * n, (b + 1) * m * n);
+    kernels.matMulAdd({
+      A: qb,
+      W: transpose(kernels, mb, n, d),
+      out: wb,
+      rows: m,
+      inner: d,
+      cols: n,
+    });
+    if (scale !== 1) for (let i = 0; i < wb.length; i++) wb[i] = wb[i]! * scale;
+    softmaxRows(wb, n);
+    const ob = kernels.scratch(m * d);
+    kernels.matMulAdd({ A: wb, W: mb, out: ob, rows: m, inner: n, cols: d });
+    scatterAdd(out, out.data, ob, b);
   }
   return { out, trace: { weights, scale } };
 }
@@ -91,34 +112,39 @@ export function attentionBackward(
   const n = mem.steps;
   const dq = q.needsGrad ? gradOf(kernels, q) : undefined;
   const dmem = mem.needsGrad ? gradOf(kernels, mem) : undefined;
-  const dA = new Float64Array(n);
   for (let b = 0; b < batch; b++) {
+    const qb = gather(kernels, q, q.data, b);
+    const mb = gather(kernels, mem, mem.data, b);
+    const dob = gather(kernels, out, dOut, b);
+    const wb = trace.weights.subarray(b * m * n, (b + 1) * m * n);
+    // d(weights) = dOut · mem^T; d(memory) = weights^T · dOut.
+    const dwb = kernels.scratch(m * n);
+    kernels.matMulAdd({
+      A: dob,
+      W: transpose(kernels, mb, n, d),
+      out: dwb,
+      rows: m,
+      inner: d,
+      cols: n,
+    });
+    const dmb = kernels.scratch(n * d);
+    kernels.matMulBackward({ A: wb, W: mb, dOut: dob, dW: dmb, rows: m, inner: n, cols: d });
+    // Through the softmax, then the scaled scores: dS = w ⊙ (dW - Σ dW·w) · scale.
     for (let i = 0; i < m; i++) {
-      const qo = (i * batch + b) * d;
-      const wo = (b * m + i) * n;
-      // d(weights) = dOut_i · mem_j; d(memory) gets weights · dOut_i.
       let dot = 0;
+      for (let j = 0; j < n; j++) dot += dwb[i * n + j]! * wb[i * n + j]!;
       for (let j = 0; j < n; j++) {
-        const mo = (j * batch + b) * d;
-        const a = trace.weights[wo + j]!;
-        let s = 0;
-        for (let k = 0; k < d; k++) {
-          s += dOut[qo + k]! * mem.data[mo + k]!;
-          if (dmem) dmem[mo + k]! += a * dOut[qo + k]!;
-        }
-        dA[j] = s;
-        dot += s * a;
+        dwb[i * n + j] = wb[i * n + j]! * (dwb[i * n + j]! - dot) * trace.scale;
       }
-      // Through the softmax, then the scaled dot product.
-      for (let j = 0; j < n; j++) {
-        const dScore = trace.weights[wo + j]! * (dA[j]! - dot) * trace.scale;
-        if (dScore === 0) continue;
-        const mo = (j * batch + b) * d;
-        for (let k = 0; k < d; k++) {
-          if (dq) dq[qo + k]! += dScore * mem.data[mo + k]!;
-          if (dmem) dmem[mo + k]! += dScore * q.data[qo + k]!;
-        }
-      }
+    }
+    if (dq) {
+      const dqb = kernels.scratch(m * d);
+      kernels.matMulAdd({ A: dwb, W: mb, out: dqb, rows: m, inner: n, cols: d });
+      scatterAdd(q, dq, dqb, b);
+    }
+    if (dmem) {
+      kernels.matMulBackward({ A: dwb, W: mb, dOut: qb, dW: dmb, rows: m, inner: n, cols: d });
+      scatterAdd(mem, dmem, dmb, b);
     }
   }
 }
