@@ -50,6 +50,8 @@ export interface GraphRun {
   traces: unknown[];
   /** Per stateful LSTM, its final state (views of scratch). */
   finalStates: LstmState[];
+  /** Dense copies of non-dense values that some op read as numbers, by slot. */
+  copies: Map<number, DenseValue>;
 }
 
 type Lstm = Extract<PlanOp, { op: 'lstm' }>;
@@ -68,12 +70,19 @@ export function forward(
   const values: (Value | undefined)[] = new Array<Value | undefined>(plan.slots);
   const traces: unknown[] = new Array<unknown>(plan.ops.length);
   const finalStates: LstmState[] = [];
+  const copies = new Map<number, DenseValue>();
   const get = (slot: number): Value => values[slot]!;
   const getDense = (slot: number): DenseValue => {
     const v = get(slot);
     if (v.kind === 'dense') return v;
-    // Only projections read sparse and concatenated values in place; others get numbers.
-    return dense(kernels, v, false, materialize(kernels, v), v.mask);
+    // Only projections read sparse, repeated and concatenated values in place; other ops get
+    // a copy as numbers, whose gradient `backward` sends on to the value.
+    let copy = copies.get(slot);
+    if (!copy) {
+      copy = dense(kernels, v, needsGrad(v), materialize(kernels, v), v.mask);
+      copies.set(slot, copy);
+    }
+    return copy;
   };
   // tfjs passes every layer the newest input mask any layer before it received (its
   // executor keeps one `kwargs.mask` for the whole pass), so an LSTM after a RepeatVector
@@ -123,10 +132,17 @@ export function forward(
         break;
       }
       case 'repeat': {
-        const x = getDense(op.x);
-        const out = dense(kernels, { steps: op.n, seq: true, batch, width: x.width }, x.needsGrad);
-        for (let t = 0; t < op.n; t++) out.data.set(x.data, t * x.data.length);
-        values[op.out] = out;
+        const base = getDense(op.x);
+        const { width } = base;
+        values[op.out] = {
+          kind: 'repeat',
+          steps: op.n,
+          seq: true,
+          batch,
+          width,
+          base,
+          mask: undefined,
+        };
         break;
       }
       case 'dense': {
@@ -186,7 +202,7 @@ export function forward(
       }
     }
   });
-  return { batch, values, traces, finalStates };
+  return { batch, values, traces, finalStates, copies };
 }
 
 /** The slots an op reads, its first input first. */
@@ -222,6 +238,9 @@ export function backward(kernels: Kernels, plan: ModelPlan, run: GraphRun, count
   const { values } = run;
   for (let index = plan.ops.length - 1; index >= 0; index--) {
     const op = plan.ops[index]!;
+    // Every consumer of this op's output has run: a copy's gradient is complete.
+    const copy = run.copies.get(op.out);
+    if (copy?.grad) sendGrad(kernels, values[op.out]!, copy.grad);
     switch (op.op) {
       case 'input':
       case 'masking':
@@ -251,16 +270,9 @@ export function backward(kernels: Kernels, plan: ModelPlan, run: GraphRun, count
         if (wantInitial) sendInitialGrad(kernels, initial[0]!, initial[1]!, grads);
         break;
       }
-      case 'repeat': {
-        const out = values[op.out] as DenseValue;
-        const x = denseSource(values[op.x]!);
-        if (!out.grad || !x?.needsGrad) break;
-        const dx = gradOf(kernels, x);
-        for (let t = 0; t < op.n; t++) {
-          addInto(dx, out.grad.subarray(t * dx.length, (t + 1) * dx.length));
-        }
+      case 'repeat':
+        // Its consumers send gradients straight to the repeated vector.
         break;
-      }
       case 'dense': {
         const out = values[op.out] as DenseValue;
         if (!out.grad) break;
@@ -309,9 +321,6 @@ export function backward(kernels: Kernels, plan: ModelPlan, run: GraphRun, count
           mem: DenseValue;
         };
         attentionBackward(kernels, q, mem, values[op.out] as DenseValue, trace);
-        // Materialised copies pass their gradients on to what they were made from.
-        if (q !== values[op.queries] && q.grad) sendGrad(kernels, values[op.queries]!, q.grad);
-        if (mem !== values[op.memory] && mem.grad) sendGrad(kernels, values[op.memory]!, mem.grad);
         break;
       }
     }
@@ -324,8 +333,6 @@ function sendGrad(kernels: Kernels, x: Value, grad: Float32Array): void {
     if (x.needsGrad) addInto(gradOf(kernels, x), grad);
   } else scatterGrad(kernels, x, grad);
 }
-
-const denseSource = (v: Value): DenseValue | undefined => (v.kind === 'dense' ? v : undefined);
 
 function inputValue(
   kernels: Kernels,

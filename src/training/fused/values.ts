@@ -48,8 +48,15 @@ export interface ConcatValue extends Shape {
   mask: undefined;
 }
 
+/** A `[batch, width]` vector repeated at every step (RepeatVector), never copied. */
+export interface RepeatValue extends Shape {
+  kind: 'repeat';
+  base: DenseValue;
+  mask: undefined;
+}
+
 /** Any value flowing between ops. */
-export type Value = DenseValue | SparseValue | ConcatValue;
+export type Value = DenseValue | SparseValue | ConcatValue | RepeatValue;
 
 export const rowsOf = (v: Shape): number => v.steps * v.batch;
 
@@ -76,7 +83,11 @@ export function dense(
 }
 
 export const needsGrad = (v: Value): boolean =>
-  v.kind === 'dense' ? v.needsGrad : v.kind === 'concat' && v.parts.some(needsGrad);
+  v.kind === 'dense'
+    ? v.needsGrad
+    : v.kind === 'repeat'
+      ? v.base.needsGrad
+      : v.kind === 'concat' && v.parts.some(needsGrad);
 
 /** The value's gradient buffer, zeroed on first use. */
 export function gradOf(kernels: Kernels, v: DenseValue): Float32Array {
@@ -95,6 +106,12 @@ export function project(
   const rows = rowsOf(x);
   if (x.kind === 'dense') {
     kernels.matMulAdd({ A: x.data, W, out, rows, inner: x.width, cols });
+  } else if (x.kind === 'repeat') {
+    // The same product at every step: computed once.
+    const once = kernels.scratch(x.batch * cols);
+    project(kernels, x.base, W, once, cols);
+    for (let t = 0; t < x.steps; t++)
+      addInto(out.subarray(t * once.length, (t + 1) * once.length), once);
   } else if (x.kind === 'sparse') {
     const { index, k } = x;
     for (let r = 0; r < rows; r++) {
@@ -132,6 +149,12 @@ export function projectBackward(
     const dA = x.needsGrad ? kernels.scratch(rows * x.width) : undefined;
     kernels.matMulBackward({ A: x.data, W, dOut, dW, dA, rows, inner: x.width, cols });
     if (dA) addInto(gradOf(kernels, x), dA);
+  } else if (x.kind === 'repeat') {
+    // Every step's gradient meets the same vector: summed first, then one product.
+    const sum = kernels.scratch(x.batch * cols);
+    for (let t = 0; t < x.steps; t++)
+      addInto(sum, dOut.subarray(t * sum.length, (t + 1) * sum.length));
+    projectBackward(kernels, x.base, W, sum, dW, cols);
   } else if (x.kind === 'sparse') {
     const { index, k } = x;
     for (let r = 0; r < rows; r++) {
@@ -180,6 +203,13 @@ function writeColumns(
     for (let r = 0; r < rows; r++) {
       out.set(v.data.subarray(r * v.width, (r + 1) * v.width), r * stride + offset);
     }
+  } else if (v.kind === 'repeat') {
+    for (let t = 0; t < v.steps; t++) {
+      for (let b = 0; b < v.batch; b++) {
+        const from = b * v.width;
+        out.set(v.base.data.subarray(from, from + v.width), (t * v.batch + b) * stride + offset);
+      }
+    }
   } else if (v.kind === 'sparse') {
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < v.k; j++) {
@@ -216,6 +246,16 @@ function scatterColumns(
       const o = r * v.width;
       const s = r * stride + offset;
       for (let j = 0; j < v.width; j++) g[o + j]! += grad[s + j]!;
+    }
+    return;
+  }
+  if (v.kind === 'repeat') {
+    const g = gradOf(kernels, v.base);
+    for (let t = 0; t < v.steps; t++) {
+      for (let b = 0; b < v.batch; b++) {
+        const s = (t * v.batch + b) * stride + offset;
+        for (let j = 0; j < v.width; j++) g[b * v.width + j]! += grad[s + j]!;
+      }
     }
     return;
   }
