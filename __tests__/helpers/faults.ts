@@ -54,8 +54,16 @@ export function faultyFs(fs: NodeFs, calls: FsCall[], plan?: FaultPlan): NodeFs 
         const value: unknown = Reflect.get(target, key, receiver);
         if (typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
-          step(`handle.${String(key)}`, path);
-          return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          const run = () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          try {
+            step(`handle.${String(key)}`, path);
+          } catch (error) {
+            // A failed close still frees the descriptor (POSIX), and a process that dies
+            // has its descriptors closed: close it for real, then report the failure.
+            if (key === 'close') await run().catch(() => undefined);
+            throw error;
+          }
+          return run();
         };
       },
     });
