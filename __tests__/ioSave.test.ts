@@ -137,6 +137,19 @@ describe('a failed save leaves the old model or the new one, whole', () => {
     expect((error as Error).message).toMatch(/^saveEchoModel: .*ENOSPC/);
     expect(await loadsAs(dir)).toBe('old');
   });
+  it('a failure after the commit says that the new model is saved', async () => {
+    const dir = fresh();
+    await saveEchoModel(oldModel, dir);
+    const { calls } = await saveWithFault(newModel, fresh());
+    // The first write after model.json's first rename: the weights under their usual name.
+    const step = calls.findIndex((call) => /weights\.bin\.[0-9a-z]+\.tmp$/.test(call.target)) + 1;
+    expect(step).toBeGreaterThan(0);
+    const { error } = await saveWithFault(newModel, dir, { failAt: step, mode: 'once' });
+    expect((error as Error).message).toMatch(
+      /^saveEchoModel: .*ENOSPC.*; the new model is saved nonetheless \(its model\.json points to weights\.[0-9a-z]+\.bin until the next save\)$/,
+    );
+    expect(await loadsAs(dir)).toBe('new');
+  });
 });
 
 describe('concurrent saves to one directory', () => {

@@ -166,6 +166,8 @@ function someNames(names: readonly string[], quote = true): string {
 
 /** The tail of each directory's queue of saves, by the directory's real path. */
 const saveQueues = new Map<string, Promise<unknown>>();
+/** The tail of the chain that resolves each save's queue key, in the order saves are made. */
+let keyChain: Promise<unknown> = Promise.resolve();
 
 /** Runs `run` after every save already queued for `key` has settled. */
 async function serialised<T>(key: string, run: () => Promise<T>): Promise<T> {
@@ -290,8 +292,17 @@ async function saveDirectory(
   if (metadata === undefined) {
     throw new Error(`${fn}: internal error: the artifacts carry no seq-echo metadata`);
   }
-  const key = await queueKey(io, directory);
-  await serialised(key, () => writeModel(fn, directory, io, artifacts, metadata, overwrite));
+  // Keys are resolved one save at a time, so that saves join their directory's queue in the
+  // order they were made (realpath calls can finish out of order).
+  const queued = keyChain
+    .then(() => queueKey(io, directory))
+    .then((key) => ({
+      done: serialised(key, () => writeModel(fn, directory, io, artifacts, metadata, overwrite)),
+    }));
+  keyChain = queued.catch(() => undefined);
+  await (
+    await queued
+  ).done;
   return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
 }
 
@@ -343,6 +354,7 @@ async function writeModel(
   const shown = (name: string) => path.join(directory, name);
   /** Files this save made that nothing points to: removed if the save fails. */
   const own = new Set<string>();
+  let committed = false;
   const write = async (name: string, content: Uint8Array | string) => {
     own.add(name);
     await writeDurably(fn, io, at(name), shown(name), content);
@@ -360,6 +372,7 @@ async function writeModel(
     await syncDirectory(fn, io, real);
     await rename(temporary(MODEL_FILE), MODEL_FILE);
     own.delete(versioned); // model.json points to it now
+    committed = true;
     await syncDirectory(fn, io, real);
     // 2. The usual names again: weights.bin, then a model.json pointing to it.
     await write(temporary(WEIGHTS_FILE), weights);
@@ -371,7 +384,11 @@ async function writeModel(
     await Promise.all(
       [...own].map((name) => fs.rm(at(name), { force: true }).catch(() => undefined)),
     );
-    throw error;
+    if (!committed) throw error;
+    throw new Error(
+      `${errorText(error)}; the new model is saved nonetheless (its ${MODEL_FILE} points to ${versioned} until the next save)`,
+      { cause: error },
+    );
   }
   // The model is saved; what is left is tidying (the next save retries it if this fails).
   try {
