@@ -721,15 +721,14 @@ describe('loadEchoModel refuses damaged or foreign saves with clear errors, leak
     );
   });
 
-  it('seq-echo.json and model.json from different saves', async () => {
+  it("seq-echo.json from another save: model.json's copy of the metadata is the one used", async () => {
+    // A save replaces seq-echo.json before model.json, so a failed save can leave a newer one:
+    // model.json, renamed into place last, is the one that is never stale.
     const dir = await damaged(editJson('seq-echo.json', (json) => (json.nIn = 6)));
-    await expectFailure(
-      () => loadEchoModel(dir),
-      Error,
-      fn,
-      join(dir, 'seq-echo.json'),
-      'disagree',
-    );
+    const loaded = await loadEchoModel(dir);
+    expect((loaded.getUserDefinedMetadata() as { seqEcho: { nIn: number } }).seqEcho.nIn).toBe(5);
+    expect(outputs(loaded)).toEqual(outputs(model));
+    disposeAll(loaded);
   });
 
   it('metadata that does not describe the model', async () => {

@@ -20,6 +20,7 @@ import {
   frameTeacherForcing,
   generateSequence,
   getEchoData,
+  saveEchoModel,
   toSupervised,
   trainEcho,
   trainTeacherForcing,
@@ -71,6 +72,11 @@ const CASES: readonly [fn: string, key: string, call: () => unknown][] = [
     'decodeGreedyBatch',
     'max_steps',
     () => decodeGreedyBatch(teacher, [[1], [2, 3]], { max_steps: 3 } as never),
+  ],
+  [
+    'saveEchoModel',
+    'overwite',
+    () => saveEchoModel(echoModel, '/nonexistent-seq-echo-dir', { overwite: true } as never),
   ],
   [
     'frameTeacherForcing',

@@ -60,6 +60,10 @@ export {
 } from './training/teacherForcing';
 export { selectBackend, type BackendChoice } from './backend/selectBackend';
 export { presets, type EchoPreset, type EchoPresets } from './presets';
-export { saveEchoModel, type SaveEchoModelResult } from './io/saveEchoModel';
+export {
+  saveEchoModel,
+  type SaveEchoModelOptions,
+  type SaveEchoModelResult,
+} from './io/saveEchoModel';
 export { loadEchoModel } from './io/loadEchoModel';
 export type { EchoModelMetadata, EchoArchitecture } from './io/metadata';

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { describe } from '../internal/assert';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './limits';
 
 /** A JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -17,8 +19,17 @@ export interface CheckedArtifacts {
   userDefinedMetadata: JsonObject | undefined;
 }
 
-const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
-const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
+// Maps, not object literals: a dtype such as "toString" must not find Object.prototype's.
+const BYTES = new Map<unknown, number>([
+  ['float32', 4],
+  ['int32', 4],
+  ['bool', 1],
+]);
+const QUANTIZED_BYTES = new Map<unknown, number>([
+  ['uint8', 1],
+  ['uint16', 2],
+  ['float16', 2],
+]);
 
 /**
  * How many bytes the weights listed in `specs` take, or a phrase saying why that cannot be
@@ -32,12 +43,15 @@ export function weightBytes(specs: readonly unknown[]): number | string {
     }
     const shape: unknown[] = spec.shape;
     if (!shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-      return `weight ${spec.name} has an invalid shape`;
+      return `weight ${describe(spec.name)} has an invalid shape`;
     }
     const quantization = isJsonObject(spec.quantization) ? spec.quantization : undefined;
     const dtype = quantization ? quantization.dtype : spec.dtype;
-    const bytes = (quantization ? QUANTIZED_BYTES : BYTES)[String(dtype)];
-    if (bytes === undefined) return `weight ${spec.name} has unsupported dtype ${String(dtype)}`;
+    const sizes = quantization ? QUANTIZED_BYTES : BYTES;
+    const bytes = sizes.get(dtype);
+    if (bytes === undefined) {
+      return `weight ${describe(spec.name)} has dtype ${describe(dtype)}; expected ${[...sizes.keys()].map(String).join(', ')}`;
+    }
     total += (shape as number[]).reduce((a, b) => a * b, 1) * bytes;
   }
   return total;
@@ -65,6 +79,19 @@ export function checkArtifacts(
   if (!isJsonObject(topology)) {
     throw new Error(`${fn}: ${where} has no JSON modelTopology; ${expected}`);
   }
+  // The topology is walked recursively later (by seq-echo and by tfjs): refuse a nesting
+  // that would overflow the stack, before any of that.
+  for (const [name, value] of [
+    ['modelTopology', artifacts.modelTopology],
+    ['trainingConfig', artifacts.trainingConfig],
+    ['userDefinedMetadata', artifacts.userDefinedMetadata],
+  ] as const) {
+    if (nestedDeeperThan(value, MAX_JSON_DEPTH)) {
+      throw new Error(
+        `${fn}: ${where}'s ${name} must nest objects and arrays at most ${MAX_JSON_DEPTH} levels deep, but it nests them deeper; ${expected}`,
+      );
+    }
+  }
   const { weightSpecs, weightData } = artifacts;
   if (!Array.isArray(weightSpecs) || weightData == null) {
     throw new Error(`${fn}: ${where} has no weights (weightSpecs and weight data); ${expected}`);
@@ -79,6 +106,12 @@ export function checkArtifacts(
       `${fn}: the weight data of ${where} must take ${bytes} bytes (the ${weightSpecs.length} weights its manifest lists), but it has ${data.byteLength} bytes`,
     );
   }
+  const nonFinite = firstNonFinite(weightSpecs, data);
+  if (nonFinite !== undefined) {
+    throw new Error(
+      `${fn}: the weights of ${where} must be finite numbers, but weight ${describe(nonFinite.name)} holds ${nonFinite.value} at index ${nonFinite.index}; ${expected}, with finite weights`,
+    );
+  }
   const metadata = artifacts.userDefinedMetadata as unknown;
   const training = artifacts.trainingConfig as unknown;
   return {
@@ -90,6 +123,34 @@ export function checkArtifacts(
       : undefined,
     userDefinedMetadata: isJsonObject(metadata) ? metadata : undefined,
   };
+}
+
+/**
+ * The first NaN or ±Infinity among the float32 weights of `data` laid out as `specs` say
+ * (whose sizes are checked), with the weight's name and the index in it; `undefined` if none.
+ * Quantized weights are integers, or float16 that tfjs dequantizes, and are not checked.
+ */
+function firstNonFinite(
+  specs: readonly tf.io.WeightsManifestEntry[],
+  data: ArrayBuffer,
+): { name: string; index: number; value: number } | undefined {
+  const view = new DataView(data);
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if (spec.quantization !== undefined) {
+      offset += count * (QUANTIZED_BYTES.get(spec.quantization.dtype) ?? 0);
+      continue;
+    }
+    if (spec.dtype === 'float32') {
+      for (let i = 0; i < count; i++) {
+        const value = view.getFloat32(offset + 4 * i, true);
+        if (!Number.isFinite(value)) return { name: spec.name, index: i, value };
+      }
+    }
+    offset += count * (BYTES.get(spec.dtype) ?? 0);
+  }
+  return undefined;
 }
 
 /** Order-insensitive deep equality of two JSON values. */

@@ -96,7 +96,13 @@ function finish(
  * handlers). Every file is checked before a tensor is made: that it exists and parses, the
  * weight data's size, and the seq-echo metadata (a format version newer than this seq-echo
  * reads, or a model saved by another major version of seq-echo, is refused; other versions
- * load). Loading takes milliseconds: tfjs's `Orthogonal` initializer, which would spend a
+ * load). From a directory, each file is checked with `stat` before it is read, and read for
+ * exactly its size: it must be a regular file (not a FIFO or a device), its real path (links
+ * resolved) must lie inside the directory's, `model.json` may take 16 MiB, `seq-echo.json`
+ * 64 KiB, and the weight files together exactly the bytes the manifest lists (at most
+ * 512 MiB, in at most 1024 files, none listed twice). JSON nested more than 100 levels deep,
+ * layer classes tfjs does not have registered, and weights that are NaN or infinite are
+ * refused too; error messages cut any value they quote short. Loading takes milliseconds: tfjs's `Orthogonal` initializer, which would spend a
  * minute per 150-unit LSTM recomputing weights that are overwritten anyway, is not run.
  *
  * Dispose of the model with `model.dispose()`, and its optimizer with
@@ -110,9 +116,12 @@ function finish(
  *   missing (a browser); TypeError for metadata that is not seq-echo's (another `format`, a
  *   missing or mistyped field); RangeError for a newer `formatVersion`, another major
  *   `libraryVersion`, or an invalid saved learning rate; Error, naming the path, for a missing
- *   directory or file, a file that is not valid JSON, a `model.json` without `modelTopology`
- *   or `weightsManifest`, weight data of the wrong size, weights that do not fit the topology,
- *   or metadata that does not describe the model. No tensor is left behind.
+ *   directory or file, a file that is not a regular file or lies outside the directory, a
+ *   file beyond its size limit, a file that is not valid JSON or nests too deep, a
+ *   `model.json` without `modelTopology` or `weightsManifest`, a manifest listing a file
+ *   twice or more files than its weights need, weight data of the wrong size or not finite,
+ *   weights that do not fit the topology, an unknown layer class, or metadata that does not
+ *   describe the model. No tensor is left behind.
  *
  * @example
  * ```ts

@@ -3,22 +3,54 @@
  * imported statically, so the browser bundle never references `node:` modules.
  */
 
-/** The part of `node:fs/promises` seq-echo uses. */
+/** What `stat` tells seq-echo about a file. */
+export interface NodeStats {
+  size: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+  isFIFO(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSocket(): boolean;
+}
+
+/** The part of `node:fs/promises`'s `FileHandle` seq-echo uses. */
+export interface NodeFileHandle {
+  stat(): Promise<NodeStats>;
+  read(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesRead: number }>;
+  writeFile(data: Uint8Array | string): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The part of `node:fs/promises` seq-echo uses. Every call seq-echo's directory IO makes goes
+ * through one of these methods (or a handle's), so tests can wrap them to inject failures.
+ */
 export interface NodeFs {
-  readFile(path: string): Promise<Uint8Array>;
-  readFile(path: string, encoding: 'utf8'): Promise<string>;
-  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  constants?: { O_RDONLY?: number; O_NONBLOCK?: number };
+  open(path: string, flags: string | number): Promise<NodeFileHandle>;
   mkdir(path: string, options: { recursive: true }): Promise<unknown>;
   rename(from: string, to: string): Promise<void>;
   rm(path: string, options: { force: true }): Promise<void>;
-  stat(path: string): Promise<{ isDirectory(): boolean; isFile(): boolean }>;
+  stat(path: string): Promise<NodeStats>;
+  realpath(path: string): Promise<string>;
+  readdir(path: string): Promise<string[]>;
 }
 
 /** The part of `node:path` seq-echo uses. */
 export interface NodePath {
+  sep: string;
   resolve(...paths: string[]): string;
   join(...paths: string[]): string;
   dirname(path: string): string;
+  basename(path: string): string;
   relative(from: string, to: string): string;
   isAbsolute(path: string): boolean;
 }
@@ -44,9 +76,19 @@ async function importOptional(specifier: string): Promise<unknown> {
 }
 
 let cached: Promise<NodeIo | undefined> | undefined;
+let wrapFs: ((fs: NodeFs) => NodeFs) | undefined;
+
+/**
+ * Internal, for tests only (not exported from the package): wraps the file system that
+ * saving and loading use from now on, e.g. to make its k-th call fail; `undefined` restores
+ * Node's own.
+ */
+export function setFsWrapper(wrap: ((fs: NodeFs) => NodeFs) | undefined): void {
+  wrapFs = wrap;
+}
 
 /** Node's `fs/promises`, `path` and `url`, or `undefined` where they cannot be loaded. */
-export function loadNodeIo(): Promise<NodeIo | undefined> {
+export async function loadNodeIo(): Promise<NodeIo | undefined> {
   cached ??= (async () => {
     // Outside Node (a browser, a worker) there is nothing to import: trying would make the
     // browser fetch `node:fs/promises` and log network errors before the answer.
@@ -64,7 +106,8 @@ export function loadNodeIo(): Promise<NodeIo | undefined> {
       return undefined;
     }
   })();
-  return cached;
+  const io = await cached;
+  return io !== undefined && wrapFs !== undefined ? { ...io, fs: wrapFs(io.fs) } : io;
 }
 
 /** The `code` of a Node system error (`'ENOENT'`, …), if it has one. */

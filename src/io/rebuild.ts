@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type CheckedArtifacts, isJsonObject, type JsonObject, jsonEqual } from './artifacts';
+import { describe } from '../internal/assert';
 import { errorText } from './nodeIo';
 
 /**
@@ -133,7 +134,12 @@ function unknownLayerClass(topology: JsonObject): string | undefined {
       return undefined;
     }
     if (!isJsonObject(value)) return undefined;
-    if (isLayer && typeof value.class_name === 'string' && !(value.class_name in known)) {
+    if (
+      isLayer &&
+      typeof value.class_name === 'string' &&
+      // An own property: `in` would let "toString" or "__proto__" pass as known classes.
+      !Object.prototype.hasOwnProperty.call(known, value.class_name)
+    ) {
       return value.class_name;
     }
     for (const [key, item] of Object.entries(value)) {
@@ -201,7 +207,10 @@ function matchWeights(
     if (!used.has(spec.name)) problems.push(`${spec.name} belongs to no weight of the model`);
   }
   if (problems.length > 0) {
-    const shown = problems.slice(0, 3).join('; ');
+    // Each problem quotes names from the file: keep them short.
+    const short = (problem: string) =>
+      problem.length > 200 ? `${problem.slice(0, 200)}…` : problem;
+    const shown = problems.slice(0, 3).map(short).join('; ');
     const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
     throw new Error(
       `${fn}: the weights manifest of ${where} does not fit its modelTopology: ${shown}${more}`,
@@ -243,7 +252,7 @@ export async function rebuildModel(
   const unknown = unknownLayerClass(artifacts.modelTopology);
   if (unknown !== undefined) {
     throw new Error(
-      `${fn}: the model of ${where} uses the layer class ${JSON.stringify(unknown)}, which TensorFlow.js does not know here; register a custom layer with tf.serialization.registerClass before loading`,
+      `${fn}: the model of ${where} uses the layer class ${describe(unknown)}, which TensorFlow.js does not know here; register a custom layer with tf.serialization.registerClass before loading`,
     );
   }
   const counter = { count: 0 };

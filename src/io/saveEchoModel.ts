@@ -1,9 +1,23 @@
 import type * as tf from '@tensorflow/tfjs';
+import { assertBoolean, assertKnownKeys, assertOptions, optionKeys } from '../internal/assert';
 import { readEchoShape } from '../models/echoShape';
 import { directoryHandler } from './directoryHandler';
 import { locationText, resolveLocation } from './location';
 import { type EchoModelMetadata, METADATA_KEY, metadataFor } from './metadata';
 import { rethrowNamed, urlHandler } from './urlHandler';
+
+/** Options of {@link saveEchoModel}. */
+export interface SaveEchoModelOptions {
+  /**
+   * Save into a directory even when it holds files and no seq-echo model, replacing its
+   * `model.json`, `weights.bin` and `seq-echo.json` (other files are left alone). Default
+   * `false`: such a directory is refused. Ignored for TensorFlow.js URLs.
+   */
+  overwrite?: boolean | undefined;
+}
+
+/** Every key of {@link SaveEchoModelOptions}, for the unknown-key check. */
+const SAVE_KEYS = optionKeys<SaveEchoModelOptions>()(['overwrite']);
 
 /** What {@link saveEchoModel} resolves to. */
 export interface SaveEchoModelResult {
@@ -43,8 +57,16 @@ function trainingConfigOf(model: tf.LayersModel): tf.io.TrainingConfig | undefin
  * - a directory path, or a `file://` URL (Node): the directory is created if needed and gets
  *   `model.json` (tfjs's format: `modelTopology`, `weightsManifest`, `trainingConfig`,
  *   `userDefinedMetadata`), `weights.bin` and `seq-echo.json` (the metadata; a copy is in
- *   `model.json`'s `userDefinedMetadata.seqEcho`). Files already there are replaced; each is
- *   written under a temporary name first, and `model.json` is renamed into place last.
+ *   `model.json`'s `userDefinedMetadata.seqEcho`, and that copy is the one loading uses).
+ *   The save is atomic as a whole: if it fails or the process dies at any step, the directory
+ *   still loads as the model it held before or as the new one, never a mix. (Each file is
+ *   written to a new name and flushed to the disk; renaming `model.json` into place commits
+ *   the new model; its weights then get their usual name, and a failed save's leftovers are
+ *   removed by the next save.) Saves to one directory in one process run one at a time, in
+ *   the order they were called, however the path is spelled: the last one wins, whole.
+ *   Separate processes saving to one directory at once are not coordinated.
+ *   A directory that holds files but no seq-echo model is refused unless
+ *   `options.overwrite` is `true`.
  * - a TensorFlow.js URL, `indexeddb://name`, `localstorage://name`, `downloads://name` (in a
  *   browser) or `http(s)://…`: tfjs's own IO handler for it, with the metadata in the model
  *   artifacts' `userDefinedMetadata.seqEcho`.
@@ -56,15 +78,20 @@ function trainingConfigOf(model: tf.LayersModel): tf.io.TrainingConfig | undefin
  * @param model - A model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any model
  *   with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
  * @param destination - A directory path or `file://` URL (Node), or a TensorFlow.js URL.
+ * @param options - `overwrite` (default `false`): save into a directory that holds files but
+ *   no seq-echo model, replacing its `model.json`, `weights.bin` and `seq-echo.json` and
+ *   leaving its other files alone.
  * @returns Where it went, the metadata saved and tfjs's sizes: see {@link SaveEchoModelResult}.
  * @throws TypeError / RangeError for a model that does not fit an echo task, or a destination
  *   that is not a non-empty string or `URL`, no TensorFlow.js IO handler accepts, or that is a
- *   directory where Node's file system is missing (a browser): before anything is written.
- *   Error when writing fails (naming the path or URL), e.g. when the path is a file.
+ *   directory where Node's file system is missing (a browser), or `options` that are not an
+ *   object with a boolean `overwrite`: before anything is written. Error when writing fails
+ *   (naming the path or URL), e.g. when the path is a file, or when the directory holds files
+ *   and no seq-echo model and `overwrite` is not `true`; the directory then loads as before.
  *
  * @example
  * ```ts
- * import { mkdtemp, readdir, rm } from 'node:fs/promises';
+ * import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
  * import { buildSeq2Seq, saveEchoModel } from 'seq-echo';
@@ -74,6 +101,15 @@ function trainingConfigOf(model: tf.LayersModel): tf.io.TrainingConfig | undefin
  * const { metadata } = await saveEchoModel(model, join(dir, 'echo-a'));
  * console.log(metadata.architecture, metadata.nIn, metadata.nOut, metadata.nUnique); // seq2seq 5 5 100
  * console.log((await readdir(join(dir, 'echo-a'))).sort()); // [ 'model.json', 'seq-echo.json', 'weights.bin' ]
+ *
+ * // A directory of other files is refused, unless told to overwrite.
+ * const mine = join(dir, 'mine');
+ * await mkdir(mine);
+ * await writeFile(join(mine, 'notes.txt'), 'mine');
+ * const refused = await saveEchoModel(model, mine).catch((error: Error) => error.message);
+ * console.log(String(refused).includes('one saved by saveEchoModel')); // true
+ * await saveEchoModel(model, mine, { overwrite: true });
+ * console.log((await readdir(mine)).sort()); // [ 'model.json', 'notes.txt', 'seq-echo.json', 'weights.bin' ]
  * model.dispose();
  * await rm(dir, { recursive: true });
  * ```
@@ -81,14 +117,19 @@ function trainingConfigOf(model: tf.LayersModel): tf.io.TrainingConfig | undefin
 export async function saveEchoModel(
   model: tf.LayersModel,
   destination: string | URL,
+  options: SaveEchoModelOptions = {},
 ): Promise<SaveEchoModelResult> {
   const fn = 'saveEchoModel';
+  assertOptions(fn, 'options', options);
+  assertKnownKeys(fn, 'options', options, SAVE_KEYS);
+  const overwrite = options.overwrite ?? false;
+  assertBoolean(fn, 'options.overwrite', overwrite);
   const shape = readEchoShape(fn, model);
   const text = locationText(fn, 'destination', destination);
   const location = await resolveLocation(fn, 'destination', text);
   const target =
     location.kind === 'directory'
-      ? directoryHandler(fn, location.path, location.io)
+      ? directoryHandler(fn, location.path, location.io, { overwrite })
       : urlHandler(fn, 'destination', location.url, 'save');
   const where = location.kind === 'directory' ? location.path : location.url;
   const metadata = metadataFor(model, shape);
