@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  attentionWeights,
   buildAttention,
   buildEncoderDecoder,
   buildManyToOne,
@@ -10,7 +11,9 @@ import {
   trainTeacherForcing,
   type TrainEchoResult,
 } from '../src';
+import { readEchoShape } from '../src/models/echoShape';
 import { setEchoTask } from '../src/models/echoTask';
+import { tfjsWeights } from '../src/training/attentionWeights';
 import { planTraining } from '../src/models/fusedPlan';
 import { preferKernels } from '../src/training/fused/kernels';
 import { decodeChecked } from '../src/training/teacherForcing';
@@ -264,5 +267,34 @@ describe('recurrentActivation', () => {
       /buildTeacherForcing: options.recurrentActivation/,
     );
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('attentionWeights on the fused forward pass', () => {
+  it('gives the weights the tfjs layers compute, leaving no tensor behind', async () => {
+    const model = buildAttention({ nIn: 9, nOut: 6, nUnique: 7, units: 12, seed: 3 });
+    await trainEcho(model, { epochs: 3, seed: 1, batchSize: 8 });
+    const windows = [
+      [1, 2, 3, 4, 5, 6, 0, 1, 2],
+      [6, 6, 6, 0, 0, 0, 3, 3, 3],
+      [0, 1, 0, 1, 0, 1, 0, 1, 0],
+    ];
+    const before = tf.memory().numTensors;
+    const fused = attentionWeights(model, windows);
+    expect(tf.memory().numTensors).toBe(before);
+    const shape = readEchoShape('test', model);
+    const layer = model.layers.find((l) => l.getClassName() === 'SeqEchoDotAttention');
+    const reference = tfjsWeights(model, layer as never, shape, windows);
+    expect(fused).toHaveLength(3);
+    fused.forEach((matrix, w) => {
+      expect(matrix).toHaveLength(6);
+      matrix.forEach((row, i) => {
+        expect(row).toHaveLength(9);
+        row.forEach((v, j) => {
+          expect(v).toBeCloseTo(reference[w]![i]![j]!, 6);
+        });
+      });
+    });
+    model.dispose();
   });
 });

@@ -23,7 +23,7 @@ export { buildSeq2Seq, type Seq2SeqOptions } from './models/buildSeq2Seq';
 export { buildEncoderDecoder, type EncoderDecoderOptions } from './models/buildEncoderDecoder';
 export { buildOneToOne, buildManyToOne, type TopologyOptions } from './models/topologies';
 export { buildAttention, type AttentionOptions } from './models/attention/buildAttention';
-export { attentionWeights } from './models/attention/attentionWeights';
+export { attentionWeights } from './training/attentionWeights';
 export {
   trainEcho,
   type TrainEchoOptions,

@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertSequence, message } from '../../internal/assert';
-import { assertWithin, MAX_TENSOR_VALUES } from '../../internal/limits';
-import { readEchoShape } from '../echoShape';
-import { oneHotWindows } from '../../tensors/oneHotWindows';
-import { DotAttention } from './layers';
+import { assertSequence, message } from '../internal/assert';
+import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
+import { DotAttention } from '../models/attention/layers';
+import { readEchoShape, type EchoShape } from '../models/echoShape';
+import { oneHotWindows } from '../tensors/oneHotWindows';
+import { echoData } from './fused/echoData';
+import type { AttentionTrace } from './fused/ops/attention';
+import { fusedRunner } from './fused/trainer';
 
 /** The model's one {@link DotAttention} layer, or `undefined` when it has none or several. */
-export function findDotAttention(model: tf.LayersModel): DotAttention | undefined {
+function findDotAttention(model: tf.LayersModel): DotAttention | undefined {
   const found = model.layers.filter(
     (layer): layer is DotAttention => layer instanceof DotAttention,
   );
@@ -73,6 +76,49 @@ export function attentionWeights(model: tf.LayersModel, windows: number[][]): nu
       );
     }
   });
+  return fusedWeights(model, shape, windows) ?? tfjsWeights(model, attention, shape, windows);
+}
+
+/** Windows per batch of the fused forward pass. */
+const BATCH = 256;
+
+/** The weights from the fused engine's forward pass, or `undefined` if it does not map the model. */
+function fusedWeights(
+  model: tf.LayersModel,
+  shape: EchoShape,
+  windows: number[][],
+): number[][][] | undefined {
+  const runner = fusedRunner(model);
+  const index = runner?.plan.ops.findIndex((op) => op.op === 'dotAttention') ?? -1;
+  if (!runner || index < 0) return undefined;
+  const weights: number[][][] = [];
+  runner.predict(echoData(shape, windows), BATCH, false, (run, start) => {
+    const { trace } = run.traces[index] as { trace: AttentionTrace };
+    const m = shape.nOut;
+    const n = shape.nIn;
+    const rows = Math.min(BATCH, windows.length - start);
+    for (let b = 0; b < rows; b++) {
+      const matrix: number[][] = [];
+      for (let i = 0; i < m; i++) {
+        const o = (b * m + i) * n;
+        matrix.push(Array.from(trace.weights.subarray(o, o + n)));
+      }
+      weights.push(matrix);
+    }
+  });
+  return weights;
+}
+
+/**
+ * The weights from tfjs: a side model up to the attention layer's inputs (the fused engine's
+ * reference in the tests).
+ */
+export function tfjsWeights(
+  model: tf.LayersModel,
+  attention: DotAttention,
+  shape: EchoShape,
+  windows: number[][],
+): number[][][] {
   const [queries, memory] = attention.input as tf.SymbolicTensor[];
   const side = tf.model({ inputs: model.inputs, outputs: [queries!, memory!] });
   // The side model shares the model's layers; disposing it would dispose their weights, and it
