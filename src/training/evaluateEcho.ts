@@ -3,9 +3,10 @@ import { drawSequence, randomSource } from '../data/generateSequence';
 import type { RandomSource } from '../data/random';
 import { assertInteger, assertOptions } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
-import { readEchoShape } from '../models/echoShape';
+import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
 import { checkWindows, frameEcho, PAD_ID } from './checkWindows';
+import { assertNotTraining } from './modelLock';
 
 /** Options of {@link evaluateEcho}. */
 export interface EvaluateEchoOptions {
@@ -44,11 +45,15 @@ export interface EchoEvaluation {
  * windows in order from reset state; a stateful model's state is reset before and after each
  * sequence, so evaluating never changes what the model does next. Weights are not touched.
  *
+ * A model that {@link trainEcho} is training is refused (its state resets would land in the
+ * middle of training), except from that call's `onEpochEnd`, between epochs; the refusal is
+ * also checked before every sequence, so an evaluation that training overtakes stops.
+ *
  * @param model - A model whose shapes fit an echo task (see {@link predictEcho}).
  * @param options - See {@link EvaluateEchoOptions}.
  * @returns `{ accuracy, sequenceAccuracy, windows }`.
  * @throws TypeError / RangeError for a model that does not fit or bad options, before any
- *   tensor is made.
+ *   tensor is made; RangeError for a model being trained.
  *
  * @example
  * ```ts
@@ -73,6 +78,38 @@ export async function evaluateEcho(
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
   checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   const draw = randomSource(fn, options);
+  return evaluateChecked({ fn, model, shape, sequences, sequenceLength, draw, guard: true });
+}
+
+/**
+ * {@link evaluateEcho} for `trainEcho`'s own checks, on checked options: it evaluates the
+ * model that call is training (no refusal).
+ */
+export async function evaluateDuringTraining(
+  model: tf.LayersModel,
+  shape: EchoShape,
+  options: { sequences: number; sequenceLength: number; random: RandomSource },
+): Promise<EchoEvaluation> {
+  const { sequences, sequenceLength, random: draw } = options;
+  const run = { fn: 'trainEcho', model, shape, sequences, sequenceLength, draw };
+  return evaluateChecked({ ...run, guard: false });
+}
+
+/**
+ * The evaluation on checked options. With `guard`, it refuses a model being trained, before
+ * every sequence.
+ */
+async function evaluateChecked(run: {
+  fn: string;
+  model: tf.LayersModel;
+  shape: EchoShape;
+  sequences: number;
+  sequenceLength: number;
+  draw: RandomSource;
+  guard: boolean;
+}): Promise<EchoEvaluation> {
+  const { fn, model, shape, sequences, sequenceLength, draw, guard } = run;
+  if (guard) assertNotTraining(fn, 'model', model);
   const predictor = windowPredictor(model, shape);
 
   let items = 0;
@@ -80,6 +117,7 @@ export async function evaluateEcho(
   let windows = 0;
   let rightWindows = 0;
   for (let s = 0; s < sequences; s++) {
+    if (guard) assertNotTraining(fn, 'model', model);
     const sequence = drawSequence(fn, sequenceLength, shape.nUnique, draw);
     const { X, y } = frameEcho(sequence, shape);
     const predicted = await predictor.predict(X);

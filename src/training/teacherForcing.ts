@@ -6,7 +6,8 @@ import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import type { EchoTask } from '../models/echoTask';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
-import { checkLoopOptions, lastValue } from './loop';
+import { checkLoopOptions, lastValue, type LoopOptions } from './loop';
+import { holdModels } from './modelLock';
 
 /** One sample framed for teacher forcing, as token ids (see {@link frameTeacherForcing}). */
 export interface TeacherForcingFrame {
@@ -585,11 +586,14 @@ export interface TrainTeacherForcingResult {
  * Every tensor it makes is disposed; the only ones that stay are Adam's moments, made on the
  * first training step and freed by `models.dispose()`.
  *
+ * While it runs, the models are its own: a second `trainTeacherForcing` on them is refused
+ * with a RangeError naming the function.
+ *
  * @param models - From {@link buildTeacherForcing}.
  * @param options - See {@link TrainTeacherForcingOptions}; `epochs` is required.
  * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs }`.
  * @throws TypeError / RangeError for disposed or foreign models or bad options, before any
- *   weight changes.
+ *   weight changes; RangeError when another call already trains the models.
  *
  * @example
  * ```ts
@@ -640,7 +644,45 @@ export async function trainTeacherForcing(
   assertInteger(fn, 'options.evaluationSamples', evaluationSamples, { min: 1, max: 1_000_000 });
   const abort = loop.signal;
   const callback = onEpochEnd as TrainTeacherForcingOptions['onEpochEnd'];
+  // From here to the end the models are this call's: a second training run is refused.
+  const { training, encoder, decoder } = models;
+  const hold = holdModels(fn, 'models', [models, training, encoder, decoder]);
+  try {
+    return await trainHeld(models, {
+      fn,
+      epochs,
+      samplesPerEpoch,
+      batchSize,
+      lengths,
+      seed,
+      loop,
+      evaluationSamples,
+      abort,
+      callback,
+    });
+  } finally {
+    hold.release();
+  }
+}
 
+/** {@link trainTeacherForcing} on checked options, while it holds the models. */
+async function trainHeld(
+  models: TeacherForcingModels,
+  checked: {
+    fn: string;
+    epochs: number;
+    samplesPerEpoch: number;
+    batchSize: number;
+    lengths: LengthRange;
+    seed: number | undefined;
+    loop: LoopOptions;
+    evaluationSamples: number;
+    abort: AbortSignal | undefined;
+    callback: TrainTeacherForcingOptions['onEpochEnd'];
+  },
+): Promise<TrainTeacherForcingResult> {
+  const { fn, epochs, samplesPerEpoch, batchSize, lengths, seed, loop } = checked;
+  const { evaluationSamples, abort, callback } = checked;
   const dataRandom = seed === undefined ? Math.random : mulberry32(deriveSeed(seed, 1));
   const evalRandom = seed === undefined ? Math.random : mulberry32(deriveSeed(seed, 2));
   const history = { loss: [] as number[], accuracy: [] as number[] };

@@ -7,9 +7,10 @@ import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { encodeWindows } from '../tensors/oneHotWindows';
 import { FusedTrainer, recognize, type FusedSpec } from './fused/fusedTrainer';
-import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
+import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
 import { checkWindows, frameEcho } from './checkWindows';
 import { checkLoopOptions, lastValue } from './loop';
+import { holdModels } from './modelLock';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
 export interface EpochLog {
@@ -276,13 +277,17 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Fused
  *
  * Every tensor it makes is disposed: `tf.memory().numTensors` is the same before and after.
  *
+ * While it runs, the model is its own: a second `trainEcho` on it (any engine), a
+ * {@link predictEcho} or {@link evaluateEcho} (except from `onEpochEnd`, between epochs) are
+ * refused with a RangeError naming the function.
+ *
  * @param model - A compiled model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any
  *   model with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
  * @param options - See {@link TrainEchoOptions}; `epochs` is required.
  * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs }`.
  * @throws TypeError / RangeError for bad options or a model that does not fit, before any
  *   weight changes: including a `sequenceLength` whose window count the stateful batch size
- *   does not divide.
+ *   does not divide. RangeError when another call already trains the model.
  *
  * @example
  * ```ts
@@ -303,6 +308,18 @@ export async function trainEcho(
   options: TrainEchoOptions,
 ): Promise<TrainEchoResult> {
   const o = resolveTrainOptions(model, options);
+  // From here to the end the model is trainEcho's: a second training run, a prediction in
+  // the middle of an epoch or a dispose is refused (see modelLock.ts).
+  const hold = holdModels('trainEcho', 'model', [model]);
+  try {
+    return await trainHeld(model, { ...o, onEpochEnd: hold.pauseDuring(o.onEpochEnd) });
+  } finally {
+    hold.release();
+  }
+}
+
+/** {@link trainEcho} on resolved options, while it holds the model. */
+async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promise<TrainEchoResult> {
   const { shape } = o;
   const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
   const evalRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 2));
@@ -344,7 +361,7 @@ export async function trainEcho(
 
     if (o.targetAccuracy !== undefined && (epoch % o.evaluateEvery === 0 || epoch === o.epochs)) {
       sync();
-      const evaluation = await evaluateEcho(model, {
+      const evaluation = await evaluateDuringTraining(model, shape, {
         sequences: o.evaluationSequences,
         sequenceLength: o.sequenceLength,
         random: evalRandom,

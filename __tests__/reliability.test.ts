@@ -1,0 +1,143 @@
+import {
+  buildSeq2Seq,
+  buildTeacherForcing,
+  evaluateEcho,
+  generateSequence,
+  predictEcho,
+  trainEcho,
+  trainTeacherForcing,
+} from '../src';
+import { expectError, expectRejection } from './helpers/errors';
+
+const small = { nUnique: 10, units: 8 };
+const sequence = generateSequence(25, { nUnique: 10, seed: 3 });
+
+/** A seeded source of uniform numbers that calls `onDraw` with the number of draws so far. */
+function countingRandom(onDraw: (draws: number) => void = () => undefined) {
+  let state = 12345;
+  let draws = 0;
+  const random = () => {
+    draws++;
+    onDraw(draws);
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  return { random, draws: () => draws };
+}
+
+describe('one training call per model at a time', () => {
+  it.each(['fused', 'tfjs'] as const)(
+    "refuses a second trainEcho on a model the '%s' engine is training, and leaves the first run as it would be alone",
+    async (engine) => {
+      const alone = buildSeq2Seq({ seed: 1, ...small });
+      const reference = await trainEcho(alone, { epochs: 3, seed: 2, engine });
+      alone.dispose();
+
+      const model = buildSeq2Seq({ seed: 1, ...small });
+      const first = trainEcho(model, { epochs: 3, seed: 2, engine });
+      await expectRejection(
+        () => trainEcho(model, { epochs: 3, seed: 5, engine }),
+        RangeError,
+        'trainEcho',
+        'model',
+        'a model that trainEcho is training',
+      );
+      expect((await first).history.loss).toEqual(reference.history.loss);
+      // The hold ends with the call: the model trains again.
+      expect((await trainEcho(model, { epochs: 1, engine })).epochs).toBe(1);
+      model.dispose();
+    },
+  );
+
+  it('ends the hold when a run fails, and holds nothing when the checks fail', async () => {
+    const model = buildSeq2Seq({ seed: 1, ...small });
+    await expect(
+      trainEcho(model, {
+        epochs: 2,
+        onEpochEnd: () => {
+          throw new Error('boom');
+        },
+      }),
+    ).rejects.toThrow('boom');
+    await expectRejection(() => trainEcho(model, { epochs: 0 }), RangeError, 'trainEcho', 'epochs');
+    expect((await trainEcho(model, { epochs: 1 })).epochs).toBe(1);
+    model.dispose();
+  });
+
+  it('refuses a second trainTeacherForcing on the same models', async () => {
+    const models = buildTeacherForcing({ maxLength: 4, nUnique: 10, units: 8, seed: 1 });
+    const first = trainTeacherForcing(models, { epochs: 2, samplesPerEpoch: 32, seed: 1 });
+    await expectRejection(
+      () => trainTeacherForcing(models, { epochs: 1, samplesPerEpoch: 32 }),
+      RangeError,
+      'trainTeacherForcing',
+      'models',
+      'a model that trainTeacherForcing is training',
+    );
+    expect((await first).epochs).toBe(2);
+    expect((await trainTeacherForcing(models, { epochs: 1, samplesPerEpoch: 32 })).epochs).toBe(1);
+    models.dispose();
+  });
+});
+
+describe('no prediction or evaluation in the middle of training', () => {
+  it.each(['tfjs', 'fused'] as const)(
+    "refuses predictEcho and evaluateEcho while the '%s' engine trains a stateful model",
+    async (engine) => {
+      const model = buildSeq2Seq({ seed: 1, ...small });
+      const run = trainEcho(model, { epochs: 2, seed: 2, engine });
+      const received = 'a model that trainEcho is training';
+      expectError(() => predictEcho(model, sequence), RangeError, 'predictEcho', 'model', received);
+      await expectRejection(
+        () => evaluateEcho(model, { sequences: 2, seed: 1 }),
+        RangeError,
+        'evaluateEcho',
+        'model',
+        received,
+      );
+      expect((await run).epochs).toBe(2);
+      expect(predictEcho(model, sequence)).toHaveLength(21);
+      model.dispose();
+    },
+  );
+
+  it.each(['tfjs', 'fused'] as const)(
+    "allows them from onEpochEnd, between epochs ('%s'), and trainEcho's own checks still run",
+    async (engine) => {
+      const model = buildSeq2Seq({ seed: 1, ...small });
+      const seen: number[] = [];
+      const result = await trainEcho(model, {
+        epochs: 2,
+        seed: 2,
+        engine,
+        targetAccuracy: 1,
+        evaluateEvery: 1,
+        evaluationSequences: 2,
+        onEpochEnd: async () => {
+          seen.push(predictEcho(model, sequence).length);
+          seen.push((await evaluateEcho(model, { sequences: 2, seed: 1 })).windows);
+        },
+      });
+      expect(seen).toEqual([21, 42, 21, 42]);
+      expect(result.evaluations).toHaveLength(2);
+      model.dispose();
+    },
+  );
+
+  it('stops an evaluation that a training run overtakes, before its next sequence', async () => {
+    const model = buildSeq2Seq({ seed: 1, ...small });
+    const source = countingRandom();
+    const evaluation = evaluateEcho(model, { sequences: 50, random: source.random });
+    const run = trainEcho(model, { epochs: 1, seed: 2, engine: 'tfjs' });
+    await expectRejection(
+      () => evaluation,
+      RangeError,
+      'evaluateEcho',
+      'model',
+      'a model that trainEcho is training',
+    );
+    expect(source.draws()).toBe(25);
+    expect((await run).epochs).toBe(1);
+    model.dispose();
+  });
+});
