@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import {
+  buildOneToOne,
   buildSeq2Seq,
   buildTeacherForcing,
   evaluateEcho,
@@ -139,5 +141,108 @@ describe('no prediction or evaluation in the middle of training', () => {
     expect(source.draws()).toBe(25);
     expect((await run).epochs).toBe(1);
     model.dispose();
+  });
+});
+
+describe('aborting stops evaluations', () => {
+  it('evaluateEcho stops between sequences when its signal aborts, rejecting with AbortError', async () => {
+    const model = buildSeq2Seq({ seed: 1, ...small });
+    const before = tf.memory().numTensors;
+    const controller = new AbortController();
+    // Abort while the first sequence is drawn: the evaluation must not start a second one.
+    const source = countingRandom((draws) => {
+      if (draws === 1) controller.abort();
+    });
+    const evaluation = evaluateEcho(model, {
+      sequences: 100,
+      random: source.random,
+      signal: controller.signal,
+    });
+    await expect(evaluation).rejects.toMatchObject({
+      name: 'AbortError',
+      message: 'evaluateEcho: options.signal aborted the evaluation after 1 of 100 sequences',
+    });
+    expect(source.draws()).toBe(25);
+    expect(tf.memory().numTensors).toBe(before);
+
+    const early = countingRandom();
+    await expect(
+      evaluateEcho(model, { sequences: 5, random: early.random, signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(early.draws()).toBe(0);
+    await expectRejection(
+      () => evaluateEcho(model, { signal: {} as AbortSignal }),
+      TypeError,
+      'evaluateEcho',
+      'options.signal',
+      'an object',
+    );
+    model.dispose();
+  });
+
+  it("trainEcho's signal stops its evaluation after the sequence in progress", async () => {
+    // A model the fused predictor does not run, so its evaluations call model.predict once
+    // per sequence.
+    const model = buildOneToOne({ seed: 1, ...small });
+    const controller = new AbortController();
+    const predict = model.predict.bind(model);
+    let calls = 0;
+    const spy = jest.spyOn(model, 'predict').mockImplementation((x, args) => {
+      calls++;
+      controller.abort();
+      return predict(x, args);
+    });
+    const result = await trainEcho(model, {
+      epochs: 5,
+      seed: 1,
+      engine: 'tfjs',
+      targetAccuracy: 1,
+      evaluateEvery: 1,
+      evaluationSequences: 50,
+      signal: controller.signal,
+    });
+    expect(calls).toBe(1);
+    expect(result).toMatchObject({ epochs: 1, stopReason: 'aborted', evaluations: [] });
+    spy.mockRestore();
+    model.dispose();
+  });
+
+  it("trainTeacherForcing's signal stops its evaluation between decoder steps", async () => {
+    const models = buildTeacherForcing({ maxLength: 6, nUnique: 10, units: 8, seed: 1 });
+    await trainTeacherForcing(models, { epochs: 1, samplesPerEpoch: 32, seed: 1 });
+    const before = tf.memory().numTensors;
+    // Without the signal, the evaluation takes several decoder steps.
+    const steps = jest.spyOn(models.decoder, 'predict');
+    await trainTeacherForcing(models, {
+      epochs: 1,
+      samplesPerEpoch: 32,
+      seed: 2,
+      targetAccuracy: 1,
+      evaluationSamples: 64,
+    });
+    expect(steps.mock.calls.length).toBeGreaterThan(1);
+    steps.mockRestore();
+
+    const controller = new AbortController();
+    const predict = models.decoder.predict.bind(models.decoder);
+    let calls = 0;
+    const spy = jest.spyOn(models.decoder, 'predict').mockImplementation((x, args) => {
+      calls++;
+      controller.abort();
+      return predict(x, args);
+    });
+    const result = await trainTeacherForcing(models, {
+      epochs: 3,
+      samplesPerEpoch: 32,
+      seed: 2,
+      targetAccuracy: 1,
+      evaluationSamples: 64,
+      signal: controller.signal,
+    });
+    expect(calls).toBe(1);
+    expect(result).toMatchObject({ epochs: 1, stopReason: 'aborted', evaluations: [] });
+    expect(tf.memory().numTensors).toBe(before);
+    spy.mockRestore();
+    models.dispose();
   });
 });

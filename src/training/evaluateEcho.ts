@@ -1,8 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource } from '../data/generateSequence';
 import type { RandomSource } from '../data/random';
-import { assertInteger, assertOptions } from '../internal/assert';
+import { assertAbortSignal, assertInteger, assertOptions } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
+import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
 import { checkWindows, frameEcho, PAD_ID } from './checkWindows';
@@ -21,6 +22,13 @@ export interface EvaluateEchoOptions {
   seed?: number | undefined;
   /** Your own source of uniform numbers in `[0, 1)` instead of `seed`. */
   random?: RandomSource | undefined;
+  /**
+   * Aborting it stops the evaluation between two sequences: the promise rejects with a
+   * `DOMException` named `'AbortError'` (an already aborted signal rejects before any
+   * sequence). The evaluation yields to the event loop about every 50 ms, so an abort from a
+   * timer or a click lands promptly. Default: none.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** Result of {@link evaluateEcho}. */
@@ -53,7 +61,8 @@ export interface EchoEvaluation {
  * @param options - See {@link EvaluateEchoOptions}.
  * @returns `{ accuracy, sequenceAccuracy, windows }`.
  * @throws TypeError / RangeError for a model that does not fit or bad options, before any
- *   tensor is made; RangeError for a model being trained.
+ *   tensor is made; RangeError for a model being trained; a `DOMException` named
+ *   `'AbortError'` when `options.signal` aborts.
  *
  * @example
  * ```ts
@@ -65,6 +74,20 @@ export interface EchoEvaluation {
  * console.log(windows, accuracy < 0.2); // 210 true
  * model.dispose();
  * ```
+ *
+ * @example
+ * Stopping a long evaluation (say, from a Stop button):
+ * ```ts
+ * import { buildSeq2Seq, evaluateEcho } from 'seq-echo';
+ *
+ * const model = buildSeq2Seq({ seed: 1 });
+ * const controller = new AbortController();
+ * const evaluation = evaluateEcho(model, { sequences: 100_000, signal: controller.signal });
+ * controller.abort();
+ * const outcome = await evaluation.catch((error: DOMException) => error.name);
+ * console.log(outcome); // AbortError
+ * model.dispose();
+ * ```
  */
 export async function evaluateEcho(
   model: tf.LayersModel,
@@ -73,31 +96,45 @@ export async function evaluateEcho(
   const fn = 'evaluateEcho';
   const shape = readEchoShape(fn, model);
   assertOptions(fn, 'options', options);
-  const { sequences = 100, sequenceLength = 25 } = options;
+  const { sequences = 100, sequenceLength = 25, signal } = options;
   assertInteger(fn, 'options.sequences', sequences, { min: 1, max: 1_000_000 });
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
   checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   const draw = randomSource(fn, options);
-  return evaluateChecked({ fn, model, shape, sequences, sequenceLength, draw, guard: true });
+  if (signal !== undefined) assertAbortSignal(fn, 'options.signal', signal);
+  const run = { fn, model, shape, sequences, sequenceLength, draw, signal, guard: true };
+  const result = await evaluateChecked(run);
+  if (typeof result === 'number') {
+    throw new DOMException(
+      `${fn}: options.signal aborted the evaluation after ${result} of ${sequences} sequences`,
+      'AbortError',
+    );
+  }
+  return result;
 }
 
 /**
  * {@link evaluateEcho} for `trainEcho`'s own checks, on checked options: it evaluates the
- * model that call is training (no refusal).
+ * model that call is training (no refusal), and returns `undefined` when `signal` aborts.
  */
 export async function evaluateDuringTraining(
   model: tf.LayersModel,
   shape: EchoShape,
   options: { sequences: number; sequenceLength: number; random: RandomSource },
-): Promise<EchoEvaluation> {
+  signal: AbortSignal | undefined,
+): Promise<EchoEvaluation | undefined> {
   const { sequences, sequenceLength, random: draw } = options;
-  const run = { fn: 'trainEcho', model, shape, sequences, sequenceLength, draw };
-  return evaluateChecked({ ...run, guard: false });
+  const run = { fn: 'trainEcho', model, shape, sequences, sequenceLength, draw, signal };
+  const result = await evaluateChecked({ ...run, guard: false });
+  return typeof result === 'number' ? undefined : result;
 }
 
+/** How long an evaluation computes before it yields to the event loop, in ms. */
+const YIELD_EVERY_MS = 50;
+
 /**
- * The evaluation on checked options. With `guard`, it refuses a model being trained, before
- * every sequence.
+ * The evaluation on checked options. Before every sequence it stops when `signal` has aborted
+ * (returning how many sequences it finished) and, with `guard`, refuses a model being trained.
  */
 async function evaluateChecked(run: {
   fn: string;
@@ -106,9 +143,11 @@ async function evaluateChecked(run: {
   sequences: number;
   sequenceLength: number;
   draw: RandomSource;
+  signal: AbortSignal | undefined;
   guard: boolean;
-}): Promise<EchoEvaluation> {
-  const { fn, model, shape, sequences, sequenceLength, draw, guard } = run;
+}): Promise<EchoEvaluation | number> {
+  const { fn, model, shape, sequences, sequenceLength, draw, signal, guard } = run;
+  if (signal?.aborted) return 0;
   if (guard) assertNotTraining(fn, 'model', model);
   const predictor = windowPredictor(model, shape);
 
@@ -116,7 +155,14 @@ async function evaluateChecked(run: {
   let rightItems = 0;
   let windows = 0;
   let rightWindows = 0;
+  let lastYield = performance.now();
   for (let s = 0; s < sequences; s++) {
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      // Let timers, abort signals and a page's input run between sequences.
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+    if (signal?.aborted) return s;
     if (guard) assertNotTraining(fn, 'model', model);
     const sequence = drawSequence(fn, sequenceLength, shape.nUnique, draw);
     const { X, y } = frameEcho(sequence, shape);

@@ -215,6 +215,22 @@ function decodeChunk(
   sequences: readonly (readonly number[])[],
   maxSteps: number,
 ): number[][] {
+  const steps = decodeSteps(models, sequences, maxSteps);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Greedy decoding of one chunk, pausing (`yield`) after every decoder step so that a caller
+ * can stop between steps: `return()` on the generator frees its tensors.
+ */
+function* decodeSteps(
+  models: TeacherForcingModels,
+  sequences: readonly (readonly number[])[],
+  maxSteps: number,
+): Generator<void, number[][], void> {
   const { maxLength, nUnique, endId, startId } = models;
   const n = sequences.length;
   const vocab = nUnique + 1;
@@ -258,6 +274,7 @@ function decodeChunk(
         active++;
       }
       if (active === 0) break;
+      yield;
     }
   } finally {
     h?.dispose();
@@ -495,6 +512,49 @@ function evaluateWith(
   return score(models, sequences, outputs);
 }
 
+/** How long an evaluation during training decodes before it yields to the event loop, in ms. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * {@link evaluateWith} for the checks made during training: the same draws, decoding and
+ * score, but it yields to the event loop about every 50 ms and checks `signal` between
+ * decoder steps, returning `undefined` as soon as it has aborted (every tensor freed).
+ */
+async function evaluateAbortable(
+  fn: string,
+  models: TeacherForcingModels,
+  samples: number,
+  lengths: LengthRange,
+  draw: RandomSource,
+  signal: AbortSignal | undefined,
+): Promise<TeacherForcingEvaluation | undefined> {
+  const sequences = drawSamples(fn, samples, lengths, models.nUnique, draw);
+  const outputs: number[][] = [];
+  let lastYield = performance.now();
+  for (let start = 0; start < sequences.length; start += DECODE_CHUNK) {
+    const chunk = sequences.slice(start, start + DECODE_CHUNK);
+    const steps = decodeSteps(models, chunk, models.maxLength + 1);
+    try {
+      for (;;) {
+        if (signal?.aborted) return undefined;
+        const next = steps.next();
+        if (next.done) {
+          outputs.push(...next.value);
+          break;
+        }
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+    } finally {
+      // Runs the generator's own finally (its tensors) when it stopped between steps.
+      steps.return([]);
+    }
+  }
+  return score(models, sequences, outputs);
+}
+
 /** What {@link TrainTeacherForcingOptions.onEpochEnd} receives after every epoch. */
 export interface TeacherForcingEpochLog {
   /** Epochs completed so far, counting from 1. */
@@ -547,7 +607,10 @@ export interface TrainTeacherForcingOptions {
   evaluationSamples?: number | undefined;
   /** Called after every epoch; training waits for a returned promise. */
   onEpochEnd?: ((log: TeacherForcingEpochLog) => void | Promise<void>) | undefined;
-  /** Aborting it stops training after the current epoch; the models stay usable. */
+  /**
+   * Aborting it stops training after the current epoch, or during an evaluation on the way
+   * (between two of its decoder steps; that evaluation is dropped); the models stay usable.
+   */
   signal?: AbortSignal | undefined;
 }
 
@@ -721,7 +784,18 @@ async function trainHeld(
       loop.targetAccuracy !== undefined &&
       (epoch % loop.evaluateEvery === 0 || epoch === epochs)
     ) {
-      const evaluation = evaluateWith(fn, models, evaluationSamples, lengths, evalRandom);
+      const evaluation = await evaluateAbortable(
+        fn,
+        models,
+        evaluationSamples,
+        lengths,
+        evalRandom,
+        abort,
+      );
+      if (evaluation === undefined) {
+        stopReason = 'aborted';
+        break;
+      }
       evaluations.push({ epoch, ...evaluation });
       if (evaluation.sequenceAccuracy >= loop.targetAccuracy) {
         stopReason = 'targetAccuracy';

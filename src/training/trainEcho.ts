@@ -68,7 +68,10 @@ export interface TrainEchoOptions {
   evaluationSequences?: number | undefined;
   /** Called after every epoch; training waits for a returned promise. */
   onEpochEnd?: ((log: EpochLog) => void | Promise<void>) | undefined;
-  /** Aborting it stops training after the current epoch; the model stays usable. */
+  /**
+   * Aborting it stops training after the current epoch, or during an evaluation on the way
+   * (between two of its sequences; that evaluation is dropped); the model stays usable.
+   */
   signal?: AbortSignal | undefined;
   /** Print a progress line ten times over the run, and the evaluations. Default `false`. */
   verbose?: boolean | undefined;
@@ -361,11 +364,16 @@ async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promis
 
     if (o.targetAccuracy !== undefined && (epoch % o.evaluateEvery === 0 || epoch === o.epochs)) {
       sync();
-      const evaluation = await evaluateDuringTraining(model, shape, {
-        sequences: o.evaluationSequences,
-        sequenceLength: o.sequenceLength,
-        random: evalRandom,
-      });
+      const evaluation = await evaluateDuringTraining(
+        model,
+        shape,
+        { sequences: o.evaluationSequences, sequenceLength: o.sequenceLength, random: evalRandom },
+        o.signal,
+      );
+      if (evaluation === undefined) {
+        stopReason = 'aborted';
+        break;
+      }
       evaluations.push({ epoch, ...evaluation });
       if (o.verbose) {
         console.log(
