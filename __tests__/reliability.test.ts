@@ -1,14 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  buildAttention,
+  buildEncoderDecoder,
+  buildManyToOne,
   buildOneToOne,
   buildSeq2Seq,
   buildTeacherForcing,
+  disposeEchoModel,
   evaluateEcho,
   generateSequence,
   predictEcho,
   trainEcho,
   trainTeacherForcing,
 } from '../src';
+import * as trainEchoModule from '../src/training/trainEcho';
 import { expectError, expectRejection } from './helpers/errors';
 
 const small = { nUnique: 10, units: 8 };
@@ -33,7 +38,7 @@ describe('one training call per model at a time', () => {
     async (engine) => {
       const alone = buildSeq2Seq({ seed: 1, ...small });
       const reference = await trainEcho(alone, { epochs: 3, seed: 2, engine });
-      alone.dispose();
+      disposeEchoModel(alone);
 
       const model = buildSeq2Seq({ seed: 1, ...small });
       const first = trainEcho(model, { epochs: 3, seed: 2, engine });
@@ -47,7 +52,7 @@ describe('one training call per model at a time', () => {
       expect((await first).history.loss).toEqual(reference.history.loss);
       // The hold ends with the call: the model trains again.
       expect((await trainEcho(model, { epochs: 1, engine })).epochs).toBe(1);
-      model.dispose();
+      disposeEchoModel(model);
     },
   );
 
@@ -63,7 +68,7 @@ describe('one training call per model at a time', () => {
     ).rejects.toThrow('boom');
     await expectRejection(() => trainEcho(model, { epochs: 0 }), RangeError, 'trainEcho', 'epochs');
     expect((await trainEcho(model, { epochs: 1 })).epochs).toBe(1);
-    model.dispose();
+    disposeEchoModel(model);
   });
 
   it('refuses a second trainTeacherForcing on the same models', async () => {
@@ -99,7 +104,7 @@ describe('no prediction or evaluation in the middle of training', () => {
       );
       expect((await run).epochs).toBe(2);
       expect(predictEcho(model, sequence)).toHaveLength(21);
-      model.dispose();
+      disposeEchoModel(model);
     },
   );
 
@@ -122,7 +127,7 @@ describe('no prediction or evaluation in the middle of training', () => {
       });
       expect(seen).toEqual([21, 42, 21, 42]);
       expect(result.evaluations).toHaveLength(2);
-      model.dispose();
+      disposeEchoModel(model);
     },
   );
 
@@ -140,7 +145,147 @@ describe('no prediction or evaluation in the middle of training', () => {
     );
     expect(source.draws()).toBe(25);
     expect((await run).epochs).toBe(1);
+    disposeEchoModel(model);
+  });
+});
+
+describe('disposeEchoModel', () => {
+  const factories: [string, () => tf.LayersModel][] = [
+    ['buildSeq2Seq (model A)', () => buildSeq2Seq({ seed: 1, ...small })],
+    ['buildEncoderDecoder (model B)', () => buildEncoderDecoder({ seed: 1, ...small })],
+    ['a stateless model', () => buildSeq2Seq({ seed: 1, stateful: false, ...small })],
+    ['a masking model', () => buildSeq2Seq({ seed: 1, masking: true, stateful: false, ...small })],
+    ['a linear model', () => buildEncoderDecoder({ seed: 1, representation: 'linear', ...small })],
+    ['buildOneToOne', () => buildOneToOne({ seed: 1, ...small })],
+    ['buildManyToOne', () => buildManyToOne({ seed: 1, ...small })],
+    ['buildAttention', () => buildAttention({ seed: 1, nIn: 5, nOut: 2, ...small })],
+  ];
+
+  it.each(factories)(
+    'frees every tensor of %s, trained with both engines and used',
+    async (_name, build) => {
+      const before = tf.memory().numTensors;
+      const model = build();
+      await trainEcho(model, { epochs: 1, seed: 1 });
+      await trainEcho(model, { epochs: 1, seed: 2, engine: 'tfjs' });
+      predictEcho(model, sequence);
+      await evaluateEcho(model, { sequences: 2, seed: 1 });
+      expect(tf.memory().numTensors).toBeGreaterThan(before);
+      disposeEchoModel(model);
+      expect(tf.memory().numTensors).toBe(before);
+      // A second call does nothing.
+      disposeEchoModel(model);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
+  it("frees what model.dispose() left behind (model B's four state tensors)", async () => {
+    const before = tf.memory().numTensors;
+    const model = buildEncoderDecoder({ seed: 1, ...small });
+    await trainEcho(model, { epochs: 1, seed: 1, engine: 'tfjs' });
     model.dispose();
+    model.optimizer.dispose();
+    expect(tf.memory().numTensors).toBe(before + 4);
+    disposeEchoModel(model);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("forgets the fused engine's trainer for the model", async () => {
+    const forget = jest.spyOn(trainEchoModule, 'forgetFusedTrainer');
+    const model = buildSeq2Seq({ seed: 1, ...small });
+    await trainEcho(model, { epochs: 1, engine: 'fused' });
+    disposeEchoModel(model);
+    expect(forget).toHaveBeenCalledWith(model);
+    forget.mockRestore();
+  });
+
+  it('refuses a model being trained (also from its onEpochEnd; and models.dispose() likewise), and anything but a model', async () => {
+    const model = buildSeq2Seq({ seed: 1, ...small });
+    const received = 'a model that trainEcho is training';
+    const run = trainEcho(model, {
+      epochs: 2,
+      onEpochEnd: () => {
+        expectError(
+          () => {
+            disposeEchoModel(model);
+          },
+          RangeError,
+          'disposeEchoModel',
+          'model',
+          received,
+        );
+      },
+    });
+    expectError(
+      () => {
+        disposeEchoModel(model);
+      },
+      RangeError,
+      'disposeEchoModel',
+      'model',
+      received,
+    );
+    expect((await run).epochs).toBe(2);
+    const models = buildTeacherForcing({ maxLength: 4, nUnique: 10, units: 8, seed: 1 });
+    const tf2 = trainTeacherForcing(models, { epochs: 1, samplesPerEpoch: 32 });
+    expectError(
+      () => {
+        disposeEchoModel(models.training);
+      },
+      RangeError,
+      'disposeEchoModel',
+      'model',
+      'a model that trainTeacherForcing is training',
+    );
+    expectError(
+      () => {
+        models.dispose();
+      },
+      RangeError,
+      'models.dispose',
+      'models',
+      'a model that trainTeacherForcing is training',
+    );
+    await tf2;
+    models.dispose();
+    expect(models.disposed).toBe(true);
+    disposeEchoModel(model);
+    expectError(
+      () => {
+        disposeEchoModel(undefined as unknown as tf.LayersModel);
+      },
+      TypeError,
+      'disposeEchoModel',
+      'model',
+      'undefined',
+    );
+    expectError(
+      () => {
+        disposeEchoModel({} as unknown as tf.LayersModel);
+      },
+      TypeError,
+      'disposeEchoModel',
+      'model',
+      'an object',
+    );
+  });
+
+  it('keeps tf.memory().numTensors flat over 200 build/train/dispose cycles', async () => {
+    const start = tf.memory().numTensors;
+    const counts: number[] = [];
+    for (let cycle = 0; cycle < 200; cycle++) {
+      const tiny = { seed: cycle, nUnique: 5, units: 4 };
+      const model = cycle % 2 === 0 ? buildSeq2Seq(tiny) : buildEncoderDecoder(tiny);
+      const engine = cycle % 4 < 2 ? 'fused' : 'tfjs';
+      await trainEcho(model, { epochs: 1, seed: cycle, engine });
+      disposeEchoModel(model);
+      counts.push(tf.memory().numTensors);
+    }
+    console.log(
+      `200 build/train/dispose cycles: numTensors ${start} before, ${counts[0]} after the first, ` +
+        `${counts[99]} after the 100th, ${counts[199]} after the 200th (min ${Math.min(...counts)}, max ${Math.max(...counts)})`,
+    );
+    expect(counts.filter((count) => count !== start)).toEqual([]);
   });
 });
 
@@ -177,7 +322,7 @@ describe('aborting stops evaluations', () => {
       'options.signal',
       'an object',
     );
-    model.dispose();
+    disposeEchoModel(model);
   });
 
   it("trainEcho's signal stops its evaluation after the sequence in progress", async () => {
@@ -204,7 +349,7 @@ describe('aborting stops evaluations', () => {
     expect(calls).toBe(1);
     expect(result).toMatchObject({ epochs: 1, stopReason: 'aborted', evaluations: [] });
     spy.mockRestore();
-    model.dispose();
+    disposeEchoModel(model);
   });
 
   it("trainTeacherForcing's signal stops its evaluation between decoder steps", async () => {

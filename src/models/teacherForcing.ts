@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertInteger, assertNumber, assertOptions, message } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
+import { assertNotTraining } from '../training/modelLock';
 import { layerInitializers } from './common';
 import type { EchoTask } from './echoTask';
 
@@ -67,7 +68,8 @@ export interface TeacherForcingModels {
   readonly disposed: boolean;
   /**
    * Frees every weight of the three models once, and the training optimizer's state. The
-   * models cannot be used afterwards; calling it again does nothing.
+   * models cannot be used afterwards; calling it again does nothing. Throws a RangeError
+   * while {@link trainTeacherForcing} trains them (dispose after its promise settles).
    */
   dispose(): void;
 }
@@ -244,6 +246,7 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
     },
     dispose() {
       if (disposed) return;
+      assertNotTraining('models.dispose', 'models', models, true);
       disposed = true;
       const variables = new Set<tf.LayerVariable>();
       for (const model of [training, encoder, decoder]) {

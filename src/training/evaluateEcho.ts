@@ -78,7 +78,7 @@ export interface EchoEvaluation {
  * @example
  * Stopping a long evaluation (say, from a Stop button):
  * ```ts
- * import { buildSeq2Seq, evaluateEcho } from 'seq-echo';
+ * import { buildSeq2Seq, disposeEchoModel, evaluateEcho } from 'seq-echo';
  *
  * const model = buildSeq2Seq({ seed: 1 });
  * const controller = new AbortController();
@@ -86,7 +86,7 @@ export interface EchoEvaluation {
  * controller.abort();
  * const outcome = await evaluation.catch((error: DOMException) => error.name);
  * console.log(outcome); // AbortError
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export async function evaluateEcho(

@@ -239,6 +239,11 @@ function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
 /** Fused trainers (with their Adam moments) per model, kept across trainEcho calls. */
 const trainers = new WeakMap<tf.LayersModel, FusedTrainer>();
 
+/** Drops the fused trainer (weights and Adam moments) kept for `model`, if any. Internal. */
+export function forgetFusedTrainer(model: tf.LayersModel): void {
+  trainers.delete(model);
+}
+
 /** How long the fused engine computes before it yields to the event loop, in ms. */
 const YIELD_EVERY_MS = 50;
 
@@ -281,8 +286,8 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Fused
  * Every tensor it makes is disposed: `tf.memory().numTensors` is the same before and after.
  *
  * While it runs, the model is its own: a second `trainEcho` on it (any engine), a
- * {@link predictEcho} or {@link evaluateEcho} (except from `onEpochEnd`, between epochs) are
- * refused with a RangeError naming the function.
+ * {@link predictEcho} or {@link evaluateEcho} (except from `onEpochEnd`, between epochs) and
+ * {@link disposeEchoModel} are refused with a RangeError naming the function.
  *
  * @param model - A compiled model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any
  *   model with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
