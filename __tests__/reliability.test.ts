@@ -159,6 +159,32 @@ describe('disposeEchoModel', () => {
     ['buildOneToOne', () => buildOneToOne({ seed: 1, ...small })],
     ['buildManyToOne', () => buildManyToOne({ seed: 1, ...small })],
     ['buildAttention', () => buildAttention({ seed: 1, nIn: 5, nOut: 2, ...small })],
+    [
+      'a model compiled with an optimizer by name (tfjs owns and frees it)',
+      () => {
+        const model = tf.sequential({
+          layers: [
+            tf.layers.lstm({
+              units: 8,
+              returnSequences: true,
+              stateful: true,
+              batchInputShape: [1, 5, 10],
+              unitForgetBias: false,
+              recurrentInitializer: 'glorotUniform',
+            }),
+            tf.layers.timeDistributed({
+              layer: tf.layers.dense({ units: 10, activation: 'softmax' }),
+            }),
+          ],
+        });
+        model.compile({
+          loss: 'categoricalCrossentropy',
+          optimizer: 'adam',
+          metrics: ['accuracy'],
+        });
+        return model;
+      },
+    ],
   ];
 
   it.each(factories)(
