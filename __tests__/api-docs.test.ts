@@ -51,6 +51,7 @@ describe('public API documentation', () => {
         'buildSeq2Seq',
         'buildTeacherForcing',
         'decodeGreedy',
+        'disposeEchoModel',
         'decodeGreedyBatch',
         'evaluateTeacherForcing',
         'frameTeacherForcing',

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   attentionWeights,
   buildAttention,
+  disposeEchoModel,
   evaluateEcho,
   generateSequence,
   predictEcho,
@@ -116,8 +117,7 @@ async function main(): Promise<void> {
   const [weights] = attentionWeights(model, [rows[0]!.input]);
   console.log(`\nattention of window 0 (darker = more weight):\n${heatMap(weights!)}`);
 
-  model.dispose();
-  model.optimizer.dispose();
+  disposeEchoModel(model);
 }
 
 main().catch((error: unknown) => {

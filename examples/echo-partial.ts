@@ -31,6 +31,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildEncoderDecoder,
+  disposeEchoModel,
   generateSequence,
   trainEcho,
   predictEcho,
@@ -136,8 +137,9 @@ async function main(): Promise<void> {
   // model A's: compare the ms/epoch of the two.
   report.printTiming(result, tf.getBackend());
 
-  // Free the model's weights (tfjs tensors are not garbage-collected).
-  model.dispose();
+  // Free the model: its weights, its LSTM state, its optimizer (tfjs tensors are not
+  // garbage-collected, and model.dispose() alone leaves the last two behind).
+  disposeEchoModel(model);
 }
 
 main().catch((error: unknown) => {

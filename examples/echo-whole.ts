@@ -23,6 +23,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
+  disposeEchoModel,
   generateSequence,
   trainEcho,
   predictEcho,
@@ -120,8 +121,9 @@ async function main(): Promise<void> {
   // measured it: `result.elapsedMs`. The README's ms/epoch for model A comes from this line.
   report.printTiming(result, tf.getBackend());
 
-  // Free the model's weights (tfjs tensors are not garbage-collected).
-  model.dispose();
+  // Free the model: its weights, its LSTM state, its optimizer (tfjs tensors are not
+  // garbage-collected, and model.dispose() alone leaves the last two behind).
+  disposeEchoModel(model);
 }
 
 main().catch((error: unknown) => {

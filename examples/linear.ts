@@ -26,6 +26,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
+  disposeEchoModel,
   evaluateEcho,
   generateSequence,
   linearDecode,
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
     printRows(predictEcho(model, generateSequence(25, { seed: seed + 2 })).slice(0, 4));
     console.log();
     outcomes.push({ representation, params, result, evaluation });
-    model.dispose();
+    disposeEchoModel(model);
   }
 
   // Step 5: the contrast.

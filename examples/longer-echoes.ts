@@ -35,6 +35,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildEncoderDecoder,
+  disposeEchoModel,
   evaluateEcho,
   generateSequence,
   predictEcho,
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     printRows(predictEcho(model, generateSequence(nIn + 2, { seed: seed + 2 })));
     console.log();
     parts.push(summaryPart(`${nOut} of ${nIn}`, result, evaluation));
-    model.dispose();
+    disposeEchoModel(model);
   }
   printSummary(parts);
 }

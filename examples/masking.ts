@@ -24,6 +24,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
+  disposeEchoModel,
   evaluateEcho,
   generateSequence,
   oneHotEncode,
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
   console.log();
 
   printSummary([summaryPart('masking', result, evaluation)]);
-  model.dispose();
+  disposeEchoModel(model);
 }
 
 main().catch((error: unknown) => {

@@ -26,6 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   buildAttention,
   createVocabulary,
+  disposeEchoModel,
   evaluateEcho,
   predictEcho,
   selectBackend,
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
     summaryPart('reverse', result, evaluation),
     `sentence windows ${correct}/${rows.length} (${percent(correct / rows.length)})`,
   ]);
-  model.dispose();
+  disposeEchoModel(model);
 }
 
 main().catch((error: unknown) => {

@@ -26,6 +26,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
+  disposeEchoModel,
   evaluateEcho,
   generateSequence,
   predictEcho,
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
     printRows(predictEcho(model, generateSequence(25, { seed: seed + 2 })).slice(0, 3));
     console.log();
     outcomes.push({ way, result, evaluation });
-    model.dispose();
+    disposeEchoModel(model);
   }
 
   // Step 4: the comparison. "epochs to 99%" is the epoch at which trainEcho's check on 20

@@ -30,6 +30,7 @@ import {
   buildManyToOne,
   buildOneToOne,
   buildSeq2Seq,
+  disposeEchoModel,
   evaluateEcho,
   selectBackend,
   trainEcho,
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     console.log(
       `  ${result.epochs} epochs (${result.stopReason}), fresh accuracy ${(evaluation.accuracy * 100).toFixed(1)}%`,
     );
-    model.dispose();
+    disposeEchoModel(model);
   }
 
   console.log();

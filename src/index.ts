@@ -23,6 +23,7 @@ export { buildSeq2Seq, type Seq2SeqOptions } from './models/buildSeq2Seq';
 export { buildEncoderDecoder, type EncoderDecoderOptions } from './models/buildEncoderDecoder';
 export { buildOneToOne, buildManyToOne, type TopologyOptions } from './models/topologies';
 export { buildAttention, type AttentionOptions } from './models/attention/buildAttention';
+export { disposeEchoModel } from './training/disposeEchoModel';
 export { attentionWeights } from './training/attentionWeights';
 export {
   trainEcho,

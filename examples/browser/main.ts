@@ -24,6 +24,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
+  disposeEchoModel,
   evaluateEcho,
   generateSequence,
   loadEchoModel,
@@ -391,22 +392,6 @@ const kilobytes = (bytes: number | undefined): string => `${((bytes ?? 0) / 1024
 const clock = (iso: string): string => new Date(iso).toLocaleTimeString();
 
 /**
- * Disposes a model, its optimizer (seq-echo's models do not own theirs) and the state tensors
- * of its stateful LSTMs, which tfjs's `model.dispose()` leaves behind (two per layer).
- */
-function disposeModel(old: tf.LayersModel | undefined): void {
-  if (!old) return;
-  const optimizer = (old as { optimizer?: tf.Optimizer | null }).optimizer;
-  const states = old.layers.flatMap((layer) => {
-    const held = layer.stateful ? (layer as { states?: unknown }).states : undefined;
-    return Array.isArray(held) ? held.filter((t): t is tf.Tensor => t instanceof tf.Tensor) : [];
-  });
-  old.dispose();
-  optimizer?.dispose();
-  tf.dispose(states);
-}
-
-/**
  * Saves the model of a finished run to {@link SAVE_URL}, and what the page showed for it to
  * localStorage. A failure is shown on the save line; the run's own status stands.
  */
@@ -497,7 +482,8 @@ async function start(): Promise<void> {
   scheduleDraw();
 
   try {
-    disposeModel(model);
+    // Weights, LSTM state and optimizer: model.dispose() alone would leave the last two.
+    if (model) disposeEchoModel(model);
     model = undefined; // not the disposed one, should the build below throw
     model = buildSeq2Seq({ ...preset.model, seed });
     const result = await trainEcho(model, {
@@ -588,7 +574,8 @@ async function loadSaved(): Promise<void> {
     const started = performance.now();
     const loaded = await loadEchoModel(SAVE_URL);
     const loadMs = performance.now() - started;
-    disposeModel(model);
+    // Weights, LSTM state and optimizer: model.dispose() alone would leave the last two.
+    if (model) disposeEchoModel(model);
     model = loaded;
 
     // The sequence of the table the saved model produced (kept with it in localStorage); if

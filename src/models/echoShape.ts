@@ -23,7 +23,8 @@ export interface EchoShape {
   task: EchoTask;
 }
 
-function isLayersModel(value: unknown): value is tf.LayersModel {
+/** Whether `value` looks like a `tf.LayersModel` (inputs, outputs, layers and predict). */
+export function isLayersModel(value: unknown): value is tf.LayersModel {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -9,6 +9,7 @@ import {
   optionKeys,
 } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
+import { assertNotTraining } from '../internal/modelLock';
 import { layerInitializers, RECURRENT_ACTIVATIONS, type RecurrentActivation } from './common';
 import type { EchoTask } from './echoTask';
 
@@ -88,7 +89,8 @@ export interface TeacherForcingModels {
   readonly disposed: boolean;
   /**
    * Frees every weight of the three models once, and the training optimizer's state. The
-   * models cannot be used afterwards; calling it again does nothing.
+   * models cannot be used afterwards; calling it again does nothing. Throws a RangeError
+   * while {@link trainTeacherForcing} trains them (dispose after its promise settles).
    */
   dispose(): void;
 }
@@ -270,6 +272,7 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
     },
     dispose() {
       if (disposed) return;
+      assertNotTraining('models.dispose', 'models', models, true);
       disposed = true;
       const variables = new Set<tf.LayerVariable>();
       for (const model of [training, encoder, decoder]) {

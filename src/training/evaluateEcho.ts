@@ -1,11 +1,19 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence, randomSource } from '../data/generateSequence';
 import type { RandomSource } from '../data/random';
-import { assertInteger, assertOptions, assertKnownKeys, optionKeys } from '../internal/assert';
+import {
+  assertAbortSignal,
+  assertInteger,
+  assertKnownKeys,
+  assertOptions,
+  optionKeys,
+} from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
-import { readEchoShape } from '../models/echoShape';
+import { yieldToEventLoop } from '../internal/yieldToEventLoop';
+import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
 import { checkWindows, frameEcho, PAD_ID } from './checkWindows';
+import { assertNotTraining } from '../internal/modelLock';
 
 /** Options of {@link evaluateEcho}. */
 export interface EvaluateEchoOptions {
@@ -20,6 +28,13 @@ export interface EvaluateEchoOptions {
   seed?: number | undefined;
   /** Your own source of uniform numbers in `[0, 1)` instead of `seed`. */
   random?: RandomSource | undefined;
+  /**
+   * Aborting it stops the evaluation between two sequences: the promise rejects with a
+   * `DOMException` named `'AbortError'` (an already aborted signal rejects before any
+   * sequence). The evaluation yields to the event loop about every 50 ms, so an abort from a
+   * timer or a click lands promptly. Default: none.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** Every key of {@link EvaluateEchoOptions}, for the unknown-key check. */
@@ -28,6 +43,7 @@ const EVALUATE_ECHO_KEYS = optionKeys<EvaluateEchoOptions>()([
   'sequenceLength',
   'seed',
   'random',
+  'signal',
 ]);
 
 /** Result of {@link evaluateEcho}. */
@@ -52,11 +68,16 @@ export interface EchoEvaluation {
  * windows in order from reset state; a stateful model's state is reset before and after each
  * sequence, so evaluating never changes what the model does next. Weights are not touched.
  *
+ * A model that {@link trainEcho} is training is refused (its state resets would land in the
+ * middle of training), except from that call's `onEpochEnd`, between epochs; the refusal is
+ * also checked before every sequence, so an evaluation that training overtakes stops.
+ *
  * @param model - A model whose shapes fit an echo task (see {@link predictEcho}).
  * @param options - See {@link EvaluateEchoOptions}.
  * @returns `{ accuracy, sequenceAccuracy, windows }`.
  * @throws TypeError / RangeError for a model that does not fit or bad options, before any
- *   tensor is made.
+ *   tensor is made; RangeError for a model being trained; a `DOMException` named
+ *   `'AbortError'` when `options.signal` aborts.
  *
  * @example
  * ```ts
@@ -68,6 +89,20 @@ export interface EchoEvaluation {
  * console.log(windows, accuracy < 0.2); // 210 true
  * model.dispose();
  * ```
+ *
+ * @example
+ * Stopping a long evaluation (say, from a Stop button):
+ * ```ts
+ * import { buildSeq2Seq, disposeEchoModel, evaluateEcho } from 'seq-echo';
+ *
+ * const model = buildSeq2Seq({ seed: 1 });
+ * const controller = new AbortController();
+ * const evaluation = evaluateEcho(model, { sequences: 100_000, signal: controller.signal });
+ * controller.abort();
+ * const outcome = await evaluation.catch((error: DOMException) => error.name);
+ * console.log(outcome); // AbortError
+ * disposeEchoModel(model);
+ * ```
  */
 export async function evaluateEcho(
   model: tf.LayersModel,
@@ -77,18 +112,74 @@ export async function evaluateEcho(
   const shape = readEchoShape(fn, model);
   assertOptions(fn, 'options', options);
   assertKnownKeys(fn, 'options', options, EVALUATE_ECHO_KEYS);
-  const { sequences = 100, sequenceLength = 25 } = options;
+  const { sequences = 100, sequenceLength = 25, signal } = options;
   assertInteger(fn, 'options.sequences', sequences, { min: 1, max: 1_000_000 });
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
   checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   const draw = randomSource(fn, options);
+  if (signal !== undefined) assertAbortSignal(fn, 'options.signal', signal);
+  const run = { fn, model, shape, sequences, sequenceLength, draw, signal, guard: true };
+  const result = await evaluateChecked(run);
+  if (typeof result === 'number') {
+    throw new DOMException(
+      `${fn}: options.signal aborted the evaluation after ${result} of ${sequences} sequences`,
+      'AbortError',
+    );
+  }
+  return result;
+}
+
+/**
+ * {@link evaluateEcho} for `trainEcho`'s own checks, on checked options: it evaluates the
+ * model that call is training (no refusal), and returns `undefined` when `signal` aborts.
+ */
+export async function evaluateDuringTraining(
+  model: tf.LayersModel,
+  shape: EchoShape,
+  options: { sequences: number; sequenceLength: number; random: RandomSource },
+  signal: AbortSignal | undefined,
+): Promise<EchoEvaluation | undefined> {
+  const { sequences, sequenceLength, random: draw } = options;
+  const run = { fn: 'trainEcho', model, shape, sequences, sequenceLength, draw, signal };
+  const result = await evaluateChecked({ ...run, guard: false });
+  return typeof result === 'number' ? undefined : result;
+}
+
+/** How long an evaluation computes before it yields to the event loop, in ms. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * The evaluation on checked options. Before every sequence it stops when `signal` has aborted
+ * (returning how many sequences it finished) and, with `guard`, refuses a model being trained.
+ */
+async function evaluateChecked(run: {
+  fn: string;
+  model: tf.LayersModel;
+  shape: EchoShape;
+  sequences: number;
+  sequenceLength: number;
+  draw: RandomSource;
+  signal: AbortSignal | undefined;
+  guard: boolean;
+}): Promise<EchoEvaluation | number> {
+  const { fn, model, shape, sequences, sequenceLength, draw, signal, guard } = run;
+  if (signal?.aborted) return 0;
+  if (guard) assertNotTraining(fn, 'model', model);
   const predictor = windowPredictor(model, shape);
 
   let items = 0;
   let rightItems = 0;
   let windows = 0;
   let rightWindows = 0;
+  let lastYield = performance.now();
   for (let s = 0; s < sequences; s++) {
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      // Let timers, abort signals and a page's input run between sequences.
+      await yieldToEventLoop();
+      lastYield = performance.now();
+    }
+    if (signal?.aborted) return s;
+    if (guard) assertNotTraining(fn, 'model', model);
     const sequence = drawSequence(fn, sequenceLength, shape.nUnique, draw);
     const { X, y } = frameEcho(sequence, shape);
     const predicted = await predictor.predict(X);

@@ -3,6 +3,7 @@ import { assertSequence } from '../internal/assert';
 import { readEchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
 import { checkWindows, frameEcho, PAD_ID } from './checkWindows';
+import { assertNotTraining } from '../internal/modelLock';
 
 /** One window of {@link predictEcho}'s answer. */
 export interface EchoPrediction {
@@ -33,12 +34,15 @@ export interface EchoPrediction {
  * whatever fixed batch size a stateful model was built with (it pads the last batch and drops
  * the padding). `nIn`, `nOut` and `nUnique` are read from the model.
  *
+ * A model that {@link trainEcho} is training is refused (the state reset would land in the
+ * middle of training), except from that call's `onEpochEnd`, between epochs.
+ *
  * @param model - A model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any model
  *   with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
  * @param sequence - Integers in `[0, nUnique)`, at least `nIn` of them.
  * @returns One `{ input, expected, predicted }` per window, in order.
  * @throws TypeError / RangeError for a model that does not fit an echo task or a bad sequence,
- *   before any tensor is made.
+ *   before any tensor is made; RangeError for a model being trained.
  *
  * @example
  * ```ts
@@ -58,6 +62,7 @@ export function predictEcho(model: tf.LayersModel, sequence: readonly number[]):
   const shape = readEchoShape(fn, model);
   assertSequence(fn, 'sequence', sequence, shape.nUnique);
   checkWindows(fn, 'sequence', `an array of length ${sequence.length}`, sequence.length, shape);
+  assertNotTraining(fn, 'model', model);
   const { X, y } = frameEcho(sequence, shape);
   const predicted = windowPredictor(model, shape).predictSync(X);
   return X.map((input, r) => {

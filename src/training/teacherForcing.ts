@@ -14,8 +14,9 @@ import type { EchoTask } from '../models/echoTask';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
 import { planTraining, type TrainingPlan } from '../models/fusedPlan';
 import { FusedTrainer, fusedRunner, type FusedData, type FusedRunner } from './fused/trainer';
-import { checkLoopOptions, lastValue } from './loop';
+import { checkLoopOptions, lastValue, type LoopOptions } from './loop';
 import { assertKnownKeys, optionKeys } from '../internal/assert';
+import { holdModels } from '../internal/modelLock';
 
 /** One sample framed for teacher forcing, as token ids (see {@link frameTeacherForcing}). */
 export interface TeacherForcingFrame {
@@ -269,6 +270,22 @@ function decodeChunk(
   sequences: readonly (readonly number[])[],
   maxSteps: number,
 ): number[][] {
+  const steps = decodeSteps(models, sequences, maxSteps);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Greedy decoding of one chunk, pausing (`yield`) after every decoder step so that a caller
+ * can stop between steps: `return()` on the generator frees its tensors.
+ */
+function* decodeSteps(
+  models: TeacherForcingModels,
+  sequences: readonly (readonly number[])[],
+  maxSteps: number,
+): Generator<void, number[][], void> {
   const { maxLength, nUnique, endId, startId } = models;
   const n = sequences.length;
   const vocab = nUnique + 1;
@@ -312,6 +329,7 @@ function decodeChunk(
         active++;
       }
       if (active === 0) break;
+      yield;
     }
   } finally {
     h?.dispose();
@@ -560,6 +578,56 @@ function evaluateWith(
   return score(models, sequences, outputs);
 }
 
+/** How long an evaluation during training decodes before it yields to the event loop, in ms. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * {@link evaluateWith} for the checks made during training: the same draws, decoding and
+ * score, but it yields to the event loop about every 50 ms and checks `signal` between
+ * decoder steps, returning `undefined` as soon as it has aborted (every tensor freed).
+ */
+async function evaluateAbortable(
+  fn: string,
+  models: TeacherForcingModels,
+  samples: number,
+  lengths: LengthRange,
+  draw: RandomSource,
+  signal: AbortSignal | undefined,
+  runner?: FusedRunner,
+): Promise<TeacherForcingEvaluation | undefined> {
+  const sequences = drawSamples(fn, samples, lengths, models.nUnique, draw);
+  const outputs: number[][] = [];
+  let lastYield = performance.now();
+  for (let start = 0; start < sequences.length; start += DECODE_CHUNK) {
+    const chunk = sequences.slice(start, start + DECODE_CHUNK);
+    if (runner?.decodes) {
+      // The fused engine decodes a chunk in milliseconds: the signal is checked between chunks.
+      if (signal?.aborted) return undefined;
+      outputs.push(...runner.decodeGreedy(chunk, models.maxLength + 1, models));
+      continue;
+    }
+    const steps = decodeSteps(models, chunk, models.maxLength + 1);
+    try {
+      for (;;) {
+        if (signal?.aborted) return undefined;
+        const next = steps.next();
+        if (next.done) {
+          outputs.push(...next.value);
+          break;
+        }
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+    } finally {
+      // Runs the generator's own finally (its tensors) when it stopped between steps.
+      steps.return([]);
+    }
+  }
+  return score(models, sequences, outputs);
+}
+
 /** What {@link TrainTeacherForcingOptions.onEpochEnd} receives after every epoch. */
 export interface TeacherForcingEpochLog {
   /** Epochs completed so far, counting from 1. */
@@ -612,7 +680,10 @@ export interface TrainTeacherForcingOptions {
   evaluationSamples?: number | undefined;
   /** Called after every epoch; training waits for a returned promise. */
   onEpochEnd?: ((log: TeacherForcingEpochLog) => void | Promise<void>) | undefined;
-  /** Aborting it stops training after the current epoch; the models stay usable. */
+  /**
+   * Aborting it stops training after the current epoch, or during an evaluation on the way
+   * (between two of its decoder steps; that evaluation is dropped); the models stay usable.
+   */
   signal?: AbortSignal | undefined;
   /**
    * How to compute each training step, as `trainEcho`'s `engine` option: `'fused'`
@@ -693,11 +764,14 @@ function trainerFor(model: tf.LayersModel, plan: TrainingPlan): FusedTrainer {
  * Every tensor it makes is disposed; the only ones that stay are Adam's moments, made on the
  * first training step and freed by `models.dispose()`.
  *
+ * While it runs, the models are its own: a second `trainTeacherForcing` on them is refused
+ * with a RangeError naming the function.
+ *
  * @param models - From {@link buildTeacherForcing}.
  * @param options - See {@link TrainTeacherForcingOptions}; `epochs` is required.
  * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs, engine, fallbackReason }`.
  * @throws TypeError / RangeError for disposed or foreign models or bad options, before any
- *   weight changes.
+ *   weight changes; RangeError when another call already trains the models.
  *
  * @example
  * ```ts
@@ -760,13 +834,58 @@ export async function trainTeacherForcing(
       );
     }
   }
-  const trainer = typeof plan === 'string' ? undefined : trainerFor(models.training, plan);
+  // From here to the end the models are this call's: a second training run is refused.
+  const { training, encoder, decoder } = models;
+  const hold = holdModels(fn, 'models', [models, training, encoder, decoder]);
+  try {
+    const trainer = typeof plan === 'string' ? undefined : trainerFor(training, plan);
+    const result = await trainHeld(models, {
+      fn,
+      epochs,
+      samplesPerEpoch,
+      batchSize,
+      lengths,
+      seed,
+      loop,
+      evaluationSamples,
+      abort,
+      callback,
+      trainer,
+    });
+    return {
+      ...result,
+      engine: trainer ? 'fused' : 'tfjs',
+      fallbackReason: trainer || engine === 'tfjs' ? undefined : (plan as string),
+    };
+  } finally {
+    hold.release();
+  }
+}
+
+/** {@link trainTeacherForcing} on checked options, while it holds the models. */
+async function trainHeld(
+  models: TeacherForcingModels,
+  checked: {
+    fn: string;
+    epochs: number;
+    samplesPerEpoch: number;
+    batchSize: number;
+    lengths: LengthRange;
+    seed: number | undefined;
+    loop: LoopOptions;
+    evaluationSamples: number;
+    abort: AbortSignal | undefined;
+    callback: TrainTeacherForcingOptions['onEpochEnd'];
+    trainer: FusedTrainer | undefined;
+  },
+): Promise<Omit<TrainTeacherForcingResult, 'engine' | 'fallbackReason'>> {
+  const { fn, epochs, samplesPerEpoch, batchSize, lengths, seed, loop } = checked;
+  const { evaluationSamples, abort, callback, trainer } = checked;
   let dirty = false;
   const sync = () => {
     if (dirty) trainer?.writeBack();
     dirty = false;
   };
-
   const dataRandom = seed === undefined ? Math.random : mulberry32(deriveSeed(seed, 1));
   const evalRandom = seed === undefined ? Math.random : mulberry32(deriveSeed(seed, 2));
   const history = { loss: [] as number[], accuracy: [] as number[] };
@@ -794,7 +913,19 @@ export async function trainTeacherForcing(
       loop.targetAccuracy !== undefined &&
       (epoch % loop.evaluateEvery === 0 || epoch === epochs)
     ) {
-      const evaluation = evaluateWith(fn, models, evaluationSamples, lengths, evalRandom, trainer);
+      const evaluation = await evaluateAbortable(
+        fn,
+        models,
+        evaluationSamples,
+        lengths,
+        evalRandom,
+        abort,
+        trainer,
+      );
+      if (evaluation === undefined) {
+        stopReason = 'aborted';
+        break;
+      }
       evaluations.push({ epoch, ...evaluation });
       if (evaluation.sequenceAccuracy >= loop.targetAccuracy) {
         stopReason = 'targetAccuracy';
@@ -812,8 +943,6 @@ export async function trainTeacherForcing(
     stoppedEarly: trained < epochs,
     stopReason,
     elapsedMs: performance.now() - started,
-    engine: trainer ? 'fused' : 'tfjs',
-    fallbackReason: trainer || engine === 'tfjs' ? undefined : (plan as string),
   };
 }
 

@@ -9,10 +9,11 @@ import { encodeWindows } from '../tensors/oneHotWindows';
 import { planTraining, type TrainingPlan } from '../models/fusedPlan';
 import { echoData } from './fused/echoData';
 import { FusedTrainer } from './fused/trainer';
-import { evaluateEcho, type EchoEvaluation } from './evaluateEcho';
+import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
 import { checkWindows, frameEcho } from './checkWindows';
 import { checkLoopOptions, lastValue } from './loop';
 import { assertKnownKeys, optionKeys } from '../internal/assert';
+import { holdModels } from '../internal/modelLock';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
 export interface EpochLog {
@@ -70,7 +71,10 @@ export interface TrainEchoOptions {
   evaluationSequences?: number | undefined;
   /** Called after every epoch; training waits for a returned promise. */
   onEpochEnd?: ((log: EpochLog) => void | Promise<void>) | undefined;
-  /** Aborting it stops training after the current epoch; the model stays usable. */
+  /**
+   * Aborting it stops training after the current epoch, or during an evaluation on the way
+   * (between two of its sequences; that evaluation is dropped); the model stays usable.
+   */
   signal?: AbortSignal | undefined;
   /** Print a progress line ten times over the run, and the evaluations. Default `false`. */
   verbose?: boolean | undefined;
@@ -266,6 +270,11 @@ function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
 /** Fused trainers (with their Adam moments) per model, kept across trainEcho calls. */
 const trainers = new WeakMap<tf.LayersModel, FusedTrainer>();
 
+/** Drops the fused trainer (weights and Adam moments) kept for `model`, if any. Internal. */
+export function forgetFusedTrainer(model: tf.LayersModel): void {
+  trainers.delete(model);
+}
+
 /** How long the fused engine computes before it yields to the event loop, in ms. */
 const YIELD_EVERY_MS = 50;
 
@@ -308,13 +317,17 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Train
  *
  * Every tensor it makes is disposed: `tf.memory().numTensors` is the same before and after.
  *
+ * While it runs, the model is its own: a second `trainEcho` on it (any engine), a
+ * {@link predictEcho} or {@link evaluateEcho} (except from `onEpochEnd`, between epochs) and
+ * {@link disposeEchoModel} are refused with a RangeError naming the function.
+ *
  * @param model - A compiled model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any
  *   model with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
  * @param options - See {@link TrainEchoOptions}; `epochs` is required.
  * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs, engine, fallbackReason }`.
  * @throws TypeError / RangeError for bad options or a model that does not fit, before any
  *   weight changes: including a `sequenceLength` whose window count the stateful batch size
- *   does not divide.
+ *   does not divide. RangeError when another call already trains the model.
  *
  * @example
  * ```ts
@@ -335,6 +348,18 @@ export async function trainEcho(
   options: TrainEchoOptions,
 ): Promise<TrainEchoResult> {
   const o = resolveTrainOptions(model, options);
+  // From here to the end the model is trainEcho's: a second training run, a prediction in
+  // the middle of an epoch or a dispose is refused (see modelLock.ts).
+  const hold = holdModels('trainEcho', 'model', [model]);
+  try {
+    return await trainHeld(model, { ...o, onEpochEnd: hold.pauseDuring(o.onEpochEnd) });
+  } finally {
+    hold.release();
+  }
+}
+
+/** {@link trainEcho} on resolved options, while it holds the model. */
+async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promise<TrainEchoResult> {
   const { shape } = o;
   const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
   const evalRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 2));
@@ -376,11 +401,16 @@ export async function trainEcho(
 
     if (o.targetAccuracy !== undefined && (epoch % o.evaluateEvery === 0 || epoch === o.epochs)) {
       sync();
-      const evaluation = await evaluateEcho(model, {
-        sequences: o.evaluationSequences,
-        sequenceLength: o.sequenceLength,
-        random: evalRandom,
-      });
+      const evaluation = await evaluateDuringTraining(
+        model,
+        shape,
+        { sequences: o.evaluationSequences, sequenceLength: o.sequenceLength, random: evalRandom },
+        o.signal,
+      );
+      if (evaluation === undefined) {
+        stopReason = 'aborted';
+        break;
+      }
       evaluations.push({ epoch, ...evaluation });
       if (o.verbose) {
         console.log(
