@@ -352,9 +352,15 @@ describe('aborting stops evaluations', () => {
   });
 
   it("trainEcho's signal stops its evaluation after the sequence in progress", async () => {
-    // A model the fused predictor does not run, so its evaluations call model.predict once
-    // per sequence.
-    const model = buildOneToOne({ seed: 1, ...small });
+    // A model the fused engine does not map (dropout), so its evaluations call model.predict
+    // once per sequence.
+    const model = tf.sequential({
+      layers: [
+        tf.layers.lstm({ units: 4, returnSequences: true, dropout: 0.1, inputShape: [5, 6] }),
+        tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 6, activation: 'softmax' }) }),
+      ],
+    });
+    model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
     const controller = new AbortController();
     const predict = model.predict.bind(model);
     let calls = 0;
@@ -379,8 +385,10 @@ describe('aborting stops evaluations', () => {
   });
 
   it("trainTeacherForcing's signal stops its evaluation between decoder steps", async () => {
+    // On the tfjs engine, whose evaluation runs the tfjs decoder model one step at a time (the
+    // fused engine decodes a whole chunk of samples in milliseconds).
     const models = buildTeacherForcing({ maxLength: 6, nUnique: 10, units: 8, seed: 1 });
-    await trainTeacherForcing(models, { epochs: 1, samplesPerEpoch: 32, seed: 1 });
+    await trainTeacherForcing(models, { epochs: 1, samplesPerEpoch: 32, seed: 1, engine: 'tfjs' });
     const before = tf.memory().numTensors;
     // Without the signal, the evaluation takes several decoder steps.
     const steps = jest.spyOn(models.decoder, 'predict');
@@ -390,6 +398,7 @@ describe('aborting stops evaluations', () => {
       seed: 2,
       targetAccuracy: 1,
       evaluationSamples: 64,
+      engine: 'tfjs',
     });
     expect(steps.mock.calls.length).toBeGreaterThan(1);
     steps.mockRestore();
@@ -409,6 +418,7 @@ describe('aborting stops evaluations', () => {
       targetAccuracy: 1,
       evaluationSamples: 64,
       signal: controller.signal,
+      engine: 'tfjs',
     });
     expect(calls).toBe(1);
     expect(result).toMatchObject({ epochs: 1, stopReason: 'aborted', evaluations: [] });

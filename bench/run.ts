@@ -8,6 +8,11 @@
  *   npm run bench -- --full             # plus epochs and seconds to 99% (long: about an hour)
  *   npm run bench -- --json             # machine-readable results on stdout
  *   npm run bench -- --backends wasm --recipes A,A-fast
+ *   npm run bench -- --families none    # skip the families table (bench/families.ts)
+ *
+ * After the recipes, bench/families.ts measures every other model family seq-echo builds
+ * (linear, masking, reverse, one-to-one, many-to-one, attention, teacher forcing): the
+ * default engine against `engine: 'tfjs'` on twin models, side by side in one process.
  *
  * Recipes: A and B are the walkthrough's; A-fast and B-fast are `presets.fastWhole` and
  * `presets.fastPartial` (their epochs are not the walkthrough's, so they compare to the naive
@@ -25,6 +30,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     backends: { type: 'string', default: 'cpu,wasm' },
     recipes: { type: 'string', default: 'A,B,A-fast,B-fast' },
+    families: { type: 'string', default: 'all' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -32,7 +38,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'Usage: npm run bench -- [--full] [--json] [--backends cpu,wasm] [--recipes A,B,A-fast,B-fast]',
+    'Usage: npm run bench -- [--full] [--json] [--backends cpu,wasm] [--recipes A,B,A-fast,B-fast] [--families all|none|name,name]',
   );
   process.exit(0);
 }
@@ -62,6 +68,24 @@ for (const backend of backends) {
 const log = (line: string) => {
   if (!values.json) console.error(line);
 };
+/** Runs bench/families.ts in its own process (after the recipes, never beside them). */
+function runFamilies(json: boolean): unknown {
+  if (values.families === 'none') return undefined;
+  const args = ['--import', 'tsx', 'bench/families.ts', '--runs', values.full ? '5' : '3'];
+  if (values.families !== 'all') args.push('--only', values.families);
+  if (json) args.push('--json');
+  const child = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'],
+  });
+  if (child.status !== 0) {
+    console.error(`bench: bench/families.ts failed\n${child.stderr ?? ''}`);
+    process.exit(1);
+  }
+  return json ? (JSON.parse(child.stdout) as unknown) : child.stdout;
+}
+
 const results: Result[] = [];
 for (const config of configs) {
   log(`bench: ${JSON.stringify(config)}`);
@@ -82,7 +106,8 @@ for (const config of configs) {
 }
 
 if (values.json) {
-  console.log(JSON.stringify({ mode, node: process.version, results }, null, 2));
+  const families = runFamilies(true);
+  console.log(JSON.stringify({ mode, node: process.version, results, families }, null, 2));
   process.exit(0);
 }
 
@@ -148,3 +173,5 @@ for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(
   `\nmode: ${mode}; node ${process.version}; one process per row, run one after another.`,
 );
+const families = runFamilies(false);
+if (typeof families === 'string') console.log(families);
