@@ -87,7 +87,7 @@ function finish(
  * {@link evaluateEcho} give exactly what the saved model gave), fresh LSTM state, compiled
  * like the factories' models (categorical cross-entropy, accuracy, Adam with the saved
  * learning rate, or 0.001 if none was saved). {@link trainEcho} continues training it, with
- * the fused engine for the factories' architectures; Adam's moments start afresh, since they
+ * the fused engine for every model it maps; Adam's moments start afresh, since they
  * are not saved.
  *
  * `source` is what was given to {@link saveEchoModel}: a directory path or `file://` URL

@@ -106,7 +106,7 @@ const headWeights = (o: ResolvedModelOptions, nOut: number): number =>
  * Input `[batch, nIn, nUnique]`, output `[batch, nOut, nUnique]`, compiled like the other
  * factories (categorical cross-entropy, Adam, accuracy), so `trainEcho`, `evaluateEcho`,
  * `predictEcho`, `saveEchoModel` and `loadEchoModel` take it unchanged (`trainEcho` trains it
- * with `model.fit`: the fused engine knows only the walkthrough's two stacks).
+ * on the fused engine, which maps the reshapes and the sparse input).
  *
  * @param options - See {@link TopologyOptions}; all optional.
  * @returns A compiled `tf.LayersModel`, ready for `trainEcho`.
@@ -144,7 +144,7 @@ export function buildOneToOne(options: TopologyOptions = {}): tf.LayersModel {
  * (`LSTM(units) -> Dense(nOut*nUnique) -> Reshape([nOut, nUnique]) -> Softmax`).
  * Input `[batch, nIn, nUnique]`, output `[batch, nOut, nUnique]`, compiled like the other
  * factories, so `trainEcho`, `evaluateEcho`, `predictEcho`, `saveEchoModel` and `loadEchoModel`
- * take it unchanged (`trainEcho` trains it with `model.fit`).
+ * take it unchanged (`trainEcho` trains it on the fused engine).
  *
  * @param options - See {@link TopologyOptions}; all optional.
  * @returns A compiled `tf.LayersModel`, ready for `trainEcho`.

@@ -756,13 +756,14 @@ function trainerFor(model: tf.LayersModel, plan: TrainingPlan): FusedTrainer {
 /**
  * Trains teacher-forcing models: every epoch draws `samplesPerEpoch` fresh random sequences of
  * random lengths in `[minLength, maxLength]`, frames them ({@link frameTeacherForcing}: the
- * decoder reads the target shifted right by START), and fits `models.training` on them once
- * (`model.fit`, no shuffling). With `targetAccuracy`, it decodes fresh samples greedily every
- * `evaluateEvery` epochs and stops once the exact-sequence accuracy reaches it. It yields to
- * the event loop after every epoch, so `signal` and timers run.
+ * decoder reads the target shifted right by START), and fits `models.training` on them once,
+ * without shuffling: on the fused engine by default, with `model.fit` for `engine: 'tfjs'`.
+ * With `targetAccuracy`, it decodes fresh samples greedily every `evaluateEvery` epochs and
+ * stops once the exact-sequence accuracy reaches it. It yields to the event loop after every
+ * epoch, so `signal` and timers run.
  *
- * Every tensor it makes is disposed; the only ones that stay are Adam's moments, made on the
- * first training step and freed by `models.dispose()`.
+ * Every tensor it makes is disposed; the only ones that stay are Adam's moments of the tfjs
+ * engine, made on its first training step and freed by `models.dispose()`.
  *
  * While it runs, the models are its own: a second `trainTeacherForcing` on them is refused
  * with a RangeError naming the function.

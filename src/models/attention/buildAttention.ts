@@ -163,7 +163,7 @@ function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentio
  *
  * Input `[batch, nIn, nUnique]` (one-hot), output `[batch, nOut, nUnique]`, batch dimension
  * free; compiled like every seq-echo model (categorical cross-entropy, Adam, accuracy), so
- * {@link trainEcho} (through `model.fit`), {@link evaluateEcho}, {@link predictEcho},
+ * {@link trainEcho} (on the fused engine), {@link evaluateEcho}, {@link predictEcho},
  * {@link saveEchoModel} and {@link loadEchoModel} work on it. The task is recorded on the model.
  * {@link attentionWeights} shows where each output step looks.
  *
