@@ -132,7 +132,7 @@ function maskingRows(): FindingRow[] {
       conclude: (self, all) => {
         const ref = all.get('masking-reference');
         const cost = ref ? ` (${self.epochs} epochs against ${ref.epochs})` : '';
-        return `Every item ends a window, and the padded windows are learned as well as the rest${cost}; the masked model runs on tfjs's own LSTM (no fused engine), so each epoch costs more. Use it when the first items of a sequence matter.`;
+        return `Every item ends a window, and the padded windows are learned as well as the rest${cost}. Use it when the first items of a sequence matter.`;
       },
     },
   ];
@@ -191,10 +191,10 @@ function statelessRows(): FindingRow[] {
   ];
 }
 
-/** Variant 5: one-to-one and many-to-one against many-to-many, all on model.fit. */
+/** Variant 5: one-to-one and many-to-one against many-to-many. */
 function topologyRows(): FindingRow[] {
-  const settings = 'stateless LSTM(150), echo 5 of 5, batch 7, Adam 0.01, model.fit';
-  const train = { epochs: 2000, batchSize: 7, seed: 1, evaluateEvery: 10, engine: 'tfjs' as const };
+  const settings = 'stateless LSTM(150), echo 5 of 5, batch 7, Adam 0.01';
+  const train = { epochs: 2000, batchSize: 7, seed: 1, evaluateEvery: 10 };
   const options = { units: 150, stateful: false, learningRate: 0.01, seed: 1 };
   return [
     {
@@ -360,7 +360,7 @@ function teacherForcingRows(): FindingRow[] {
       }
     },
     conclude: (self) =>
-      `Outputs of any length up to the limit, stopped by END: ${percent(self.sequenceAccuracy)} of fresh sequences exactly right after ${self.epochs} epochs. tfjs runs it op by op (no fused engine), so keep the vocabulary and lengths small or be patient.`,
+      `Outputs of any length up to the limit, stopped by END: ${percent(self.sequenceAccuracy)} of fresh sequences exactly right after ${self.epochs} epochs.`,
   });
   return [row('echo'), row('reverse')];
 }

@@ -163,9 +163,12 @@ export function lstmBackward(
   if (outputs.h.grad) addInto(dhNext, outputs.h.grad);
   if (outputs.c.grad) addInto(dcNext, outputs.c.grad);
   const dOut = outputs.out.grad;
+  const recurrentT = kernels.scratch(4 * u * u);
+  for (let k = 0; k < u; k++) {
+    for (let j = 0; j < 4 * u; j++) recurrentT[j * u + k] = w.recurrent[k * 4 * u + j]!;
+  }
   for (let t = steps - 1; t >= 0; t--) {
     const dH = dOut && (returnSequences ? step(dOut, t, n) : t === steps - 1 ? dOut : undefined);
-    const hPrev = t > 0 ? step(trace.h, t - 1, n) : trace.h0;
     const cPrev = t > 0 ? step(trace.c, t - 1, n) : trace.c0;
     const dzt = step(dz, t, 4 * n);
     const dcPrev = kernels.scratch(n);
@@ -191,19 +194,10 @@ export function lstmBackward(
         dcPrev.set(dcNext.subarray(b * u, (b + 1) * u), b * u);
       }
     }
-    const needPrev = t > 0 || wantInitial;
-    const dhPrev = needPrev ? kernels.scratch(n) : undefined;
-    if (needPrev || !trace.h0Zero) {
-      kernels.matMulBackward({
-        A: hPrev,
-        W: w.recurrent,
-        dOut: dzt,
-        dW: dw.recurrent,
-        dA: dhPrev,
-        rows: batch,
-        inner: u,
-        cols: 4 * u,
-      });
+    // d(h_{t-1}) = dz_t · R^T; the weight gradient waits for all steps (below).
+    const dhPrev = t > 0 || wantInitial ? kernels.scratch(n) : undefined;
+    if (dhPrev) {
+      kernels.matMulAdd({ A: dzt, W: recurrentT, out: dhPrev, rows: batch, inner: 4 * u, cols: u });
     }
     if (mask && dhPrev) {
       for (let b = 0; b < batch; b++) {
@@ -213,6 +207,31 @@ export function lstmBackward(
     }
     dhNext = dhPrev ?? dhNext;
     dcNext = dcPrev;
+  }
+  // dR = Σ_t h_{t-1}^T dz_t, as one product over every step: the outputs of steps 0 .. T-2 are
+  // contiguous, so they meet the gradients of steps 1 .. T-1 in one call (and R's gradient is
+  // read and written once, not once per step).
+  if (steps > 1) {
+    kernels.matMulBackward({
+      A: trace.h.subarray(0, (steps - 1) * n),
+      W: w.recurrent,
+      dOut: dz.subarray(4 * n),
+      dW: dw.recurrent,
+      rows: (steps - 1) * batch,
+      inner: u,
+      cols: 4 * u,
+    });
+  }
+  if (!trace.h0Zero) {
+    kernels.matMulBackward({
+      A: trace.h0,
+      W: w.recurrent,
+      dOut: dz.subarray(0, 4 * n),
+      dW: dw.recurrent,
+      rows: batch,
+      inner: u,
+      cols: 4 * u,
+    });
   }
   kernels.columnSum({ src: dz, dst: dw.bias, rows: rowsOf(x), cols: 4 * u });
   projectBackward(kernels, x, w.kernel, dz, dw.kernel, 4 * u);
