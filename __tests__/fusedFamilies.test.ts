@@ -93,6 +93,11 @@ const FAMILIES: [string, () => tf.LayersModel, { batchSize?: number; epochs?: nu
     () => buildEncoderDecoder({ ...small, task: 'reverse', nOut: 3, stateful: false }),
     { batchSize: 8 },
   ],
+  [
+    'reverse, stateful encoder-decoder batch 7',
+    () => buildEncoderDecoder({ ...small, task: 'reverse', nOut: 4, batchSize: 7 }),
+    {},
+  ],
   ['one-to-one, stateful', () => buildOneToOne({ ...small, learningRate: 0.01 }), {}],
   [
     'one-to-one, stateless',
