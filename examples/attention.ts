@@ -58,8 +58,8 @@ async function main(): Promise<void> {
       help: 'answer each window oldest first (echo) or newest first (reverse)',
     },
   });
-  // seq-echo never switches backends on its own; the attention model trains through
-  // tfjs's model.fit, so the backend matters: wasm is several times faster than cpu.
+  // seq-echo never switches backends on its own. trainEcho's fused engine trains the attention
+  // model whatever the backend; the backend matters to engine: 'tfjs' (model.fit) only.
   await selectBackend(backend);
 
   // Step 1: the model. Windows of nIn = 20 integers in 0..99, answered whole (nOut = nIn),

@@ -53,8 +53,8 @@ async function main(): Promise<void> {
     defaultEpochs: 300,
   });
 
-  // Step 0: the backend. The Masking layer puts this model outside trainEcho's fused engine,
-  // so it trains through tfjs's model.fit, which wasm runs several times faster than cpu.
+  // Step 0: the backend. trainEcho's fused engine masks padded steps exactly as tfjs does, so
+  // the backend matters only to engine: 'tfjs' (model.fit).
   await selectBackend(backend);
   console.log('seq-echo variant 2: padded windows and a Masking layer');
   console.log(`backend: ${tf.getBackend()}  epochs: up to ${epochs}  seed: ${seed}\n`);

@@ -15,7 +15,8 @@
  *   npx tsx examples/teacher-forcing.ts --epochs 3        # a quick smoke run
  *
  * Flags: --epochs N, --task echo|reverse, --seed N, --target X (exact-sequence accuracy at
- * which to stop, default 0.99), --backend wasm|cpu (default wasm, several times faster here).
+ * which to stop, default 0.99), --backend wasm|cpu (default wasm; the fused engine that trains
+ * and decodes does not use it).
  *
  * In your own project, import from 'seq-echo' instead of '../src/index'.
  */

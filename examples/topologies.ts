@@ -54,8 +54,8 @@ async function main(): Promise<void> {
       'Trains one-to-one, many-to-one and many-to-many LSTMs on the same echo task and compares them.',
     defaultEpochs: 300,
   });
-  // seq-echo never switches backends on its own; these models train through model.fit, which
-  // the wasm backend (the default here) runs several times faster than cpu.
+  // seq-echo never switches backends on its own; trainEcho's fused engine trains these models
+  // whatever the backend (it matters to engine: 'tfjs', model.fit, only).
   await selectBackend(backend);
 
   // The same settings for all three: model A's task and LSTM size, stateless (so each batch of 7
