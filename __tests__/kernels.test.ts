@@ -10,7 +10,7 @@ import {
   jsMatMulAdd,
   jsMatMulBackward,
 } from '../src/training/fused/jsKernels';
-import { WasmKernels } from '../src/training/fused/wasmKernels';
+import { GUARD, WasmKernels } from '../src/training/fused/wasmKernels';
 import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
 import { mulberry32 } from '../src/data/random';
 
@@ -392,6 +392,48 @@ describe('the WebAssembly SIMD kernels', () => {
       expect(out).toEqual(expected);
     } finally {
       grow.mockRestore();
+    }
+  });
+
+  it('read no further past an operand than the GUARD bytes left after the last one', () => {
+    // mmadd's 4 x 8 tile reads whole 8-column blocks of W and out: with cols % 8 = 1 the last
+    // block of the last row reads 7 values (28 bytes) past the operand's end. Here the operand
+    // ends GUARD bytes before the end of memory, and every other byte is NaN, so a read past
+    // memory traps and a stored NaN shows a value taken from outside the operands.
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    const { mmadd } = new WebAssembly.Instance(module, { env: { memory } }).exports as {
+      mmadd: (...args: number[]) => void;
+    };
+    const heap = new Float32Array(memory.buffer);
+    const end = memory.buffer.byteLength - GUARD;
+    // Small integers: every sum is exact in float32, in any order.
+    const ints = (n: number, seed: number) =>
+      Float32Array.from({ length: n }, (_, i) => ((i * 7 + seed) % 9) - 4);
+    for (const [rows, inner, cols] of [
+      [2, 3, 1],
+      [5, 2, 9],
+      [3, 4, 17],
+      [6, 1, 12],
+    ] as const) {
+      for (const last of ['W', 'out'] as const) {
+        heap.fill(NaN);
+        const A = ints(rows * inner, 1);
+        const W = ints(inner * cols, 2);
+        const out = ints(rows * cols, 3);
+        const expected = out.slice();
+        jsMatMulAdd({ A, W, out: expected, rows, inner, cols });
+        const at = {
+          A: 0,
+          W: last === 'W' ? end - W.byteLength : 1024,
+          out: last === 'out' ? end - out.byteLength : 2048,
+        };
+        heap.set(A, at.A / 4);
+        heap.set(W, at.W / 4);
+        heap.set(out, at.out / 4);
+        mmadd(at.A, inner, 1, at.W, at.out, rows, inner, cols);
+        expect(heap.slice(at.out / 4, at.out / 4 + rows * cols)).toEqual(expected);
+      }
     }
   });
 
