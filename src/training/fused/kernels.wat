@@ -64,8 +64,8 @@
             (local.set $w (i32.add (local.get $W) (local.get $j)))
             (local.set $p (i32.const 0))
             (block $kDone
+              (br_if $kDone (i32.ge_u (local.get $p) (local.get $end)))
               (loop $kLoop
-                (br_if $kDone (i32.ge_u (local.get $p) (local.get $end)))
                 (local.set $wa (v128.load (local.get $w)))
                 (local.set $wb (v128.load offset=16 (local.get $w)))
                 (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $p))))
@@ -81,8 +81,8 @@
                 (local.set $c6 (f32x4.add (local.get $c6) (f32x4.mul (local.get $x) (local.get $wa))))
                 (local.set $c7 (f32x4.add (local.get $c7) (f32x4.mul (local.get $x) (local.get $wb))))
                 (local.set $w (i32.add (local.get $w) (local.get $rowBytes)))
-                (local.set $p (i32.add (local.get $p) (local.get $sak)))
-                (br $kLoop)))
+                (br_if $kLoop
+                  (i32.lt_u (local.tee $p (i32.add (local.get $p) (local.get $sak))) (local.get $end)))))
             ;; Stores in reverse row order (repeated rows hold equal values either way).
             (local.set $n (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 2)))
             (if (i32.ge_s (local.get $n) (i32.const 8))
