@@ -10,7 +10,7 @@ import {
   jsMatMulAdd,
   jsMatMulBackward,
 } from '../src/training/fused/jsKernels';
-import { WasmKernels } from '../src/training/fused/wasmKernels';
+import { GUARD, WasmKernels } from '../src/training/fused/wasmKernels';
 import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
 import { mulberry32 } from '../src/data/random';
 
@@ -392,6 +392,61 @@ describe('the WebAssembly SIMD kernels', () => {
       expect(out).toEqual(expected);
     } finally {
       grow.mockRestore();
+    }
+  });
+
+  it('read no further past an operand than the GUARD bytes left after the last one', () => {
+    // mmadd's 4 x 8 tile reads whole 8-column blocks of W and out: with cols % 8 = 1 the last
+    // block of the last row reads 7 values (28 bytes) past the operand's end. mmabt reads
+    // whole blocks of 4 rows of W, the rows past the last (inner % 4) repeating it. Here one
+    // operand at a time ends GUARD bytes before the end of memory, and every other byte is
+    // NaN, so a read past memory traps and a stored NaN shows a value taken from elsewhere.
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    const { mmadd, mmabt } = new WebAssembly.Instance(module, { env: { memory } }).exports as {
+      mmadd: (...args: number[]) => void;
+      mmabt: (...args: number[]) => void;
+    };
+    const heap = new Float32Array(memory.buffer);
+    const end = memory.buffer.byteLength - GUARD;
+    // Small integers: every sum is exact in float32, in any order.
+    const ints = (n: number, seed: number) =>
+      Float32Array.from({ length: n }, (_, i) => ((i * 7 + seed) % 9) - 4);
+    /** Copies `data` into memory at byte `at`, or where it ends at `end` when `last`. */
+    const put = (data: Float32Array, at: number, last: boolean): number => {
+      const where = last ? end - data.byteLength : at;
+      heap.set(data, where / 4);
+      return where;
+    };
+    const read = (at: number, n: number) => heap.slice(at / 4, at / 4 + n);
+    for (const [rows, inner, cols] of [
+      [2, 3, 1],
+      [5, 2, 9],
+      [3, 4, 17],
+      [6, 1, 12],
+      [3, 5, 2],
+    ] as const) {
+      const A = ints(rows * inner, 1);
+      const W = ints(inner * cols, 2);
+      const dOut = ints(rows * cols, 3);
+      const sum = dOut.slice();
+      jsMatMulAdd({ A, W, out: sum, rows, inner, cols });
+      const dA = new Float32Array(rows * inner);
+      const dW = new Float32Array(inner * cols);
+      jsMatMulBackward({ A, W, dOut, dW, dA, rows, inner, cols });
+      for (const last of ['W', 'out'] as const) {
+        heap.fill(NaN);
+        const at = { A: put(A, 0, false), W: put(W, 1024, last === 'W') };
+        const out = put(dOut, 2048, last === 'out');
+        mmadd(at.A, inner, 1, at.W, out, rows, inner, cols);
+        expect(read(out, rows * cols)).toEqual(sum);
+      }
+      for (const last of ['W', 'dOut'] as const) {
+        heap.fill(NaN);
+        const at = { W: put(W, 1024, last === 'W'), dOut: put(dOut, 2048, last === 'dOut') };
+        mmabt(at.dOut, at.W, 3072, rows, inner, cols);
+        expect(read(3072, rows * inner)).toEqual(dA);
+      }
     }
   });
 

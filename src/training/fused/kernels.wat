@@ -14,111 +14,104 @@
 
   ;; out[r, j] += sum_k A(r, k) * W[k, j], with A(r, k) = A[r * sar + k * sak].
   ;; sar = inner, sak = 1 is A · W; sar = 1, sak = rows' is A^T · W (the weight gradient).
+  ;; A register tile of 4 rows x 8 columns: out[r..r+3, j..j+7] is loaded into eight
+  ;; accumulators, every k adds A(r.., k) * W[k, j..j+7] (each W load serves four rows), and the
+  ;; tile is stored once. Rows past the last (rows % 4) repeat the last row: they compute the
+  ;; same values from the same operands and store them to the same place. Columns past the
+  ;; last are computed from whatever follows W's and out's rows (up to 28 bytes past their
+  ;; ends: wasmKernels.ts's GUARD) and not stored.
   (func (export "mmadd")
     (param $A i32) (param $sar i32) (param $sak i32) (param $W i32) (param $out i32)
     (param $rows i32) (param $inner i32) (param $cols i32)
-    (local $r i32) (local $k i32) (local $j i32) (local $p i32)
-    (local $aRow i32) (local $oRow i32) (local $rowBytes i32) (local $vecBytes i32)
-    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
-    (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $r i32) (local $j i32) (local $n i32) (local $p i32) (local $w i32) (local $end i32)
+    (local $rowBytes i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $wa v128) (local $wb v128) (local $x v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
-    (local.set $vecBytes (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
     (local.set $sar (i32.shl (local.get $sar) (i32.const 2)))
     (local.set $sak (i32.shl (local.get $sak) (i32.const 2)))
+    (local.set $end (i32.mul (local.get $inner) (local.get $sak)))
     (block $rDone
       (loop $rLoop
         (br_if $rDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $aRow (i32.add (local.get $A) (i32.mul (local.get $r) (local.get $sar))))
-        (local.set $oRow (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $rowBytes))))
-        (local.set $k (i32.const 0))
-        ;; Four k at a time: one pass over out[r, :] serves four rows of W.
-        (block $kDone
-          (loop $kLoop
-            (br_if $kDone (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $inner)))
-            (local.set $p (i32.add (local.get $aRow) (i32.mul (local.get $k) (local.get $sak))))
-            (local.set $s0 (f32.load (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (local.get $sak)))
-            (local.set $s1 (f32.load (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (local.get $sak)))
-            (local.set $s2 (f32.load (local.get $p)))
-            (local.set $p (i32.add (local.get $p) (local.get $sak)))
-            (local.set $s3 (f32.load (local.get $p)))
-            (local.set $a0 (f32x4.splat (local.get $s0)))
-            (local.set $a1 (f32x4.splat (local.get $s1)))
-            (local.set $a2 (f32x4.splat (local.get $s2)))
-            (local.set $a3 (f32x4.splat (local.get $s3)))
-            (local.set $w0 (i32.add (local.get $W) (i32.mul (local.get $k) (local.get $rowBytes))))
-            (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
-            (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
-            (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
-            (local.set $j (i32.const 0))
-            (block $jDone
-              (loop $jLoop
-                (br_if $jDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
-                (v128.store
-                  (i32.add (local.get $oRow) (local.get $j))
-                  (f32x4.add
-                    (f32x4.add
-                      (v128.load (i32.add (local.get $oRow) (local.get $j)))
-                      (f32x4.add
-                        (f32x4.mul (local.get $a0) (v128.load (i32.add (local.get $w0) (local.get $j))))
-                        (f32x4.mul (local.get $a1) (v128.load (i32.add (local.get $w1) (local.get $j))))))
-                    (f32x4.add
-                      (f32x4.mul (local.get $a2) (v128.load (i32.add (local.get $w2) (local.get $j))))
-                      (f32x4.mul (local.get $a3) (v128.load (i32.add (local.get $w3) (local.get $j)))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (local.set $a0 (call $row (local.get $r) (local.get $rows)))
+        (local.set $a1 (call $row (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+        (local.set $a2 (call $row (i32.add (local.get $r) (i32.const 2)) (local.get $rows)))
+        (local.set $a3 (call $row (i32.add (local.get $r) (i32.const 3)) (local.get $rows)))
+        (local.set $o0 (i32.add (local.get $out) (i32.mul (local.get $a0) (local.get $rowBytes))))
+        (local.set $o1 (i32.add (local.get $out) (i32.mul (local.get $a1) (local.get $rowBytes))))
+        (local.set $o2 (i32.add (local.get $out) (i32.mul (local.get $a2) (local.get $rowBytes))))
+        (local.set $o3 (i32.add (local.get $out) (i32.mul (local.get $a3) (local.get $rowBytes))))
+        (local.set $a0 (i32.add (local.get $A) (i32.mul (local.get $a0) (local.get $sar))))
+        (local.set $a1 (i32.add (local.get $A) (i32.mul (local.get $a1) (local.get $sar))))
+        (local.set $a2 (i32.add (local.get $A) (i32.mul (local.get $a2) (local.get $sar))))
+        (local.set $a3 (i32.add (local.get $A) (i32.mul (local.get $a3) (local.get $sar))))
+        (local.set $j (i32.const 0))
+        (block $jDone
+          (loop $jLoop
+            (br_if $jDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
+            (local.set $c0 (v128.load (i32.add (local.get $o0) (local.get $j))))
+            (local.set $c1 (v128.load offset=16 (i32.add (local.get $o0) (local.get $j))))
+            (local.set $c2 (v128.load (i32.add (local.get $o1) (local.get $j))))
+            (local.set $c3 (v128.load offset=16 (i32.add (local.get $o1) (local.get $j))))
+            (local.set $c4 (v128.load (i32.add (local.get $o2) (local.get $j))))
+            (local.set $c5 (v128.load offset=16 (i32.add (local.get $o2) (local.get $j))))
+            (local.set $c6 (v128.load (i32.add (local.get $o3) (local.get $j))))
+            (local.set $c7 (v128.load offset=16 (i32.add (local.get $o3) (local.get $j))))
+            (local.set $w (i32.add (local.get $W) (local.get $j)))
+            (local.set $p (i32.const 0))
+            (block $kDone
+              (br_if $kDone (i32.ge_u (local.get $p) (local.get $end)))
+              (loop $kLoop
+                (local.set $wa (v128.load (local.get $w)))
+                (local.set $wb (v128.load offset=16 (local.get $w)))
+                (local.set $x (v128.load32_splat (i32.add (local.get $a0) (local.get $p))))
+                (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $x) (local.get $wa))))
+                (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $x) (local.get $wb))))
+                (local.set $x (v128.load32_splat (i32.add (local.get $a1) (local.get $p))))
+                (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $x) (local.get $wa))))
+                (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $x) (local.get $wb))))
+                (local.set $x (v128.load32_splat (i32.add (local.get $a2) (local.get $p))))
+                (local.set $c4 (f32x4.add (local.get $c4) (f32x4.mul (local.get $x) (local.get $wa))))
+                (local.set $c5 (f32x4.add (local.get $c5) (f32x4.mul (local.get $x) (local.get $wb))))
+                (local.set $x (v128.load32_splat (i32.add (local.get $a3) (local.get $p))))
+                (local.set $c6 (f32x4.add (local.get $c6) (f32x4.mul (local.get $x) (local.get $wa))))
+                (local.set $c7 (f32x4.add (local.get $c7) (f32x4.mul (local.get $x) (local.get $wb))))
+                (local.set $w (i32.add (local.get $w) (local.get $rowBytes)))
+                (br_if $kLoop
+                  (i32.lt_u (local.tee $p (i32.add (local.get $p) (local.get $sak))) (local.get $end)))))
+            ;; Stores in reverse row order (repeated rows hold equal values either way).
+            (local.set $n (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 2)))
+            (if (i32.ge_s (local.get $n) (i32.const 8))
+              (then
+                (local.set $o3 (i32.add (local.get $o3) (local.get $j)))
+                (v128.store (local.get $o3) (local.get $c6))
+                (v128.store offset=16 (local.get $o3) (local.get $c7))
+                (local.set $o3 (i32.sub (local.get $o3) (local.get $j)))
+                (local.set $o2 (i32.add (local.get $o2) (local.get $j)))
+                (v128.store (local.get $o2) (local.get $c4))
+                (v128.store offset=16 (local.get $o2) (local.get $c5))
+                (local.set $o2 (i32.sub (local.get $o2) (local.get $j)))
+                (local.set $o1 (i32.add (local.get $o1) (local.get $j)))
+                (v128.store (local.get $o1) (local.get $c2))
+                (v128.store offset=16 (local.get $o1) (local.get $c3))
+                (local.set $o1 (i32.sub (local.get $o1) (local.get $j)))
+                (local.set $o0 (i32.add (local.get $o0) (local.get $j)))
+                (v128.store (local.get $o0) (local.get $c0))
+                (v128.store offset=16 (local.get $o0) (local.get $c1))
+                (local.set $o0 (i32.sub (local.get $o0) (local.get $j)))
+                (local.set $j (i32.add (local.get $j) (i32.const 32)))
                 (br $jLoop)))
-            (block $tDone
-              (loop $tLoop
-                (br_if $tDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-                (f32.store
-                  (i32.add (local.get $oRow) (local.get $j))
-                  (f32.add
-                    (f32.add
-                      (f32.load (i32.add (local.get $oRow) (local.get $j)))
-                      (f32.add
-                        (f32.mul (local.get $s0) (f32.load (i32.add (local.get $w0) (local.get $j))))
-                        (f32.mul (local.get $s1) (f32.load (i32.add (local.get $w1) (local.get $j))))))
-                    (f32.add
-                      (f32.mul (local.get $s2) (f32.load (i32.add (local.get $w2) (local.get $j))))
-                      (f32.mul (local.get $s3) (f32.load (i32.add (local.get $w3) (local.get $j)))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 4)))
-                (br $tLoop)))
-            (local.set $k (i32.add (local.get $k) (i32.const 4)))
-            (br $kLoop)))
-        ;; The last inner % 4 values of k, one at a time.
-        (block $k1Done
-          (loop $k1Loop
-            (br_if $k1Done (i32.ge_u (local.get $k) (local.get $inner)))
-            (local.set $s0
-              (f32.load (i32.add (local.get $aRow) (i32.mul (local.get $k) (local.get $sak)))))
-            (local.set $a0 (f32x4.splat (local.get $s0)))
-            (local.set $w0 (i32.add (local.get $W) (i32.mul (local.get $k) (local.get $rowBytes))))
-            (local.set $j (i32.const 0))
-            (block $j1Done
-              (loop $j1Loop
-                (br_if $j1Done (i32.ge_u (local.get $j) (local.get $vecBytes)))
-                (v128.store
-                  (i32.add (local.get $oRow) (local.get $j))
-                  (f32x4.add
-                    (v128.load (i32.add (local.get $oRow) (local.get $j)))
-                    (f32x4.mul (local.get $a0) (v128.load (i32.add (local.get $w0) (local.get $j))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                (br $j1Loop)))
-            (block $t1Done
-              (loop $t1Loop
-                (br_if $t1Done (i32.ge_u (local.get $j) (local.get $rowBytes)))
-                (f32.store
-                  (i32.add (local.get $oRow) (local.get $j))
-                  (f32.add
-                    (f32.load (i32.add (local.get $oRow) (local.get $j)))
-                    (f32.mul (local.get $s0) (f32.load (i32.add (local.get $w0) (local.get $j))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 4)))
-                (br $t1Loop)))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $k1Loop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (call $put2 (i32.add (local.get $o3) (local.get $j)) (local.get $c6) (local.get $c7) (local.get $n))
+            (call $put2 (i32.add (local.get $o2) (local.get $j)) (local.get $c4) (local.get $c5) (local.get $n))
+            (call $put2 (i32.add (local.get $o1) (local.get $j)) (local.get $c2) (local.get $c3) (local.get $n))
+            (call $put2 (i32.add (local.get $o0) (local.get $j)) (local.get $c0) (local.get $c1) (local.get $n))
+            (local.set $j (i32.add (local.get $j) (i32.const 32)))
+            (br $jLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $rLoop))))
 
   ;; One Adam step over n values, in tfjs's order of float32 operations:
@@ -194,130 +187,124 @@
         (br $sLoop))))
 
   ;; dA[r, k] = sum_j dOut[r, j] * W[k, j]   (dA = dOut · W^T; dA is [rows, inner]).
+  ;; Blocks of 2 rows of dOut by 4 rows of W: eight dot products at once, each load of
+  ;; W[k, j..j+3] serving two rows of dOut and each load of dOut[r, j..j+3] four rows of W.
+  ;; $hsum4 turns a row's four accumulators into the vector dA[r, k..k+3]; the last cols % 4
+  ;; columns are added to it one at a time (W[k..k+3, j] gathered into a vector). Rows past the
+  ;; last (rows % 2, inner % 4) repeat the last one: a repeated row of dOut stores equal values
+  ;; to the same place, a repeated row of W values that are not stored.
   (func (export "mmabt")
     (param $dOut i32) (param $W i32) (param $dA i32)
     (param $rows i32) (param $inner i32) (param $cols i32)
-    (local $r i32) (local $k i32) (local $j i32)
-    (local $dRow i32) (local $aRow i32) (local $rowBytes i32) (local $vecBytes i32)
-    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32)
-    (local $d v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
-    (local $ds f32) (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32)
+    (local $r i32) (local $k i32) (local $j i32) (local $rowBytes i32) (local $vecBytes i32)
+    (local $d0 i32) (local $d1 i32) (local $e0 i32) (local $e1 i32)
+    (local $u0 i32) (local $u1 i32) (local $u2 i32) (local $u3 i32)
+    (local $x0 v128) (local $x1 v128) (local $y v128)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $vecBytes (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
     (block $rDone
       (loop $rLoop
         (br_if $rDone (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $dRow (i32.add (local.get $dOut) (i32.mul (local.get $r) (local.get $rowBytes))))
-        (local.set $aRow
-          (i32.add (local.get $dA) (i32.shl (i32.mul (local.get $r) (local.get $inner)) (i32.const 2))))
+        (local.set $e0 (call $row (local.get $r) (local.get $rows)))
+        (local.set $e1 (call $row (i32.add (local.get $r) (i32.const 1)) (local.get $rows)))
+        (local.set $d0 (i32.add (local.get $dOut) (i32.mul (local.get $e0) (local.get $rowBytes))))
+        (local.set $d1 (i32.add (local.get $dOut) (i32.mul (local.get $e1) (local.get $rowBytes))))
+        (local.set $e0 (i32.add (local.get $dA) (i32.shl (i32.mul (local.get $e0) (local.get $inner)) (i32.const 2))))
+        (local.set $e1 (i32.add (local.get $dA) (i32.shl (i32.mul (local.get $e1) (local.get $inner)) (i32.const 2))))
         (local.set $k (i32.const 0))
-        ;; Four rows of W at a time: each load of dOut[r, j..j+3] serves four dot products.
         (block $kDone
           (loop $kLoop
-            (br_if $kDone (i32.gt_u (i32.add (local.get $k) (i32.const 4)) (local.get $inner)))
-            (local.set $w0 (i32.add (local.get $W) (i32.mul (local.get $k) (local.get $rowBytes))))
-            (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
-            (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
-            (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
+            (br_if $kDone (i32.ge_u (local.get $k) (local.get $inner)))
+            (local.set $u0 (i32.add (local.get $W) (i32.mul (local.get $k) (local.get $rowBytes))))
+            (local.set $u1 (i32.add (local.get $u0) (select (local.get $rowBytes) (i32.const 0) (i32.lt_u (i32.add (local.get $k) (i32.const 1)) (local.get $inner)))))
+            (local.set $u2 (i32.add (local.get $u1) (select (local.get $rowBytes) (i32.const 0) (i32.lt_u (i32.add (local.get $k) (i32.const 2)) (local.get $inner)))))
+            (local.set $u3 (i32.add (local.get $u2) (select (local.get $rowBytes) (i32.const 0) (i32.lt_u (i32.add (local.get $k) (i32.const 3)) (local.get $inner)))))
             (local.set $c0 (v128.const i32x4 0 0 0 0))
-            (local.set $c1 (v128.const i32x4 0 0 0 0))
-            (local.set $c2 (v128.const i32x4 0 0 0 0))
-            (local.set $c3 (v128.const i32x4 0 0 0 0))
+            (local.set $c1 (local.get $c0)) (local.set $c2 (local.get $c0)) (local.set $c3 (local.get $c0))
+            (local.set $c4 (local.get $c0)) (local.set $c5 (local.get $c0)) (local.set $c6 (local.get $c0))
+            (local.set $c7 (local.get $c0))
             (local.set $j (i32.const 0))
             (block $jDone
+              (br_if $jDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
               (loop $jLoop
-                (br_if $jDone (i32.ge_u (local.get $j) (local.get $vecBytes)))
-                (local.set $d (v128.load (i32.add (local.get $dRow) (local.get $j))))
-                (local.set $c0
-                  (f32x4.add (local.get $c0)
-                    (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $w0) (local.get $j))))))
-                (local.set $c1
-                  (f32x4.add (local.get $c1)
-                    (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $w1) (local.get $j))))))
-                (local.set $c2
-                  (f32x4.add (local.get $c2)
-                    (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $w2) (local.get $j))))))
-                (local.set $c3
-                  (f32x4.add (local.get $c3)
-                    (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $w3) (local.get $j))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                (br $jLoop)))
-            (local.set $s0
-              (f32.add
-                (f32.add (f32x4.extract_lane 0 (local.get $c0)) (f32x4.extract_lane 1 (local.get $c0)))
-                (f32.add (f32x4.extract_lane 2 (local.get $c0)) (f32x4.extract_lane 3 (local.get $c0)))))
-            (local.set $s1
-              (f32.add
-                (f32.add (f32x4.extract_lane 0 (local.get $c1)) (f32x4.extract_lane 1 (local.get $c1)))
-                (f32.add (f32x4.extract_lane 2 (local.get $c1)) (f32x4.extract_lane 3 (local.get $c1)))))
-            (local.set $s2
-              (f32.add
-                (f32.add (f32x4.extract_lane 0 (local.get $c2)) (f32x4.extract_lane 1 (local.get $c2)))
-                (f32.add (f32x4.extract_lane 2 (local.get $c2)) (f32x4.extract_lane 3 (local.get $c2)))))
-            (local.set $s3
-              (f32.add
-                (f32.add (f32x4.extract_lane 0 (local.get $c3)) (f32x4.extract_lane 1 (local.get $c3)))
-                (f32.add (f32x4.extract_lane 2 (local.get $c3)) (f32x4.extract_lane 3 (local.get $c3)))))
+                (local.set $x0 (v128.load (i32.add (local.get $d0) (local.get $j))))
+                (local.set $x1 (v128.load (i32.add (local.get $d1) (local.get $j))))
+                (local.set $y (v128.load (i32.add (local.get $u0) (local.get $j))))
+                (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $x0) (local.get $y))))
+                (local.set $c4 (f32x4.add (local.get $c4) (f32x4.mul (local.get $x1) (local.get $y))))
+                (local.set $y (v128.load (i32.add (local.get $u1) (local.get $j))))
+                (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $x0) (local.get $y))))
+                (local.set $c5 (f32x4.add (local.get $c5) (f32x4.mul (local.get $x1) (local.get $y))))
+                (local.set $y (v128.load (i32.add (local.get $u2) (local.get $j))))
+                (local.set $c2 (f32x4.add (local.get $c2) (f32x4.mul (local.get $x0) (local.get $y))))
+                (local.set $c6 (f32x4.add (local.get $c6) (f32x4.mul (local.get $x1) (local.get $y))))
+                (local.set $y (v128.load (i32.add (local.get $u3) (local.get $j))))
+                (local.set $c3 (f32x4.add (local.get $c3) (f32x4.mul (local.get $x0) (local.get $y))))
+                (local.set $c7 (f32x4.add (local.get $c7) (f32x4.mul (local.get $x1) (local.get $y))))
+                (br_if $jLoop
+                  (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $vecBytes)))))
+            (local.set $c0 (call $hsum4 (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3)))
+            (local.set $c4 (call $hsum4 (local.get $c4) (local.get $c5) (local.get $c6) (local.get $c7)))
             (block $tDone
               (loop $tLoop
                 (br_if $tDone (i32.ge_u (local.get $j) (local.get $rowBytes)))
-                (local.set $ds (f32.load (i32.add (local.get $dRow) (local.get $j))))
-                (local.set $s0
-                  (f32.add (local.get $s0)
-                    (f32.mul (local.get $ds) (f32.load (i32.add (local.get $w0) (local.get $j))))))
-                (local.set $s1
-                  (f32.add (local.get $s1)
-                    (f32.mul (local.get $ds) (f32.load (i32.add (local.get $w1) (local.get $j))))))
-                (local.set $s2
-                  (f32.add (local.get $s2)
-                    (f32.mul (local.get $ds) (f32.load (i32.add (local.get $w2) (local.get $j))))))
-                (local.set $s3
-                  (f32.add (local.get $s3)
-                    (f32.mul (local.get $ds) (f32.load (i32.add (local.get $w3) (local.get $j))))))
+                (local.set $y (v128.load32_zero (i32.add (local.get $u0) (local.get $j))))
+                (local.set $y (v128.load32_lane 1 (i32.add (local.get $u1) (local.get $j)) (local.get $y)))
+                (local.set $y (v128.load32_lane 2 (i32.add (local.get $u2) (local.get $j)) (local.get $y)))
+                (local.set $y (v128.load32_lane 3 (i32.add (local.get $u3) (local.get $j)) (local.get $y)))
+                (local.set $c0 (f32x4.add (local.get $c0)
+                  (f32x4.mul (v128.load32_splat (i32.add (local.get $d0) (local.get $j))) (local.get $y))))
+                (local.set $c4 (f32x4.add (local.get $c4)
+                  (f32x4.mul (v128.load32_splat (i32.add (local.get $d1) (local.get $j))) (local.get $y))))
                 (local.set $j (i32.add (local.get $j) (i32.const 4)))
                 (br $tLoop)))
-            (f32.store (i32.add (local.get $aRow) (i32.shl (local.get $k) (i32.const 2))) (local.get $s0))
-            (f32.store offset=4 (i32.add (local.get $aRow) (i32.shl (local.get $k) (i32.const 2))) (local.get $s1))
-            (f32.store offset=8 (i32.add (local.get $aRow) (i32.shl (local.get $k) (i32.const 2))) (local.get $s2))
-            (f32.store offset=12 (i32.add (local.get $aRow) (i32.shl (local.get $k) (i32.const 2))) (local.get $s3))
+            ;; The second row first: when it repeats the first, both store equal values.
+            (local.set $j (i32.shl (local.get $k) (i32.const 2)))
+            (if (i32.lt_u (i32.add (local.get $k) (i32.const 3)) (local.get $inner))
+              (then
+                (v128.store (i32.add (local.get $e1) (local.get $j)) (local.get $c4))
+                (v128.store (i32.add (local.get $e0) (local.get $j)) (local.get $c0)))
+              (else
+                (call $put (i32.add (local.get $e1) (local.get $j)) (local.get $c4) (i32.sub (local.get $inner) (local.get $k)))
+                (call $put (i32.add (local.get $e0) (local.get $j)) (local.get $c0) (i32.sub (local.get $inner) (local.get $k)))))
             (local.set $k (i32.add (local.get $k) (i32.const 4)))
             (br $kLoop)))
-        ;; The last inner % 4 rows of W, one at a time.
-        (block $k1Done
-          (loop $k1Loop
-            (br_if $k1Done (i32.ge_u (local.get $k) (local.get $inner)))
-            (local.set $w0 (i32.add (local.get $W) (i32.mul (local.get $k) (local.get $rowBytes))))
-            (local.set $c0 (v128.const i32x4 0 0 0 0))
-            (local.set $j (i32.const 0))
-            (block $j1Done
-              (loop $j1Loop
-                (br_if $j1Done (i32.ge_u (local.get $j) (local.get $vecBytes)))
-                (local.set $c0
-                  (f32x4.add (local.get $c0)
-                    (f32x4.mul
-                      (v128.load (i32.add (local.get $dRow) (local.get $j)))
-                      (v128.load (i32.add (local.get $w0) (local.get $j))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 16)))
-                (br $j1Loop)))
-            (local.set $s0
-              (f32.add
-                (f32.add (f32x4.extract_lane 0 (local.get $c0)) (f32x4.extract_lane 1 (local.get $c0)))
-                (f32.add (f32x4.extract_lane 2 (local.get $c0)) (f32x4.extract_lane 3 (local.get $c0)))))
-            (block $t1Done
-              (loop $t1Loop
-                (br_if $t1Done (i32.ge_u (local.get $j) (local.get $rowBytes)))
-                (local.set $s0
-                  (f32.add (local.get $s0)
-                    (f32.mul
-                      (f32.load (i32.add (local.get $dRow) (local.get $j)))
-                      (f32.load (i32.add (local.get $w0) (local.get $j))))))
-                (local.set $j (i32.add (local.get $j) (i32.const 4)))
-                (br $t1Loop)))
-            (f32.store (i32.add (local.get $aRow) (i32.shl (local.get $k) (i32.const 2))) (local.get $s0))
-            (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $k1Loop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
         (br $rLoop))))
+
+  ;; min(i, n - 1): row i of n, rows past the last repeating it.
+  (func $row (param $i i32) (param $n i32) (result i32)
+    (select (local.get $i) (i32.sub (local.get $n) (i32.const 1))
+      (i32.lt_u (local.get $i) (local.get $n))))
+
+  ;; The sums of a's, b's, c's and d's lanes, as lanes 0, 1, 2, 3: (v0 + v2) + (v1 + v3).
+  (func $hsum4 (param $a v128) (param $b v128) (param $c v128) (param $d v128) (result v128)
+    (local.set $a
+      (f32x4.add
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a) (local.get $b))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b))))
+    (local.set $c
+      (f32x4.add
+        (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $c) (local.get $d))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $c) (local.get $d))))
+    (f32x4.add
+      (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $c))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $c))))
+
+  ;; Stores the first n (>= 1) lanes of a then of b (8 values) at addr.
+  (func $put2 (param $addr i32) (param $a v128) (param $b v128) (param $n i32)
+    (if (i32.ge_u (local.get $n) (i32.const 8))
+      (then
+        (v128.store (local.get $addr) (local.get $a))
+        (v128.store offset=16 (local.get $addr) (local.get $b))
+        (return)))
+    (call $put (local.get $addr) (local.get $a) (local.get $n))
+    (if (i32.gt_u (local.get $n) (i32.const 4))
+      (then (call $put (i32.add (local.get $addr) (i32.const 16)) (local.get $b)
+        (i32.sub (local.get $n) (i32.const 4))))))
+
   ;; dst[j] += sum_r src[r, j] for src [rows, cols]: a bias gradient.
   (func (export "colsum") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $j i32) (local $row i32) (local $rowBytes i32) (local $vecBytes i32)

@@ -137,8 +137,12 @@ const PAGE = 65536;
 const MAX_PAGES = 32768;
 /** The staging room, in values, that a new instance starts with. */
 const INITIAL_STAGING = 1 << 14;
-/** Bytes after the last array: SIMD loads of a row's tail read up to 12 bytes past its end. */
-const GUARD = 16;
+/**
+ * Bytes after the last array: SIMD loads of a row's tail read past its end, up to 12 bytes (the
+ * LSTM cell, a 4-wide vector) or 28 (mmadd's 8-column tile of W and out). Exported for
+ * __tests__/kernels.test.ts, which checks the kernels against it.
+ */
+export const GUARD = 32;
 /** `bytes` rounded up to a multiple of 16 (in floating point: sizes may pass 2^31). */
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
