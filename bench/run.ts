@@ -80,7 +80,7 @@ function runFamilies(json: boolean): unknown {
     stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'],
   });
   if (child.status !== 0) {
-    console.error(`bench: bench/families.ts failed\n${child.stderr ?? ''}`);
+    console.error(`bench: bench/families.ts failed${json ? `\n${child.stderr}` : ''}`);
     process.exit(1);
   }
   return json ? (JSON.parse(child.stdout) as unknown) : child.stdout;
