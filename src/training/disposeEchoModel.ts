@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../internal/assert';
 import { assertNotTraining } from '../internal/modelLock';
+import { forgetFusedRunner } from './fused/trainer';
 import { forgetFusedTrainer } from './trainEcho';
 import { isLayersModel } from '../models/echoShape';
 
@@ -94,6 +95,7 @@ export function disposeEchoModel(model: tf.LayersModel): void {
   if (disposedModels.has(model)) return;
   disposedModels.add(model);
   forgetFusedTrainer(model);
+  forgetFusedRunner(model);
   const held: tf.Tensor[] = [];
   takeLayerTensors(model, held, new Set());
   const internals = model as unknown as {

@@ -234,8 +234,26 @@ export class FusedTrainer extends FusedRunner {
   }
 }
 
-/** A forward-only runner for a model the engine maps, or `undefined` when it does not. */
+/** Forward-only runners per model (`null`: the engine does not map it), kept across calls. */
+const runners = new WeakMap<tf.LayersModel, FusedRunner | null>();
+
+/**
+ * The forward-only runner of a model the engine maps, holding its current weights, or
+ * `undefined` when it does not map it. One per model, so prediction calls reuse its memory.
+ */
 export function fusedRunner(model: tf.LayersModel): FusedRunner | undefined {
+  const known = runners.get(model);
+  if (known !== undefined) {
+    known?.readWeights();
+    return known ?? undefined;
+  }
   const plan = planModel(model);
-  return typeof plan === 'string' ? undefined : new FusedRunner(model, plan, 1);
+  const runner = typeof plan === 'string' ? null : new FusedRunner(model, plan, 1);
+  runners.set(model, runner);
+  return runner ?? undefined;
+}
+
+/** Forgets a model's runner (its memory is freed with it). */
+export function forgetFusedRunner(model: tf.LayersModel): void {
+  runners.delete(model);
 }

@@ -124,11 +124,18 @@ export function project(
       }
     }
   } else {
-    let offset = 0;
-    for (const part of x.parts) {
+    eachPart(x, 0, (part, offset) => {
       project(kernels, part, W.subarray(offset * cols, (offset + part.width) * cols), out, cols);
-      offset += part.width;
-    }
+    });
+  }
+}
+
+/** Calls `fn` with each part of a concatenation and the column where it starts. */
+function eachPart(x: ConcatValue, start: number, fn: (part: Value, offset: number) => void): void {
+  let offset = start;
+  for (const part of x.parts) {
+    fn(part, offset);
+    offset += part.width;
   }
 }
 
@@ -167,13 +174,11 @@ export function projectBackward(
       }
     }
   } else {
-    let offset = 0;
-    for (const part of x.parts) {
+    eachPart(x, 0, (part, offset) => {
       const from = offset * cols;
       const to = (offset + part.width) * cols;
       projectBackward(kernels, part, W.subarray(from, to), dOut, dW.subarray(from, to), cols);
-      offset += part.width;
-    }
+    });
   }
 }
 
@@ -218,11 +223,9 @@ function writeColumns(
       }
     }
   } else {
-    let at = offset;
-    for (const part of v.parts) {
+    eachPart(v, offset, (part, at) => {
       writeColumns(kernels, part, out, at, stride);
-      at += part.width;
-    }
+    });
   }
 }
 
@@ -259,9 +262,7 @@ function scatterColumns(
     }
     return;
   }
-  let at = offset;
-  for (const part of v.parts) {
+  eachPart(v, offset, (part, at) => {
     scatterColumns(kernels, part, grad, at, stride);
-    at += part.width;
-  }
+  });
 }
