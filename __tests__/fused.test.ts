@@ -202,3 +202,25 @@ describe("predictEcho's fused forward pass gives model.predict's answers", () =>
     model.dispose();
   });
 });
+
+describe("the fused engine's working memory", () => {
+  it('refuses a batch whose working values would exceed 2^28, before any weight changes', async () => {
+    const model = buildSeq2Seq({ stateful: false, seed: 1 });
+    const weights = weightValues(model);
+    const before = tf.memory().numTensors;
+    // 60,000 windows in one batch: about 2.9e8 values of LSTM, head and loss state.
+    await expectRejection(
+      () => trainEcho(model, { epochs: 1, sequenceLength: 60_004, batchSize: 60_000 }),
+      RangeError,
+      'trainEcho',
+      'options.batchSize',
+      '60000, which gives 288,600,000',
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    expect(weightValues(model)).toEqual(weights);
+    // The same windows in batches of 1000 train.
+    const result = await trainEcho(model, { epochs: 1, sequenceLength: 60_004, batchSize: 1000 });
+    expect(result.engine).toBe('fused');
+    model.dispose();
+  });
+});

@@ -13,7 +13,13 @@ import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import type { EchoTask } from '../models/echoTask';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
 import { planTraining, type TrainingPlan } from '../models/fusedPlan';
-import { FusedTrainer, fusedRunner, type FusedData, type FusedRunner } from './fused/trainer';
+import {
+  batchWorkingFloats,
+  FusedTrainer,
+  fusedRunner,
+  type FusedData,
+  type FusedRunner,
+} from './fused/trainer';
 import { checkLoopOptions, lastValue, type LoopOptions } from './loop';
 import { assertKnownKeys, optionKeys } from '../internal/assert';
 import { holdModels } from '../internal/modelLock';
@@ -832,6 +838,16 @@ export async function trainTeacherForcing(
     if (typeof plan === 'string' && engine === 'fused') {
       throw new RangeError(
         `${fn}: options.engine 'fused' needs models the fused engine computes, but ${plan}`,
+      );
+    }
+    if (typeof plan !== 'string') {
+      assertWithin(
+        fn,
+        'options.batchSize',
+        batchSize,
+        batchWorkingFloats(plan, Math.min(batchSize, samplesPerEpoch)),
+        MAX_TENSOR_VALUES,
+        "the fused engine's working values for one batch",
       );
     }
   }

@@ -2,13 +2,13 @@ import type * as tf from '@tensorflow/tfjs';
 import { drawSequence } from '../data/generateSequence';
 import { deriveSeed, mulberry32 } from '../data/random';
 import { assertBoolean, assertInteger, describe, message } from '../internal/assert';
-import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
+import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { encodeWindows } from '../tensors/oneHotWindows';
 import { planTraining, type TrainingPlan } from '../models/fusedPlan';
 import { echoData } from './fused/echoData';
-import { FusedTrainer } from './fused/trainer';
+import { batchWorkingFloats, FusedTrainer } from './fused/trainer';
 import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
 import { checkWindows, frameEcho } from './checkWindows';
 import { checkLoopOptions, lastValue } from './loop';
@@ -218,8 +218,17 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   let fallbackReason: string | undefined;
   if (engine !== 'tfjs') {
     const recognized = planTraining(model);
-    if (typeof recognized !== 'string') fused = recognized;
-    else if (engine === 'fused') {
+    if (typeof recognized !== 'string') {
+      fused = recognized;
+      assertWithin(
+        fn,
+        'options.batchSize',
+        batchSize ?? fitBatch,
+        batchWorkingFloats(fused, Math.min(fitBatch, windows)),
+        MAX_TENSOR_VALUES,
+        "the fused engine's working values for one batch",
+      );
+    } else if (engine === 'fused') {
       throw new RangeError(
         `${fn}: options.engine 'fused' needs a model the fused engine computes, but ${recognized}`,
       );
