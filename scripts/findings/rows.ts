@@ -316,41 +316,60 @@ function attentionRows(): FindingRow[] {
   ];
 }
 
+/** One teacher-forcing row's recipe; its setup text is written from these values. */
+interface TeacherForcingRecipe {
+  id: string;
+  variant: string;
+  task: 'echo' | 'reverse';
+  maxLength: number;
+  nUnique: number;
+  units: number;
+  learningRate: number;
+  recurrentActivation: 'hardSigmoid' | 'sigmoid';
+  samplesPerEpoch: number;
+  evaluationSamples: number;
+  evaluateEvery: number;
+  epochs: number;
+  seconds: number;
+}
+
 /** Variant 7: teacher forcing with greedy decoding of variable-length outputs. */
 function teacherForcingRows(): FindingRow[] {
-  const row = (task: 'echo' | 'reverse'): FindingRow => ({
-    id: `teacher-forcing-${task}`,
+  const row = (r: TeacherForcingRecipe): FindingRow => ({
+    id: r.id,
     run: async () => {
       const models = buildTeacherForcing({
-        maxLength: 5,
-        nUnique: 8,
-        units: 48,
-        learningRate: 0.02,
-        task,
+        maxLength: r.maxLength,
+        nUnique: r.nUnique,
+        units: r.units,
+        learningRate: r.learningRate,
+        recurrentActivation: r.recurrentActivation,
+        task: r.task,
         seed: 1,
       });
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 600_000);
+      const timer = setTimeout(() => controller.abort(), r.seconds * 1000);
       try {
         const result = await trainTeacherForcing(models, {
-          epochs: 300,
-          samplesPerEpoch: 512,
+          epochs: r.epochs,
+          samplesPerEpoch: r.samplesPerEpoch,
           batchSize: 64,
           seed: 1,
           targetAccuracy: TARGET,
-          evaluateEvery: 1,
-          evaluationSamples: 200,
+          evaluateEvery: r.evaluateEvery,
+          evaluationSamples: r.evaluationSamples,
           signal: controller.signal,
         });
         const test = evaluateTeacherForcing(models, { samples: 2000, seed: TEST_SEED });
+        const gates = r.recurrentActivation === 'sigmoid' ? ', sigmoid gates' : '';
         return {
-          variant: `7: teacher forcing, ${task}`,
-          setup: `LSTM(48) encoder and decoder, START-shifted decoder input, greedy decoding to END; 1-5 items of 8 symbols (variable length), 512 samples per epoch, batch 64, Adam 0.02; accuracy = exact sequences of 2000 fresh samples`,
+          variant: r.variant,
+          setup: `LSTM(${r.units}) encoder and decoder${gates}, START-shifted decoder input, greedy decoding to END; 1-${r.maxLength} items of ${r.nUnique} symbols (variable length), ${r.samplesPerEpoch} samples per epoch, batch 64, Adam ${r.learningRate}; checked every ${r.evaluateEvery} epochs on ${r.evaluationSamples} fresh samples; accuracy = exact sequences of 2000 fresh samples`,
           params: models.training.countParams(),
           epochs: result.epochs,
           seconds: result.elapsedMs / 1000,
           reached: result.stopReason === 'targetAccuracy',
-          budget: '300 epochs or 600 s',
+          budget: `${r.epochs} epochs or ${r.seconds} s`,
           accuracy: test.accuracy,
           sequenceAccuracy: test.sequenceAccuracy,
         };
@@ -360,9 +379,49 @@ function teacherForcingRows(): FindingRow[] {
       }
     },
     conclude: (self) =>
-      `Outputs of any length up to the limit, stopped by END: ${percent(self.sequenceAccuracy)} of fresh sequences exactly right after ${self.epochs} epochs.`,
+      `Outputs of any length up to the limit, stopped by END: ${percent(self.sequenceAccuracy)} of fresh sequences exactly right after ${self.epochs} epochs (${self.seconds.toFixed(0)} s).`,
   });
-  return [row('echo'), row('reverse')];
+  const small = {
+    maxLength: 5,
+    nUnique: 8,
+    units: 48,
+    learningRate: 0.02,
+    recurrentActivation: 'hardSigmoid' as const,
+    samplesPerEpoch: 512,
+    evaluationSamples: 200,
+    evaluateEvery: 1,
+    epochs: 300,
+    seconds: 600,
+  };
+  return [
+    row({
+      ...small,
+      id: 'teacher-forcing-echo',
+      variant: '7: teacher forcing, echo',
+      task: 'echo',
+    }),
+    row({
+      ...small,
+      id: 'teacher-forcing-reverse',
+      variant: '7: teacher forcing, reverse',
+      task: 'reverse',
+    }),
+    row({
+      id: 'teacher-forcing-scale',
+      variant: "7: teacher forcing at the walkthrough's scale, echo",
+      task: 'echo',
+      maxLength: 10,
+      nUnique: 100,
+      units: 256,
+      learningRate: 0.002,
+      recurrentActivation: 'sigmoid',
+      samplesPerEpoch: 1024,
+      evaluationSamples: 1000,
+      evaluateEvery: 10,
+      epochs: 1000,
+      seconds: 1500,
+    }),
+  ];
 }
 
 /** Variant 8: reversing text through a character vocabulary, with attention. */
