@@ -109,9 +109,9 @@ export function forward(
           h0 = getDense(op.initial[0]).data;
           c0 = getDense(op.initial[1]).data;
         } else {
-          const carried = op.stateful ? states[op.stateIndex] : undefined;
-          h0 = carried ? carried.h.subarray(0, n) : kernels.scratch(n);
-          c0 = carried ? carried.c.subarray(0, n) : kernels.scratch(n);
+          const kept = op.stateful ? states[op.stateIndex] : undefined;
+          h0 = kept ? kept.h.subarray(0, n) : kernels.scratch(n);
+          c0 = kept ? kept.c.subarray(0, n) : kernels.scratch(n);
         }
         const trace = lstmForward(
           kernels,
@@ -158,7 +158,7 @@ export function forward(
       }
       case 'softmax': {
         const x = getDense(op.x);
-        const out = dense(kernels, x, x.needsGrad, kernels.scratch(x.data.length).fill(0));
+        const out = dense(kernels, x, x.needsGrad);
         out.data.set(x.data);
         softmaxRows(out.data, x.width);
         values[op.out] = out;
