@@ -1,6 +1,6 @@
 /** What every findings row shares: the row types and how a trainEcho row is measured. */
 import type * as tf from '@tensorflow/tfjs';
-import { evaluateEcho, trainEcho, type TrainEchoOptions } from '../../src/index';
+import { disposeEchoModel, evaluateEcho, trainEcho, type TrainEchoOptions } from '../../src/index';
 
 /** What one row of the findings table reports. */
 export interface Finding {
@@ -53,7 +53,7 @@ export async function trainAndMeasure(
   try {
     return await trainAndMeasureKeep(variant, setup, model, train, seconds);
   } finally {
-    model.dispose();
+    disposeEchoModel(model);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   buildSeq2Seq,
   buildTeacherForcing,
   createVocabulary,
+  disposeEchoModel,
   evaluateTeacherForcing,
   predictEcho,
   presets,
@@ -457,7 +458,7 @@ function vocabularyRows(): FindingRow[] {
         const right = rows.filter((r) => r.predicted.join() === r.expected.join()).length;
         const first = rows[0]!;
         const text = (ids: number[]) => vocabulary.decode(ids).join('');
-        model.dispose();
+        disposeEchoModel(model);
         return {
           ...measured,
           note: `${right} of ${rows.length} windows of "${sentence}" reversed exactly (e.g. "${text(first.input)}" -> "${text(first.predicted)}")`,
