@@ -330,6 +330,8 @@ interface TeacherForcingRecipe {
   samplesPerEpoch: number;
   evaluationSamples: number;
   evaluateEvery: number;
+  /** The exact-sequence accuracy its checks stop at (the findings' 99% unless stated). */
+  target: number;
   epochs: number;
   seconds: number;
 }
@@ -356,16 +358,17 @@ function teacherForcingRows(): FindingRow[] {
           samplesPerEpoch: r.samplesPerEpoch,
           batchSize: 64,
           seed: 1,
-          targetAccuracy: TARGET,
+          targetAccuracy: r.target,
           evaluateEvery: r.evaluateEvery,
           evaluationSamples: r.evaluationSamples,
           signal: controller.signal,
         });
         const test = evaluateTeacherForcing(models, { samples: 2000, seed: TEST_SEED });
         const gates = r.recurrentActivation === 'sigmoid' ? ', sigmoid gates' : '';
+        const stop = r.target === TARGET ? '' : ` until ${percent(r.target)} exact`;
         return {
           variant: r.variant,
-          setup: `LSTM(${r.units}) encoder and decoder${gates}, START-shifted decoder input, greedy decoding to END; 1-${r.maxLength} items of ${r.nUnique} symbols (variable length), ${r.samplesPerEpoch} samples per epoch, batch 64, Adam ${r.learningRate}; checked every ${r.evaluateEvery} epochs on ${r.evaluationSamples} fresh samples; accuracy = exact sequences of 2000 fresh samples`,
+          setup: `LSTM(${r.units}) encoder and decoder${gates}, START-shifted decoder input, greedy decoding to END; 1-${r.maxLength} items of ${r.nUnique} symbols (variable length), ${r.samplesPerEpoch} samples per epoch, batch 64, Adam ${r.learningRate}; checked every ${r.evaluateEvery} epochs on ${r.evaluationSamples} fresh samples${stop}; accuracy = exact sequences of 2000 fresh samples`,
           params: models.training.countParams(),
           epochs: result.epochs,
           seconds: result.elapsedMs / 1000,
@@ -391,6 +394,7 @@ function teacherForcingRows(): FindingRow[] {
     samplesPerEpoch: 512,
     evaluationSamples: 200,
     evaluateEvery: 1,
+    target: TARGET,
     epochs: 300,
     seconds: 600,
   };
@@ -409,16 +413,18 @@ function teacherForcingRows(): FindingRow[] {
     }),
     row({
       id: 'teacher-forcing-scale',
-      variant: "7: teacher forcing at the walkthrough's scale, echo",
-      task: 'echo',
+      variant: "7: teacher forcing at the walkthrough's scale, reverse",
+      task: 'reverse',
       maxLength: 10,
       nUnique: 100,
       units: 256,
-      learningRate: 0.002,
+      learningRate: 0.005,
       recurrentActivation: 'sigmoid',
       samplesPerEpoch: 1024,
       evaluationSamples: 1000,
       evaluateEvery: 10,
+      // A 99% check on 1000 samples can stop where 2000 others score a little under 99%.
+      target: 0.995,
       epochs: 1000,
       seconds: 1500,
     }),
