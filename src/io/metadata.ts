@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { describe } from '../internal/assert';
 import type { EchoShape } from '../models/echoShape';
 import type { EchoRepresentation, EchoTask } from '../models/echoTask';
-import { echoArchitecture } from '../models/echoArchitecture';
+import { echoArchitecture, type EchoArchitecture } from '../models/echoArchitecture';
 import { VERSION } from '../version';
 
 /** The value of {@link EchoModelMetadata.format}: marks a model saved by seq-echo. */
@@ -14,12 +14,7 @@ export const FORMAT_VERSION = 1;
 /** The key of the seq-echo metadata in a model's tfjs `userDefinedMetadata`. */
 export const METADATA_KEY = 'seqEcho';
 
-/**
- * Which layer stack a saved model has: `'seq2seq'` and `'encoderDecoder'` are built like
- * `buildSeq2Seq` and `buildEncoderDecoder` (and train with the fused engine); `'other'` is any
- * other model that fits an echo task.
- */
-export type EchoArchitecture = 'seq2seq' | 'encoderDecoder' | 'other';
+export type { EchoArchitecture } from '../models/echoArchitecture';
 
 /**
  * What seq-echo stores beside a saved model: in `seq-echo.json` in a saved directory, and

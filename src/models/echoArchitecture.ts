@@ -1,7 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
 
-/** Which of the walkthrough's two architectures a model is, if either. */
-type EchoArchitecture = 'seq2seq' | 'encoderDecoder' | 'other';
+/**
+ * Which layer stack a saved model has: `'seq2seq'` and `'encoderDecoder'` are built like
+ * `buildSeq2Seq` and `buildEncoderDecoder`; `'other'` is any other model that fits an echo
+ * task (the fused engine trains every one of them).
+ */
+export type EchoArchitecture = 'seq2seq' | 'encoderDecoder' | 'other';
 
 type Config = Record<string, unknown>;
 
