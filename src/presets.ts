@@ -53,7 +53,7 @@ function freeze<T extends object>(preset: T): T {
  *
  * @example
  * ```ts
- * import { buildEncoderDecoder, buildSeq2Seq, evaluateEcho, presets, trainEcho } from 'seq-echo';
+ * import { buildEncoderDecoder, buildSeq2Seq, disposeEchoModel, evaluateEcho, presets, trainEcho } from 'seq-echo';
  *
  * const model = buildSeq2Seq({ ...presets.fastWhole.model, seed: 1 });
  * const result = await trainEcho(model, { ...presets.fastWhole.train, seed: 1 });
@@ -64,7 +64,7 @@ function freeze<T extends object>(preset: T): T {
  * // The other task works the same way, with the other factory:
  * const partial = buildEncoderDecoder({ ...presets.fastPartial.model, seed: 1 });
  * console.log(partial.inputs[0]?.shape); // [null, 5, 100]
- * model.dispose();
+ * disposeEchoModel(model);
  * partial.dispose();
  * ```
  */

@@ -128,7 +128,15 @@ function finish(
  * import { mkdtemp, rm } from 'node:fs/promises';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
- * import { buildSeq2Seq, generateSequence, loadEchoModel, predictEcho, saveEchoModel, trainEcho } from 'seq-echo';
+ * import {
+ *   buildSeq2Seq,
+ *   disposeEchoModel,
+ *   generateSequence,
+ *   loadEchoModel,
+ *   predictEcho,
+ *   saveEchoModel,
+ *   trainEcho,
+ * } from 'seq-echo';
  *
  * const dir = await mkdtemp(join(tmpdir(), 'seq-echo-'));
  * const model = buildSeq2Seq({ seed: 1 });
@@ -143,8 +151,8 @@ function finish(
  * // Training goes on from the saved weights.
  * const { history } = await trainEcho(loaded, { epochs: 5, seed: 4 });
  * console.log(history.loss.length); // 5
- * model.dispose();
- * loaded.dispose();
+ * disposeEchoModel(model);
+ * disposeEchoModel(loaded);
  * await rm(dir, { recursive: true });
  * ```
  */

@@ -94,7 +94,7 @@ function trainingConfigOf(model: tf.LayersModel): tf.io.TrainingConfig | undefin
  * import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
- * import { buildSeq2Seq, saveEchoModel } from 'seq-echo';
+ * import { buildSeq2Seq, disposeEchoModel, saveEchoModel } from 'seq-echo';
  *
  * const dir = await mkdtemp(join(tmpdir(), 'seq-echo-'));
  * const model = buildSeq2Seq({ seed: 1 });
@@ -110,7 +110,7 @@ function trainingConfigOf(model: tf.LayersModel): tf.io.TrainingConfig | undefin
  * console.log(String(refused).includes('one saved by saveEchoModel')); // true
  * await saveEchoModel(model, mine, { overwrite: true });
  * console.log((await readdir(mine)).sort()); // [ 'model.json', 'notes.txt', 'seq-echo.json', 'weights.bin' ]
- * model.dispose();
+ * disposeEchoModel(model);
  * await rm(dir, { recursive: true });
  * ```
  */

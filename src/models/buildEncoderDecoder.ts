@@ -51,11 +51,11 @@ const ENCODER_DECODER_KEYS = optionKeys<EncoderDecoderOptions>()([
  *
  * @example
  * ```ts
- * import { buildEncoderDecoder } from 'seq-echo';
+ * import { buildEncoderDecoder, disposeEchoModel } from 'seq-echo';
  *
  * const model = buildEncoderDecoder({ units: 16, seed: 1 });
  * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [21, 5, 100] [21, 2, 100]
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.LayersModel {

@@ -48,11 +48,11 @@ const SEQ2SEQ_KEYS = optionKeys<Seq2SeqOptions>()([
  *
  * @example
  * ```ts
- * import { buildSeq2Seq } from 'seq-echo';
+ * import { buildSeq2Seq, disposeEchoModel } from 'seq-echo';
  *
  * const model = buildSeq2Seq({ seed: 1 });
  * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [7, 5, 100] [7, 5, 100]
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export function buildSeq2Seq(options: Seq2SeqOptions = {}): tf.LayersModel {

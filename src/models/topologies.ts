@@ -115,12 +115,12 @@ const headWeights = (o: ResolvedModelOptions, nOut: number): number =>
  *
  * @example
  * ```ts
- * import { buildOneToOne } from 'seq-echo';
+ * import { buildOneToOne, disposeEchoModel } from 'seq-echo';
  *
  * const model = buildOneToOne({ nUnique: 10, units: 8, seed: 1 });
  * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [7, 5, 10] [7, 5, 10]
  * console.log(model.layers.map((l) => l.getClassName()).join()); // Reshape,LSTM,Dense,Reshape,Softmax
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export function buildOneToOne(options: TopologyOptions = {}): tf.LayersModel {
@@ -153,12 +153,12 @@ export function buildOneToOne(options: TopologyOptions = {}): tf.LayersModel {
  *
  * @example
  * ```ts
- * import { buildManyToOne } from 'seq-echo';
+ * import { buildManyToOne, disposeEchoModel } from 'seq-echo';
  *
  * const model = buildManyToOne({ nOut: 2, stateful: false, seed: 1 });
  * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [null, 5, 100] [null, 2, 100]
  * console.log(model.layers.map((l) => l.getClassName()).join()); // LSTM,Dense,Reshape,Softmax
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export function buildManyToOne(options: TopologyOptions = {}): tf.LayersModel {

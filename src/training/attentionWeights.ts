@@ -34,13 +34,13 @@ function findDotAttention(model: tf.LayersModel): DotAttention | undefined {
  *
  * @example
  * ```ts
- * import { attentionWeights, buildAttention } from 'seq-echo';
+ * import { attentionWeights, buildAttention, disposeEchoModel } from 'seq-echo';
  *
  * const model = buildAttention({ nIn: 6, nUnique: 10, seed: 1 });
  * const [weights] = attentionWeights(model, [[3, 1, 4, 1, 5, 9]]);
  * console.log(weights!.length, weights![0]!.length); // 6 6
  * console.log(weights![0]!.reduce((a, b) => a + b, 0).toFixed(3)); // 1.000
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export function attentionWeights(model: tf.LayersModel, windows: number[][]): number[][][] {

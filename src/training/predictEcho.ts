@@ -46,7 +46,7 @@ export interface EchoPrediction {
  *
  * @example
  * ```ts
- * import { buildSeq2Seq, generateSequence, predictEcho } from 'seq-echo';
+ * import { buildSeq2Seq, disposeEchoModel, generateSequence, predictEcho } from 'seq-echo';
  *
  * const model = buildSeq2Seq({ seed: 1 });
  * const rows = predictEcho(model, generateSequence(25, { seed: 2 }));
@@ -54,7 +54,7 @@ export interface EchoPrediction {
  * for (const { input, expected, predicted } of rows.slice(0, 2)) {
  *   console.log(`${input} => Expected: ${expected}  Predicted: ${predicted}`);
  * }
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export function predictEcho(model: tf.LayersModel, sequence: readonly number[]): EchoPrediction[] {

@@ -176,11 +176,11 @@ function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentio
  *
  * @example
  * ```ts
- * import { buildAttention } from 'seq-echo';
+ * import { buildAttention, disposeEchoModel } from 'seq-echo';
  *
  * const model = buildAttention({ nIn: 30, nUnique: 10, task: 'reverse', seed: 1 });
  * console.log(model.inputs[0]!.shape, model.outputs[0]!.shape); // [null, 30, 10] [null, 30, 10]
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export function buildAttention(options: AttentionOptions = {}): tf.LayersModel {
