@@ -65,7 +65,7 @@ function freeze<T extends object>(preset: T): T {
  * const partial = buildEncoderDecoder({ ...presets.fastPartial.model, seed: 1 });
  * console.log(partial.inputs[0]?.shape); // [null, 5, 100]
  * disposeEchoModel(model);
- * partial.dispose();
+ * disposeEchoModel(partial);
  * ```
  */
 export const presets: EchoPresets = Object.freeze({

@@ -128,15 +128,8 @@ function finish(
  * import { mkdtemp, rm } from 'node:fs/promises';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
- * import {
- *   buildSeq2Seq,
- *   disposeEchoModel,
- *   generateSequence,
- *   loadEchoModel,
- *   predictEcho,
- *   saveEchoModel,
- *   trainEcho,
- * } from 'seq-echo';
+ * import { buildSeq2Seq, disposeEchoModel, generateSequence, loadEchoModel } from 'seq-echo';
+ * import { predictEcho, saveEchoModel, trainEcho } from 'seq-echo';
  *
  * const dir = await mkdtemp(join(tmpdir(), 'seq-echo-'));
  * const model = buildSeq2Seq({ seed: 1 });
