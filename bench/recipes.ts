@@ -15,6 +15,7 @@ import {
   toSupervised,
   trainEcho,
   type EchoPreset,
+  type RecurrentActivation,
   type TrainEchoOptions,
 } from '../src/index';
 import { preferKernels } from '../src/training/fused/kernels';
@@ -27,8 +28,8 @@ export interface Recipe {
   nOut: number;
   /** The batch size the naive port fits with (the model's own). */
   batchSize: number;
-  /** The model, seeded. */
-  build: (seed: number) => tf.LayersModel;
+  /** The model, seeded; `model` overrides factory options (the PyTorch peer's variants). */
+  build: (seed: number, model?: ModelOverrides) => tf.LayersModel;
   /** trainEcho's options apart from epochs, seed and stopping (the bench controls those). */
   train: Omit<TrainEchoOptions, 'epochs'>;
   /** The most epochs the bench trains while looking for 99%. */
@@ -38,6 +39,12 @@ export interface Recipe {
   epochsPerRun: number;
   /** Whether the naive port (the walkthrough's own loop) can run it. */
   walkthrough: boolean;
+}
+
+/** Factory options a benchmark may change on a recipe's model (bench/peer.ts does). */
+export interface ModelOverrides {
+  units?: number;
+  recurrentActivation?: RecurrentActivation;
 }
 
 /** The recipes' names: the walkthrough's A and B, and the fast presets for the same tasks. */
@@ -59,7 +66,7 @@ export const RECIPES: Record<RecipeName, Recipe> = {
     batchSize: 7,
     nIn: 5,
     nOut: 5,
-    build: (seed) => buildSeq2Seq({ ...presets.walkthroughWhole.model, seed }),
+    build: (seed, model) => buildSeq2Seq({ ...presets.walkthroughWhole.model, ...model, seed }),
     train: trainOptions(presets.walkthroughWhole),
     maxEpochs: 1000,
     checkEvery: 25,
@@ -72,7 +79,8 @@ export const RECIPES: Record<RecipeName, Recipe> = {
     batchSize: 21,
     nIn: 5,
     nOut: 2,
-    build: (seed) => buildEncoderDecoder({ ...presets.walkthroughPartial.model, seed }),
+    build: (seed, model) =>
+      buildEncoderDecoder({ ...presets.walkthroughPartial.model, ...model, seed }),
     train: trainOptions(presets.walkthroughPartial),
     maxEpochs: 10_000,
     checkEvery: 100,
@@ -85,7 +93,7 @@ export const RECIPES: Record<RecipeName, Recipe> = {
     batchSize: 7,
     nIn: 5,
     nOut: 5,
-    build: (seed) => buildSeq2Seq({ ...presets.fastWhole.model, seed }),
+    build: (seed, model) => buildSeq2Seq({ ...presets.fastWhole.model, ...model, seed }),
     train: trainOptions(presets.fastWhole),
     maxEpochs: presets.fastWhole.train.epochs,
     checkEvery: 5,
@@ -98,7 +106,7 @@ export const RECIPES: Record<RecipeName, Recipe> = {
     batchSize: 32,
     nIn: 5,
     nOut: 2,
-    build: (seed) => buildEncoderDecoder({ ...presets.fastPartial.model, seed }),
+    build: (seed, model) => buildEncoderDecoder({ ...presets.fastPartial.model, ...model, seed }),
     train: trainOptions(presets.fastPartial),
     maxEpochs: presets.fastPartial.train.epochs,
     checkEvery: 10,

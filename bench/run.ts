@@ -9,10 +9,13 @@
  *   npm run bench -- --json             # machine-readable results on stdout
  *   npm run bench -- --backends wasm --recipes A,A-fast
  *   npm run bench -- --families none    # skip the families table (bench/families.ts)
+ *   npm run bench -- --peer none        # skip the PyTorch comparison (bench/peer.ts)
  *
  * After the recipes, bench/families.ts measures every other model family seq-echo builds
  * (linear, masking, reverse, one-to-one, many-to-one, attention, teacher forcing): the
  * default engine against `engine: 'tfjs'` on twin models, side by side in one process.
+ * Last, bench/peer.ts trains the recipes in PyTorch too (bench/pytorch/echo.py) and prints
+ * seq-echo and PyTorch side by side; without PyTorch installed it prints how to install it.
  *
  * Recipes: A and B are the walkthrough's; A-fast and B-fast are `presets.fastWhole` and
  * `presets.fastPartial` (their epochs are not the walkthrough's, so they compare to the naive
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     backends: { type: 'string', default: 'cpu,wasm' },
     recipes: { type: 'string', default: 'A,B,A-fast,B-fast' },
     families: { type: 'string', default: 'all' },
+    peer: { type: 'string', default: 'all' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -38,13 +42,17 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'Usage: npm run bench -- [--full] [--json] [--backends cpu,wasm] [--recipes A,B,A-fast,B-fast] [--families all|none|name,name]',
+    'Usage: npm run bench -- [--full] [--json] [--backends cpu,wasm] [--recipes A,B,A-fast,B-fast] [--families all|none|name,name] [--peer all|none]',
   );
   process.exit(0);
 }
 const mode = values.full ? 'full' : 'short';
 const backends = values.backends.split(',');
 const recipes = values.recipes.split(',');
+if (values.peer !== 'all' && values.peer !== 'none') {
+  console.error(`bench: --peer takes all or none, but received "${values.peer}"`);
+  process.exit(2);
+}
 const badRecipe = recipes.find((r) => !(r in RECIPES));
 if (badRecipe !== undefined) {
   console.error(
@@ -86,6 +94,29 @@ function runFamilies(json: boolean): unknown {
   return json ? (JSON.parse(child.stdout) as unknown) : child.stdout;
 }
 
+/** Runs bench/peer.ts (seq-echo against PyTorch) in its own process, after everything else. */
+function runPeer(json: boolean): unknown {
+  if (values.peer === 'none') return undefined;
+  const args = ['--import', 'tsx', 'bench/peer.ts'];
+  if (json) args.push('--json');
+  const child = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'],
+  });
+  if (child.status !== 0) {
+    console.error(`bench: bench/peer.ts failed${json ? `\n${child.stderr}` : ''}`);
+    process.exit(1);
+  }
+  if (!json) return child.stdout;
+  // Without PyTorch, peer.ts prints its note instead of JSON.
+  try {
+    return JSON.parse(child.stdout) as unknown;
+  } catch {
+    return { skipped: child.stdout.trim() };
+  }
+}
+
 const results: Result[] = [];
 for (const config of configs) {
   log(`bench: ${JSON.stringify(config)}`);
@@ -107,7 +138,8 @@ for (const config of configs) {
 
 if (values.json) {
   const families = runFamilies(true);
-  console.log(JSON.stringify({ mode, node: process.version, results, families }, null, 2));
+  const peer = runPeer(true);
+  console.log(JSON.stringify({ mode, node: process.version, results, families, peer }, null, 2));
   process.exit(0);
 }
 
@@ -175,3 +207,5 @@ console.log(
 );
 const families = runFamilies(false);
 if (typeof families === 'string') console.log(families);
+const peer = runPeer(false);
+if (typeof peer === 'string') console.log(`\nAgainst PyTorch (bench/peer.ts):\n\n${peer}`);
