@@ -117,7 +117,8 @@ describe('no prediction or evaluation in the middle of training', () => {
         epochs: 2,
         seed: 2,
         engine,
-        targetAccuracy: 1,
+        // Low enough that the training-accuracy gate never skips a check, out of reach in 2 epochs.
+        targetAccuracy: 0.5,
         evaluateEvery: 1,
         evaluationSequences: 2,
         onEpochEnd: async () => {
@@ -373,7 +374,9 @@ describe('aborting stops evaluations', () => {
       epochs: 5,
       seed: 1,
       engine: 'tfjs',
-      targetAccuracy: 1,
+      // Low enough that the training-accuracy gate opens and the first sequence cannot put it
+      // out of reach, so the check goes on to a second sequence unless the abort stops it.
+      targetAccuracy: 0.5,
       evaluateEvery: 1,
       evaluationSequences: 50,
       signal: controller.signal,

@@ -39,6 +39,11 @@ export interface Recipe {
   epochsPerRun: number;
   /** Whether the naive port (the walkthrough's own loop) can run it. */
   walkthrough: boolean;
+  /**
+   * For a preset that stops early: its own trainEcho options, targetAccuracy included, so the
+   * bench can time a whole run with its checks (and the time in them) as a user gets it.
+   */
+  stopping?: Readonly<TrainEchoOptions>;
 }
 
 /** Factory options a benchmark may change on a recipe's model (bench/peer.ts does). */
@@ -99,6 +104,7 @@ export const RECIPES: Record<RecipeName, Recipe> = {
     checkEvery: 5,
     epochsPerRun: 20,
     walkthrough: false,
+    stopping: presets.fastWhole.train,
   },
   'B-fast': {
     name: 'B-fast',
@@ -112,6 +118,7 @@ export const RECIPES: Record<RecipeName, Recipe> = {
     checkEvery: 10,
     epochsPerRun: 3,
     walkthrough: false,
+    stopping: presets.fastPartial.train,
   },
 };
 

@@ -19,7 +19,9 @@
  *
  * Recipes: A and B are the walkthrough's; A-fast and B-fast are `presets.fastWhole` and
  * `presets.fastPartial` (their epochs are not the walkthrough's, so they compare to the naive
- * port by time to 99% only).
+ * port by time to 99% only). In full mode their rows also time one whole `trainEcho` run
+ * with the preset's own `targetAccuracy`, and how much of it went into the fresh-sequence
+ * checks (`TrainEchoResult.checkMs`); bench/checks.ts compares those checks with full ones.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -184,6 +186,9 @@ const rows = results.map((r) => {
     fmt(r.epochsTo99, 0),
     fmt(r.secondsTo99, 2),
     naive === r ? '' : ratio(naive?.secondsTo99, r.secondsTo99),
+    r.stoppingSeconds === undefined
+      ? ''
+      : `${r.stoppingSeconds.toFixed(2)} (${fmt(r.stoppingCheckSeconds, 2)})`,
     r.windowsPerSecond === undefined ? '' : Math.round(r.windowsPerSecond).toLocaleString('en-US'),
     r.peakRssMb.toFixed(0),
   ];
@@ -196,6 +201,7 @@ const header = [
   'epochs to 99%',
   's to 99%',
   's to 99% vs naive',
+  'trainEcho to target: s (in checks)',
   'windows/s',
   'peak RSS MB',
 ];

@@ -3,7 +3,13 @@
  * bench/run.ts; run it by hand with a JSON argument to debug one row, e.g.
  *   npx tsx bench/worker.ts '{"kind":"train","recipe":"A","impl":"trainEcho","backend":"cpu","mode":"short"}'
  */
-import { evaluateEcho, generateSequence, predictEcho, selectBackend } from '../src/index';
+import {
+  evaluateEcho,
+  generateSequence,
+  predictEcho,
+  selectBackend,
+  trainEcho,
+} from '../src/index';
 import { RECIPES, train, type Impl, type ModelOverrides, type RecipeName } from './recipes';
 
 /** One row of the benchmark table. */
@@ -43,6 +49,9 @@ export interface Result {
   bestAccuracy?: number;
   /** Every seed's run, when the config named seeds. */
   to99?: To99[];
+  /** A whole trainEcho run with the preset's own targetAccuracy: seconds, and of them in checks. */
+  stoppingSeconds?: number;
+  stoppingCheckSeconds?: number;
   windowsPerSecond?: number;
   peakRssMb: number;
 }
@@ -86,6 +95,14 @@ async function benchTrain(
   result.secondsTo99 = all[0]!.secondsTo99;
   result.bestAccuracy = all[0]!.bestAccuracy;
   if (config.seeds) result.to99 = all;
+  // The preset as a user runs it: trainEcho stopping on its own checks, timed apart.
+  if (recipe.stopping !== undefined) {
+    const model = recipe.build(7, config.model);
+    const run = await trainEcho(model, { ...recipe.stopping, seed: 10_000 });
+    result.stoppingSeconds = run.elapsedMs / 1000;
+    result.stoppingCheckSeconds = run.checkMs / 1000;
+    model.dispose();
+  }
   return result;
 }
 

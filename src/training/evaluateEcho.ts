@@ -14,6 +14,7 @@ import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
 import { checkWindows, frameEcho, PAD_ID } from './checkWindows';
 import { assertNotTraining } from '../internal/modelLock';
+import { canStillReach } from './earlyStop';
 
 /** Options of {@link evaluateEcho}. */
 export interface EvaluateEchoOptions {
@@ -126,21 +127,30 @@ export async function evaluateEcho(
       'AbortError',
     );
   }
-  return result;
+  const { accuracy, sequenceAccuracy, windows } = result;
+  return { accuracy, sequenceAccuracy, windows };
 }
 
 /**
  * {@link evaluateEcho} for `trainEcho`'s own checks, on checked options: it evaluates the
  * model that call is training (no refusal), and returns `undefined` when `signal` aborts.
+ * With `stopBelow` it is a sequential check: it stops after the first sequence after which
+ * even all-right remaining sequences could not bring the accuracy to `stopBelow`, and then
+ * reports `complete: false` with the accuracy of the windows it tested.
  */
 export async function evaluateDuringTraining(
   model: tf.LayersModel,
   shape: EchoShape,
-  options: { sequences: number; sequenceLength: number; random: RandomSource },
+  options: {
+    sequences: number;
+    sequenceLength: number;
+    random: RandomSource;
+    stopBelow: number | undefined;
+  },
   signal: AbortSignal | undefined,
-): Promise<EchoEvaluation | undefined> {
-  const { sequences, sequenceLength, random: draw } = options;
-  const run = { fn: 'trainEcho', model, shape, sequences, sequenceLength, draw, signal };
+): Promise<(EchoEvaluation & { complete: boolean }) | undefined> {
+  const { sequences, sequenceLength, random: draw, stopBelow } = options;
+  const run = { fn: 'trainEcho', model, shape, sequences, sequenceLength, draw, signal, stopBelow };
   const result = await evaluateChecked({ ...run, guard: false });
   return typeof result === 'number' ? undefined : result;
 }
@@ -161,8 +171,9 @@ async function evaluateChecked(run: {
   draw: RandomSource;
   signal: AbortSignal | undefined;
   guard: boolean;
-}): Promise<EchoEvaluation | number> {
-  const { fn, model, shape, sequences, sequenceLength, draw, signal, guard } = run;
+  stopBelow?: number | undefined;
+}): Promise<(EchoEvaluation & { complete: boolean }) | number> {
+  const { fn, model, shape, sequences, sequenceLength, draw, signal, guard, stopBelow } = run;
   if (signal?.aborted) return 0;
   if (guard) assertNotTraining(fn, 'model', model);
   const predictor = windowPredictor(model, shape);
@@ -172,6 +183,7 @@ async function evaluateChecked(run: {
   let windows = 0;
   let rightWindows = 0;
   let lastYield = performance.now();
+  let itemsPerSequence = 0;
   for (let s = 0; s < sequences; s++) {
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       // Let timers, abort signals and a page's input run between sequences.
@@ -195,6 +207,17 @@ async function evaluateChecked(run: {
       windows += 1;
       if (right === real) rightWindows += 1;
     });
+    // Every sequence frames into the same windows, so scores the same number of items.
+    if (s === 0) itemsPerSequence = items;
+    if (
+      stopBelow !== undefined &&
+      s + 1 < sequences &&
+      !canStillReach(stopBelow, rightItems, s + 1, sequences, itemsPerSequence)
+    ) {
+      const accuracy = rightItems / items;
+      return { accuracy, sequenceAccuracy: rightWindows / windows, windows, complete: false };
+    }
   }
-  return { accuracy: rightItems / items, sequenceAccuracy: rightWindows / windows, windows };
+  const accuracy = rightItems / items;
+  return { accuracy, sequenceAccuracy: rightWindows / windows, windows, complete: true };
 }

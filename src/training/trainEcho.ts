@@ -14,6 +14,7 @@ import { checkWindows, frameEcho } from './checkWindows';
 import { checkLoopOptions, lastValue } from './loop';
 import { assertKnownKeys, optionKeys } from '../internal/assert';
 import { holdModels } from '../internal/modelLock';
+import { cheapChecksOn, gateOpen } from './earlyStop';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
 export interface EpochLog {
@@ -29,10 +30,17 @@ export interface EpochLog {
   accuracy: number;
 }
 
-/** A fresh-sequence evaluation made during training (see `targetAccuracy`). */
+/** A fresh-sequence check made during training (see `targetAccuracy`). */
 export interface EpochEvaluation extends EchoEvaluation {
   /** The epoch after which it was made. */
   epoch: number;
+  /**
+   * `true` when the check tested all `evaluationSequences` sequences. `false` when it stopped
+   * early because the wrong items it had already seen made the target out of reach over all
+   * of them (even if every remaining item were right): its `accuracy`, `sequenceAccuracy` and
+   * `windows` are then those of the sequences it tested, and the target was not reached.
+   */
+  complete: boolean;
 }
 
 /** Options of {@link trainEcho}. */
@@ -59,15 +67,36 @@ export interface TrainEchoOptions {
    */
   batchSize?: number | undefined;
   /**
-   * Stop as soon as an evaluation on fresh sequences reaches this per-item accuracy, in
-   * `(0, 1]`. Evaluations run every `evaluateEvery` epochs on `evaluationSequences`
-   * sequences: a quick check (420 windows by default) that can stop a little early, so measure
-   * the final model with {@link evaluateEcho} on more sequences. Default: none (run all epochs).
+   * Stop as soon as a check on fresh sequences reaches this per-item accuracy, in `(0, 1]`.
+   * Checks are due every `evaluateEvery` epochs and after the last epoch, on
+   * `evaluationSequences` sequences: a quick check (420 windows by default) that can stop a
+   * little early, so measure the final model with {@link evaluateEcho} on more sequences.
+   *
+   * Checks are kept cheap in two ways that never declare the target reached on fewer than
+   * all `evaluationSequences` sequences (with a `seed`, each check sees the same sequences
+   * whether or not earlier ones ran, so training stops where full checks every
+   * `evaluateEvery` epochs would, or later when the gate skips a check that would have passed):
+   * - a due check is skipped while the best training accuracy of the epochs since the last
+   *   due check is below `1 - 4 * (1 - targetAccuracy)` (0.96 for a target of 0.99), since
+   *   the model is then clearly short of the target (the check after the last epoch always
+   *   runs);
+   * - a check stops as soon as the wrong items it has seen put the target out of reach over
+   *   all `evaluationSequences` sequences (see {@link EpochEvaluation.complete}), so only a
+   *   check that reaches the target tests them all.
+   *
+   * {@link TrainEchoResult.checkMs} says how long the checks took. Default: none (run all
+   * epochs).
    */
   targetAccuracy?: number | undefined;
-  /** Epochs between evaluations when `targetAccuracy` is set. Default `10`. */
+  /**
+   * Epochs between checks when `targetAccuracy` is set (a due check may be skipped while
+   * training accuracy is clearly below target: see `targetAccuracy`). Default `10`.
+   */
   evaluateEvery?: number | undefined;
-  /** Fresh sequences per evaluation when `targetAccuracy` is set. Default `20`. */
+  /**
+   * Fresh sequences per check when `targetAccuracy` is set; the target counts as reached only
+   * when all of them together reach it. Default `20`.
+   */
   evaluationSequences?: number | undefined;
   /** Called after every epoch; training waits for a returned promise. */
   onEpochEnd?: ((log: EpochLog) => void | Promise<void>) | undefined;
@@ -124,8 +153,17 @@ export interface TrainEchoResult {
     /** Mean training accuracy of each epoch trained, in order (as {@link EpochLog.accuracy}). */
     accuracy: number[];
   };
-  /** Fresh-sequence evaluations made on the way (only with `targetAccuracy`). */
+  /**
+   * Fresh-sequence checks made on the way (only with `targetAccuracy`), including those that
+   * stopped early (`complete: false`); due checks the training-accuracy gate skipped are not
+   * listed.
+   */
   evaluations: EpochEvaluation[];
+  /**
+   * Wall-clock milliseconds spent in fresh-sequence checks (part of `elapsedMs`); `0` without
+   * `targetAccuracy`. `elapsedMs - checkMs` is about the time spent training.
+   */
+  checkMs: number;
   /** `true` when training ended before `epochs`, by `targetAccuracy` or `signal`. */
   stoppedEarly: boolean;
   /** Why training ended. */
@@ -333,7 +371,8 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Train
  * @param model - A compiled model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any
  *   model with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
  * @param options - See {@link TrainEchoOptions}; `epochs` is required.
- * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs, engine, fallbackReason }`.
+ * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs, checkMs, engine,
+ *   fallbackReason }`.
  * @throws TypeError / RangeError for bad options or a model that does not fit, before any
  *   weight changes: including a `sequenceLength` whose window count the stateful batch size
  *   does not divide. RangeError when another call already trains the model.
@@ -371,12 +410,20 @@ export async function trainEcho(
 async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promise<TrainEchoResult> {
   const { shape } = o;
   const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
-  const evalRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 2));
+  // Each check draws from its own stream (by epoch), so a check sees the same sequences
+  // whether or not earlier checks were skipped or stopped early.
+  const evalSeed = o.seed === undefined ? undefined : deriveSeed(o.seed, 2);
+  const evalRandom = (epoch: number) =>
+    evalSeed === undefined ? Math.random : mulberry32(deriveSeed(evalSeed, epoch));
   const history = { loss: [] as number[], accuracy: [] as number[] };
   const evaluations: EpochEvaluation[] = [];
   const logEvery = Math.max(1, Math.ceil(o.epochs / 10));
   let stopReason: TrainEchoResult['stopReason'] = 'epochs';
   const started = performance.now();
+  let checkMs = 0;
+  const cheap = cheapChecksOn();
+  // Training accuracies since the last due check, for the gate.
+  let sinceCheck: number[] = [];
   const { step, sync } = o.fused ? fusedEngine(model, o, o.fused) : fitEngine(model, o);
   // Every run starts from reset state, as every epoch does.
   if (shape.stateful) model.resetStates();
@@ -408,14 +455,26 @@ async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promis
       await o.onEpochEnd(log);
     }
 
-    if (o.targetAccuracy !== undefined && (epoch % o.evaluateEvery === 0 || epoch === o.epochs)) {
+    sinceCheck.push(accuracy);
+    const target = o.targetAccuracy;
+    if (target !== undefined && (epoch % o.evaluateEvery === 0 || epoch === o.epochs)) {
+      const gated = cheap && !gateOpen(sinceCheck, target, epoch === o.epochs);
+      sinceCheck = [];
+      if (gated) continue;
+      const checkStarted = performance.now();
       sync();
       const evaluation = await evaluateDuringTraining(
         model,
         shape,
-        { sequences: o.evaluationSequences, sequenceLength: o.sequenceLength, random: evalRandom },
+        {
+          sequences: o.evaluationSequences,
+          sequenceLength: o.sequenceLength,
+          random: evalRandom(epoch),
+          stopBelow: cheap ? target : undefined,
+        },
         o.signal,
       );
+      checkMs += performance.now() - checkStarted;
       if (evaluation === undefined) {
         stopReason = 'aborted';
         break;
@@ -423,10 +482,10 @@ async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promis
       evaluations.push({ epoch, ...evaluation });
       if (o.verbose) {
         console.log(
-          `trainEcho: epoch ${epoch} fresh-sequence accuracy ${evaluation.accuracy.toFixed(4)} (${evaluation.windows} windows)`,
+          `trainEcho: epoch ${epoch} fresh-sequence accuracy ${evaluation.accuracy.toFixed(4)} (${evaluation.windows} windows${evaluation.complete ? '' : ', stopped: target out of reach'})`,
         );
       }
-      if (evaluation.accuracy >= o.targetAccuracy) {
+      if (evaluation.complete && evaluation.accuracy >= target) {
         stopReason = 'targetAccuracy';
         break;
       }
@@ -441,6 +500,7 @@ async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promis
     stoppedEarly: epochs < o.epochs,
     stopReason,
     elapsedMs: performance.now() - started,
+    checkMs,
     engine: o.fused ? 'fused' : 'tfjs',
     fallbackReason: o.fallbackReason,
   };
