@@ -266,7 +266,8 @@ function drawChart(): void {
   line(run.loss, yLoss, colors.loss);
   line(run.accuracy, yAcc, colors.accuracy);
   ctx.fillStyle = colors.evaluation;
-  for (const { epoch, accuracy } of run.evaluations) {
+  // Checks that stopped early (the target out of reach) scored only their first sequences.
+  for (const { epoch, accuracy } of run.evaluations.filter((e) => e.complete)) {
     ctx.beginPath();
     ctx.arc(x(epoch), yAcc(accuracy), 3.5, 0, 2 * Math.PI);
     ctx.fill();
@@ -451,7 +452,7 @@ function stopSummary(result: TrainEchoResult): string {
       : result.stopReason === 'aborted'
         ? `stopped after ${result.epochs} epochs`
         : `trained all ${result.epochs} epochs`;
-  const last = result.evaluations.at(-1);
+  const last = result.evaluations.filter((e) => e.complete).at(-1);
   const check = last ? `; last check on fresh sequences ${percent(last.accuracy)}` : '';
   return `${why} in ${seconds(result.elapsedMs)}${check}`;
 }
