@@ -1,6 +1,6 @@
-import { format } from 'node:util';
 import { resolve } from 'node:path';
 import ts from 'typescript';
+import { runExample } from './helpers/examples';
 
 /**
  * The public API's documentation is part of the API: every export of src/index.ts has TSDoc,
@@ -102,43 +102,15 @@ describe('public API documentation', () => {
   });
 });
 
-/** Turns an example into a module whose `run(check, log)` executes its body. */
-function compileExample(example: string): string {
-  const code = /```ts\n([\s\S]*?)```/.exec(example)?.[1];
-  if (code === undefined) throw new Error(`example without a ts code block:\n${example}`);
-  const lines = code
-    .replaceAll("'seq-echo'", JSON.stringify(resolve(__dirname, '../src')))
-    .split('\n');
-  const imports = lines.filter((line) => line.startsWith('import '));
-  const body = lines
-    .filter((line) => !line.startsWith('import '))
-    .map((line) => {
-      const m = /^(\s*)console\.log\((.*)\);\s*\/\/\s*(.+)$/.exec(line);
-      return m ? `${m[1]}check(${JSON.stringify(m[3])}, ${m[2]});` : line;
-    });
-  const source = `${imports.join('\n')}\nexport async function run(check, console) {\n${body.join('\n')}\n}\n`;
-  return ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-}
-
 describe('every @example runs and prints what it says', () => {
   const cases = values.flatMap(({ name, symbol }) =>
     examplesOf(symbol).map((example, i) => [`${name} #${i + 1}`, example] as const),
   );
   it.each(cases)('%s', async (_, example) => {
-    const module = { exports: {} as { run?: (check: unknown, console: unknown) => Promise<void> } };
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const load = new Function('require', 'module', 'exports', compileExample(example)) as (
-      ...args: unknown[]
-    ) => void;
-    load(require, module, module.exports);
-    const checked: [string, string][] = [];
-    const check = (expected: string, ...args: unknown[]) => {
-      checked.push([format(...args).replace(/\s+/g, ''), expected.replace(/\s+/g, '')]);
-    };
-    await module.exports.run!(check, { log: () => undefined });
+    const code = /```ts\n([\s\S]*?)```/.exec(example)?.[1];
+    if (code === undefined) throw new Error(`example without a ts code block:\n${example}`);
+    const checked = await runExample(code);
     expect(checked.length).toBeGreaterThan(0);
-    for (const [actual, expected] of checked) expect(actual).toBe(expected);
+    for (const { actual, expected } of checked) expect(actual).toBe(expected);
   });
 });

@@ -40,6 +40,7 @@ import {
   type ProgressSnapshot,
 } from '../src/cli/progress';
 import { runCli } from '../src/cli/run';
+import { presets } from '../src/presets';
 import { formatEchoTable, formatPercent } from '../src/cli/table';
 
 const CWD = '/work/dir';
@@ -114,9 +115,9 @@ describe('seq-echo CLI: argument parsing', () => {
     expect(parseTrainArgs([], CWD)).toEqual({
       recipe: 'whole',
       preset: 'walkthrough',
-      model: { seed: 1 },
+      model: { ...presets.walkthroughWhole.model, seed: 1 },
       train: {
-        epochs: 500,
+        epochs: presets.walkthroughWhole.train.epochs,
         seed: 1,
         sequenceLength: 25,
         batchSize: undefined,
@@ -131,24 +132,34 @@ describe('seq-echo CLI: argument parsing', () => {
   });
 
   it("train: the fast presets' settings, for either recipe", () => {
+    // Read from `presets`, not copied from it: a retuned preset must not break this test, but
+    // a CLI that stops taking its settings from the preset must.
+    const fastWhole = presets.fastWhole.train;
     const whole = parseTrainArgs(['--preset', 'fast'], CWD);
-    expect(whole.model).toEqual({ learningRate: 0.03, seed: 1 });
-    expect(whole.train).toMatchObject({ epochs: 300, evaluateEvery: 5, batchSize: undefined });
-    expect(whole.target).toBe(0.99);
+    expect(whole.model).toEqual({ ...presets.fastWhole.model, seed: 1 });
+    expect(whole.train).toMatchObject({
+      epochs: fastWhole.epochs,
+      evaluateEvery: fastWhole.evaluateEvery,
+      batchSize: undefined,
+    });
+    expect(whole.target).toBe(fastWhole.targetAccuracy);
 
+    const fastPartial = presets.fastPartial.train;
     const partial = parseTrainArgs(['--recipe', 'partial', '--preset', 'fast', '--seed', '9'], CWD);
     expect(partial.recipe).toBe('partial');
-    expect(partial.model).toEqual({ stateful: false, learningRate: 0.01, seed: 9 });
+    expect(partial.model).toEqual({ ...presets.fastPartial.model, seed: 9 });
     expect(partial.train).toEqual({
-      epochs: 1000,
+      epochs: fastPartial.epochs,
       seed: 9,
-      sequenceLength: 100,
-      batchSize: 32,
-      evaluateEvery: 10,
+      sequenceLength: fastPartial.sequenceLength,
+      batchSize: fastPartial.batchSize,
+      evaluateEvery: fastPartial.evaluateEvery,
       evaluationSequences: 20,
     });
-    expect(partial.target).toBe(0.99);
-    expect(parseTrainArgs(['--recipe', 'partial'], CWD).train.epochs).toBe(5000);
+    expect(partial.target).toBe(fastPartial.targetAccuracy);
+    expect(parseTrainArgs(['--recipe', 'partial'], CWD).train.epochs).toBe(
+      presets.walkthroughPartial.train.epochs,
+    );
   });
 
   it('train: every model and training flag lands on the right option', () => {
@@ -425,6 +436,7 @@ describe('seq-echo CLI: progress', () => {
     const text = chunks.join('');
     expect(text).not.toContain('\r');
     expect(text).not.toContain('\x1b');
+    expect(chunks.length).toBeGreaterThan(0);
     expect(chunks.every((chunk) => chunk.endsWith('\n'))).toBe(true);
     const lines = text.trimEnd().split('\n');
     const epochLines = lines.filter((l) => l.startsWith('epoch'));
@@ -762,17 +774,15 @@ function tableRows(stdout: string): { input: number[]; expected: number[]; predi
 describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
   let dir = '';
   let modelDir = '';
-  beforeAll(() => {
+  let curve = '';
+  let trained: Run;
+  // Every test below uses the model this saves, so it is trained here rather than by the first
+  // test: each test passes or fails on its own, whichever ones run and in whatever order.
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'seq-echo-cli-'));
     modelDir = join(dir, 'whole');
-  });
-  afterAll(() => {
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('train --recipe whole --preset fast: plain progress, checks, evaluation, table, saved model and curve', async () => {
-    const curve = join(dir, 'c.svg');
-    const run = await cli([
+    curve = join(dir, 'c.svg');
+    trained = await cli([
       'train',
       '--recipe',
       'whole',
@@ -783,6 +793,14 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
       '--curve',
       curve,
     ]);
+  });
+  afterAll(() => {
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('train --recipe whole --preset fast: plain progress, checks, evaluation, table, saved model and curve', () => {
+    const run = trained;
+    const fast = presets.fastWhole.train;
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = run.stdout;
@@ -790,10 +808,9 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     expect(out).not.toContain('\r');
     expect(out).not.toContain('\x1b');
     expect(out).toContain('seq-echo train: recipe whole (model A, buildSeq2Seq), preset fast');
-    const stopped =
-      /stopped after epoch (\d+) of 300: accuracy ([\d.]+) on fresh sequences reached the target 0\.99/.exec(
-        out,
-      );
+    const stopped = new RegExp(
+      `stopped after epoch (\\d+) of ${fast.epochs}: accuracy ([\\d.]+) on fresh sequences reached the target ${fast.targetAccuracy}`,
+    ).exec(out);
     expect(stopped).not.toBeNull();
     const epochs = Number(stopped![1]);
     expect(epochs).toBeGreaterThanOrEqual(20);
@@ -801,14 +818,14 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     const progressLines = out
       .split('\n')
       .filter((l) =>
-        /^epoch +\d+\/300 {2}loss [\d.]+ {2}accuracy [\d.]+ {2}[\d.]+ epochs\/s {2}ETA \d+:\d\d$/.test(
-          l,
-        ),
+        new RegExp(
+          `^epoch +\\d+/${fast.epochs} {2}loss [\\d.]+ {2}accuracy [\\d.]+ {2}[\\d.]+ epochs/s {2}ETA \\d+:\\d\\d$`,
+        ).test(l),
       );
     expect(progressLines.length).toBeGreaterThanOrEqual(2);
     expect(progressLines.length).toBeLessThanOrEqual(20);
     expect(out.split('\n').filter((l) => l.startsWith('check after epoch'))).toHaveLength(
-      epochs / 5,
+      epochs / fast.evaluateEvery!,
     );
     expect(out).toContain('evaluation on 100 fresh sequences (2100 windows, seed 2):');
     expect(perItemAccuracy(out)).toBeGreaterThanOrEqual(0.95);
@@ -828,7 +845,7 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     expectWellFormedXml(svg);
     expect(seriesPoints(svg, 'loss').flat()).toHaveLength(epochs);
     expect(seriesPoints(svg, 'accuracy').flat()).toHaveLength(epochs);
-    expect(seriesPoints(svg, 'checks').flat()).toHaveLength(epochs / 5);
+    expect(seriesPoints(svg, 'checks').flat()).toHaveLength(epochs / fast.evaluateEvery!);
   });
 
   it('evaluate MODEL_DIR: the saved model echoes fresh sequences', async () => {
@@ -856,7 +873,9 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
       [92, 65, 35, 89, 79],
     ]);
     for (const row of rows) expect(row.expected).toEqual(row.input);
-    expect(run.stdout).toMatch(/^[0-4] of 4 windows echoed right$/m);
+    // The count is the table's: windows whose prediction is the echo.
+    const right = rows.filter((r) => r.predicted.join() === r.expected.join()).length;
+    expect(run.stdout).toContain(`\n${right} of 4 windows echoed right\n`);
   });
 
   it("evaluate and predict escape a hostile model's text: no control character reaches the terminal", async () => {
@@ -897,6 +916,55 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('w\\x1b[2J\\x9b1m.bin');
     expect(broken.stdout + broken.stderr).not.toMatch(control);
+  });
+
+  it('Ctrl-C during train: stops after the epoch, still reports and saves, exit code 130', async () => {
+    const saved = join(dir, 'interrupted');
+    // node itself (not npx) so that the SIGINT reaches the CLI's own process.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'train',
+        '--preset',
+        'fast',
+        '--target',
+        'none',
+        '--epochs',
+        '1000000',
+        '--save',
+        saved,
+        '--no-curve',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
+    );
+    let stdout = '';
+    let stderr = '';
+    let interrupted = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Interrupt once training is under way: at the first progress line.
+      if (!interrupted && /^epoch +\d+\/1000000 /m.test(stdout)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done, fail) => {
+      child.on('error', fail);
+      child.on('close', done);
+    });
+    expect(interrupted).toBe(true);
+    expect(stderr).toBe('');
+    expect(code).toBe(130);
+    const stopped = /^interrupted after epoch (\d+) of 1000000$/m.exec(stdout);
+    expect(stopped).not.toBeNull();
+    expect(Number(stopped![1])).toBeGreaterThanOrEqual(1);
+    expect(stdout).toContain('evaluation on 100 fresh sequences');
+    expect(stdout).toContain(`model saved to ${saved}\n`);
+    for (const file of SAVED_FILES) expect(existsSync(join(saved, file))).toBe(true);
   });
 
   it('exit codes: 2 with the usage for bad usage, 1 for library errors, 0 for --help', async () => {

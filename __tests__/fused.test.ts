@@ -63,6 +63,11 @@ describe.each(['wasm-simd', 'js'] as const)(
       ],
     ] as const)('%s', async (_, build, extra) => {
       const { a, b, difference } = await trainBoth(build, { epochs: 4, ...extra });
+      // Both histories in full, so the comparisons below cannot pass on empty arrays.
+      for (const h of [a.history, b.history]) {
+        expect(h.loss).toHaveLength(4);
+        expect(h.accuracy).toHaveLength(4);
+      }
       a.history.loss.forEach((loss, i) => {
         expect(b.history.loss[i]).toBeCloseTo(loss, 5);
       });
@@ -93,6 +98,7 @@ describe("trainEcho's fused engine", () => {
     const viaFitResult = await trainEcho(viaFit, { epochs: 5, seed: 9, engine: 'tfjs' });
     expect(viaFitResult.engine).toBe('tfjs');
     expect(viaFitResult.fallbackReason).toBeUndefined();
+    expect(viaFitResult.history.loss).toHaveLength(5);
     viaFit.dispose();
     viaFitResult.history.loss.forEach((loss, i) => {
       expect(first.loss[i]).toBeCloseTo(loss, 5);

@@ -155,6 +155,8 @@ async function trainTwins(
 function expectSameHistory(a: TrainEchoResult, b: TrainEchoResult, epochs: number): void {
   expect(a.history.loss).toHaveLength(epochs);
   expect(b.history.loss).toHaveLength(epochs);
+  expect(a.history.accuracy).toHaveLength(epochs);
+  expect(b.history.accuracy).toHaveLength(epochs);
   a.history.loss.forEach((loss, i) => {
     expect(b.history.loss[i]).toBeCloseTo(loss, 5);
   });
@@ -220,6 +222,7 @@ describe.each(['wasm-simd', 'js'] as const)(
       const fused = decodeChecked(viaFused, sequences, 6);
       expect(tf.memory().numTensors).toBe(before);
       expect(fused).toEqual(decodeChecked(viaFused, sequences, 6, { kind: 'tfjs' }));
+      expect(fused).toHaveLength(sequences.length);
       expect(fused.every((out) => out.length <= 6)).toBe(true);
       viaFit.dispose();
       viaFused.dispose();

@@ -223,6 +223,7 @@ describe('saveEchoModel and loadEchoModel on other models', () => {
     expect(outputs(loaded)).toEqual(outputs(model));
     expect(topologyConfig(loaded)).toEqual(topologyConfig(model));
     const { history } = await trainEcho(loaded, { epochs: 2, seed: 5, engine: 'fused' });
+    expect(history.loss).toHaveLength(2);
     expect(history.loss.every(Number.isFinite)).toBe(true);
     disposeAll(loaded);
     expect(tf.memory().numTensors).toBe(before);
@@ -276,7 +277,9 @@ describe('saveEchoModel and loadEchoModel on other models', () => {
 });
 
 describe('loading speed', () => {
-  it("never runs tfjs's Orthogonal initializer; a default encoder-decoder loads in well under 5 s", async () => {
+  // The mechanism, not a wall time (that is the bench's business): loading builds the layers
+  // without running tfjs's Orthogonal initializer, whose tensor QR takes minutes for LSTM(150).
+  it("never runs tfjs's Orthogonal initializer, so a default encoder-decoder loads fast", async () => {
     const model = buildEncoderDecoder({ seed: 1 }); // LSTM(150) x 2: a tensor QR would take minutes
     const dir = fresh();
     await saveEchoModel(model, dir);
@@ -285,14 +288,8 @@ describe('loading speed', () => {
     };
     const apply = jest.spyOn(proto, 'apply');
     try {
-      const start = performance.now();
       const loaded = await loadEchoModel(dir);
-      const elapsed = performance.now() - start;
-      console.log(
-        `loadEchoModel: default buildEncoderDecoder() loaded in ${elapsed.toFixed(0)} ms`,
-      );
       expect(apply).not.toHaveBeenCalled();
-      expect(elapsed).toBeLessThan(5000);
       expect(topologyConfig(loaded)).toEqual(topologyConfig(model));
       expect(weightValues(loaded)).toEqual(weightValues(model));
       disposeAll(loaded);

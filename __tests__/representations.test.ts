@@ -283,6 +283,8 @@ describe('the linear representation learns (regression, decoded by rounding)', (
       evaluateEvery: 25,
     });
     expect(tf.memory().numTensors).toBe(before);
+    expect(result.epochs).toBeGreaterThan(0);
+    expect(result.history.accuracy).toHaveLength(result.epochs);
     expect(result.history.accuracy.every((a) => a >= 0 && a <= 1)).toBe(true);
     const fresh = await evaluateEcho(model, { sequences: 40, seed: 77 });
     expect(fresh.accuracy).toBeGreaterThanOrEqual(0.95);

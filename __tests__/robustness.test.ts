@@ -95,7 +95,6 @@ describe('aborting trainEcho', () => {
         abortedAt = performance.now();
         controller.abort();
       }, delayMs);
-      const started = performance.now();
       const result = await trainEcho(model, {
         epochs: 100_000,
         seed: 2,
@@ -113,13 +112,13 @@ describe('aborting trainEcho', () => {
       // The epoch running when abort() was called may finish; no further one starts.
       expect(result.epochs).toBeGreaterThanOrEqual(epochAtAbort);
       expect(result.epochs).toBeLessThanOrEqual(epochAtAbort + 1);
-      expect(performance.now() - started).toBeLessThan(delayMs + 5_000);
       expect(tf.memory().numTensors).toBe(tensors);
 
       // Still predicts, and still trains.
       const rows = predictEcho(model, generateSequence(10, { seed: 3, nUnique: 12 }));
       expect(rows).toHaveLength(6);
       const again = await trainEcho(model, { epochs: 3, seed: 4 });
+      expect(again.history.loss).toHaveLength(3);
       expect(again.history.loss.every(Number.isFinite)).toBe(true);
       expect(tf.memory().numTensors).toBe(tensors);
       model.dispose();

@@ -21,9 +21,21 @@ describe('selectBackend', () => {
     expect(await selectBackend('wasm')).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     const model = buildSeq2Seq({ seed: 1, nUnique: 10, units: 4 });
-    const result = await trainEcho(model, { epochs: 2, seed: 1 });
-    expect(result.history.loss.every(Number.isFinite)).toBe(true);
-    model.dispose();
+    // The fused engine computes with its own kernels and never touches a tfjs backend, so
+    // training on wasm means the tfjs engine: model.fit, whose every op makes its output on the
+    // wasm backend.
+    const wasm = tf.findBackend('wasm') as unknown as { makeOutput: (...args: never[]) => unknown };
+    const outputs = jest.spyOn(wasm, 'makeOutput');
+    try {
+      const result = await trainEcho(model, { epochs: 2, seed: 1, engine: 'tfjs' });
+      expect(result.engine).toBe('tfjs');
+      expect(result.history.loss).toHaveLength(2);
+      expect(result.history.loss.every(Number.isFinite)).toBe(true);
+      expect(outputs.mock.calls.length).toBeGreaterThan(100);
+    } finally {
+      outputs.mockRestore();
+      model.dispose();
+    }
   });
 
   it("picks wasm for 'auto' when it is installed (it is a devDependency here)", async () => {

@@ -53,6 +53,7 @@ describe('toSupervised', () => {
           const encoded = oneHotEncode(sequence, 10);
           const { X, y } = toSupervised(encoded, nIn, nOut);
           expect(X).toHaveLength(sequence.length - nIn + 1);
+          expect(y).toHaveLength(X.length);
           decodeAll(X).forEach((window, t) => {
             expect(window).toEqual(sequence.slice(t, t + nIn));
           });

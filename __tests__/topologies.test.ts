@@ -238,6 +238,7 @@ describe.each(factories)('%s saved and loaded', (_fn, build) => {
       expect(loaded.optimizer.getConfig()).toMatchObject({ learningRate: 0.001 });
       // The loaded model trains (model.fit, with the fixed batch when stateful).
       const { history } = await trainEcho(loaded, { epochs: 2, seed: 5 });
+      expect(history.loss).toHaveLength(2);
       expect(history.loss.every(Number.isFinite)).toBe(true);
       disposeAll(loaded);
       disposeAll(model);

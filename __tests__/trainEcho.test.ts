@@ -112,6 +112,88 @@ describe('trainEcho', () => {
     model.dispose();
   });
 
+  it('verbose: a progress line ten times over the run (and the first epoch), and the evaluations', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const model = buildSeq2Seq({ seed: 1, ...small });
+      await trainEcho(model, { epochs: 20, seed: 1 });
+      expect(log).not.toHaveBeenCalled(); // quiet by default
+
+      const result = await trainEcho(model, {
+        epochs: 20,
+        seed: 1,
+        verbose: true,
+        targetAccuracy: 1, // not reached by this small model in 20 epochs: both checks print
+        evaluateEvery: 10,
+      });
+      expect(result.epochs).toBe(20);
+      const lines = log.mock.calls.map((args) => String(args[0]));
+      expect(log.mock.calls.every((args) => args.length === 1)).toBe(true);
+      const progress = lines.flatMap((line) => {
+        const m = /^trainEcho: epoch (\d+)\/20 loss ([\d.]+) accuracy ([\d.]+)$/.exec(line);
+        return m ? [m] : [];
+      });
+      // Every other epoch (20 / 10), and the first.
+      expect(progress.map((m) => Number(m[1]))).toEqual([1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
+      // The printed loss and accuracy are the history's.
+      for (const m of progress) {
+        const epoch = Number(m[1]);
+        expect(Number(m[2])).toBeCloseTo(result.history.loss[epoch - 1]!, 4);
+        expect(Number(m[3])).toBeCloseTo(result.history.accuracy[epoch - 1]!, 4);
+      }
+      const checks = lines.filter((line) =>
+        /^trainEcho: epoch \d+ fresh-sequence accuracy/.test(line),
+      );
+      expect(checks).toHaveLength(2);
+      expect(checks[0]).toContain(
+        `accuracy ${result.evaluations[0]!.accuracy.toFixed(4)} (420 windows)`,
+      );
+      expect(lines).toHaveLength(progress.length + checks.length);
+      model.dispose();
+    } finally {
+      log.mockRestore();
+    }
+  });
+
+  it('switches engines on one model: each engine starts from the weights the other left', async () => {
+    // Each engine keeps its own Adam moments (documented), so a mixed run is not a one-engine
+    // run; what must carry over is the weights: the fused engine writes its weights back
+    // before model.fit runs, and re-reads the model's weights when it runs again.
+    const build = () => buildSeq2Seq({ seed: 6, ...small });
+    const mixed = build();
+    const first = await trainEcho(mixed, { epochs: 3, seed: 10, engine: 'fused' });
+    expect(first.engine).toBe('fused');
+
+    // model.fit from the weights the fused engine left: as a fresh model given those weights.
+    const probe = build();
+    probe.setWeights(mixed.getWeights());
+    const second = await trainEcho(mixed, { epochs: 3, seed: 11, engine: 'tfjs' });
+    const probed = await trainEcho(probe, { epochs: 3, seed: 11, engine: 'tfjs' });
+    expect(second.engine).toBe('tfjs');
+    expect(second.history.loss).toHaveLength(3);
+    expect(second.history.loss).toEqual(probed.history.loss);
+    expect(weightValues(mixed)).toEqual(weightValues(probe));
+
+    // Back to the fused engine, from the weights model.fit left (and with its own moments):
+    // as a twin with the same fused history that is given those weights by hand...
+    const twin = build();
+    await trainEcho(twin, { epochs: 3, seed: 10, engine: 'fused' });
+    twin.setWeights(mixed.getWeights());
+    // ...and unlike one that never left the fused engine (stale weights would give this).
+    const stayed = build();
+    await trainEcho(stayed, { epochs: 3, seed: 10, engine: 'fused' });
+    const third = await trainEcho(mixed, { epochs: 3, seed: 12, engine: 'fused' });
+    const twinned = await trainEcho(twin, { epochs: 3, seed: 12, engine: 'fused' });
+    const stale = await trainEcho(stayed, { epochs: 3, seed: 12, engine: 'fused' });
+    expect(third.engine).toBe('fused');
+    expect(third.history.loss).toHaveLength(3);
+    expect(third.history.loss).toEqual(twinned.history.loss);
+    expect(weightValues(mixed)).toEqual(weightValues(twin));
+    expect(third.history.loss).not.toEqual(stale.history.loss);
+    expectStateReset(mixed);
+    for (const model of [mixed, probe, twin, stayed]) model.dispose();
+  });
+
   it('stops after the current epoch when its signal aborts, and the model stays usable', async () => {
     const model = buildSeq2Seq({ seed: 1, ...small });
     const controller = new AbortController();
