@@ -9,6 +9,7 @@ import {
 import type { EpochLog } from '../src';
 import { expectRejection } from './helpers/errors';
 import { expectStateReset, weightValues } from './helpers/models';
+import { useCheapChecks } from '../src/training/earlyStop';
 
 const small = { nUnique: 10, units: 8 };
 
@@ -114,6 +115,9 @@ describe('trainEcho', () => {
 
   it('verbose: a progress line ten times over the run (and the first epoch), and the evaluations', async () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    // Full checks, so both due checks run whole and print (earlyStop.test.ts covers the gate
+    // and the sequential check, and how they print).
+    useCheapChecks(false);
     try {
       const model = buildSeq2Seq({ seed: 1, ...small });
       await trainEcho(model, { epochs: 20, seed: 1 });
@@ -151,6 +155,7 @@ describe('trainEcho', () => {
       expect(lines).toHaveLength(progress.length + checks.length);
       model.dispose();
     } finally {
+      useCheapChecks(true);
       log.mockRestore();
     }
   });
