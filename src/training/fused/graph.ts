@@ -1,4 +1,4 @@
-import type { ModelPlan, PlanOp, TrainingPlan } from '../../models/fusedPlan';
+import type { ModelPlan, PlanOp } from '../../models/fusedPlan';
 import type { Kernels } from './kernels';
 import { softmaxRows } from './softmax';
 import { attentionBackward, attentionForward, positionTable } from './ops/attention';
@@ -20,22 +20,20 @@ import {
   rowsOf,
   scatterGrad,
   type DenseValue,
-  type SparseValue,
+  type Feed,
   type Value,
 } from './values';
+import { inputValue, reshape, reshapeDense, rowMask } from './ops/structural';
+import { softmaxBackwardRows } from './softmax';
+
+export type { Feed, Target } from './values';
+export { scoreAndSeed, type BatchScore } from './loss';
 
 /**
  * The fused engine's executor: runs a {@link ModelPlan}'s ops forward on a batch, and backward
  * from the loss, on the kernels. Weights are the kernels' resident arrays `0 .. count - 1`
  * in `model.weights` order, and (for training) their gradients `count .. 2 count - 1`.
  */
-
-/** One model input for a batch, batch-major: ids of one-hot rows (`-1`: all zero), or numbers. */
-export type Feed =
-  { kind: 'ids'; ids: Int32Array; width: number } | { kind: 'values'; values: Float32Array };
-
-/** The targets of a batch, batch-major like {@link Feed}. */
-export type Target = { kind: 'ids'; ids: Int32Array } | { kind: 'values'; values: Float32Array };
 
 /** An LSTM's state over a batch: outputs and cells, `[batch, units]` each. */
 export interface LstmState {
@@ -55,8 +53,6 @@ export interface GraphRun {
 }
 
 type Lstm = Extract<PlanOp, { op: 'lstm' }>;
-
-const dims = (steps: number | undefined) => ({ steps: steps ?? 1, seq: steps !== undefined });
 
 /** Runs the plan forward. `states[i]` is stateful LSTM `i`'s state to start from, or zeros. */
 export function forward(
@@ -332,196 +328,4 @@ function sendGrad(kernels: Kernels, x: Value, grad: Float32Array): void {
   if (x.kind === 'dense') {
     if (x.needsGrad) addInto(gradOf(kernels, x), grad);
   } else scatterGrad(kernels, x, grad);
-}
-
-function inputValue(
-  kernels: Kernels,
-  feed: Feed,
-  batch: number,
-  steps: number,
-  width: number,
-): Value {
-  if (feed.kind === 'ids') {
-    const index = new Int32Array(steps * batch);
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < steps; t++) index[t * batch + b] = feed.ids[b * steps + t]!;
-    }
-    const value: SparseValue = {
-      kind: 'sparse',
-      steps,
-      seq: true,
-      batch,
-      width,
-      index,
-      k: 1,
-      mask: undefined,
-    };
-    return value;
-  }
-  const out = dense(kernels, { steps, seq: true, batch, width }, false);
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < steps; t++) {
-      const from = (b * steps + t) * width;
-      out.data.set(feed.values.subarray(from, from + width), (t * batch + b) * width);
-    }
-  }
-  return out;
-}
-
-/** Per row, 1 unless every feature equals `maskValue` (tfjs's `Masking`). */
-function rowMask(kernels: Kernels, x: Value, maskValue: number): Uint8Array {
-  const rows = rowsOf(x);
-  const mask = new Uint8Array(rows);
-  if (x.kind === 'sparse' && maskValue === 0) {
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < x.k; j++) if (x.index[r * x.k + j]! >= 0) mask[r] = 1;
-    }
-    return mask;
-  }
-  const data = materialize(kernels, x);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < x.width; j++) {
-      if (data[r * x.width + j] !== maskValue) {
-        mask[r] = 1;
-        break;
-      }
-    }
-  }
-  return mask;
-}
-
-/** `grad := y ⊙ (grad - Σ grad·y)` per row: from the softmax's output to its input. */
-function softmaxBackwardRows(y: Float32Array, grad: Float32Array, width: number): void {
-  for (let o = 0; o < y.length; o += width) {
-    let dot = 0;
-    for (let j = 0; j < width; j++) dot += grad[o + j]! * y[o + j]!;
-    for (let j = 0; j < width; j++) grad[o + j] = y[o + j]! * (grad[o + j]! - dot);
-  }
-}
-
-/**
- * Moves a time-major `[steps, batch, width]` buffer to another `[steps2, batch, width2]` view
- * of the same per-window values (tfjs's `Reshape` and `Flatten` keep each window's values in
- * order).
- */
-function reshapeDense(
-  kernels: Kernels,
-  data: Float32Array,
-  from: { steps: number; batch: number; width: number },
-  width: number,
-): Float32Array {
-  const { batch } = from;
-  const out = kernels.scratch(data.length);
-  for (let t = 0; t < from.steps; t++) {
-    for (let b = 0; b < batch; b++) {
-      for (let j = 0; j < from.width; j++) {
-        const flat = t * from.width + j;
-        const t2 = Math.floor(flat / width);
-        out[(t2 * batch + b) * width + (flat - t2 * width)] =
-          data[(t * batch + b) * from.width + j]!;
-      }
-    }
-  }
-  return out;
-}
-
-function reshape(kernels: Kernels, x: Value, steps: number | undefined, width: number): Value {
-  const shape = { ...dims(steps), batch: x.batch, width };
-  if (x.kind === 'sparse') {
-    // Whole steps merge into one row: row t2 holds steps t2*m .. t2*m + m - 1, offset by width.
-    const m = width / x.width;
-    const k = x.k * m;
-    const index = new Int32Array(shape.steps * x.batch * k);
-    for (let t2 = 0; t2 < shape.steps; t2++) {
-      for (let b = 0; b < x.batch; b++) {
-        for (let i = 0; i < m; i++) {
-          const t = t2 * m + i;
-          for (let j = 0; j < x.k; j++) {
-            const id = x.index[(t * x.batch + b) * x.k + j]!;
-            index[(t2 * x.batch + b) * k + i * x.k + j] = id < 0 ? -1 : id + i * x.width;
-          }
-        }
-      }
-    }
-    return { kind: 'sparse', ...shape, index, k, mask: undefined };
-  }
-  const data = materialize(kernels, x);
-  const moved = reshapeDense(kernels, data, x, width);
-  return dense(kernels, shape, needsGrad(x), moved);
-}
-
-/** The loss and accuracy of a batch, as tfjs's `model.fit` reports them. */
-export interface BatchScore {
-  loss: number;
-  accuracy: number;
-}
-
-/**
- * Scores the output against the targets and writes the loss gradient into the output value
- * (for a softmax output under cross-entropy, with respect to its logits, clipped as tfjs clips
- * the probabilities).
- */
-export function scoreAndSeed(
-  kernels: Kernels,
-  plan: TrainingPlan,
-  run: GraphRun,
-  target: Target,
-): BatchScore {
-  const out = run.values[plan.output] as DenseValue;
-  const { steps, batch, width } = out;
-  const grad = gradOf(kernels, out);
-  if (plan.loss === 'meanSquaredError') {
-    const values = (target as Extract<Target, { kind: 'values' }>).values;
-    const count = batch * steps * width;
-    const scale = plan.nUnique - 1;
-    let loss = 0;
-    let right = 0;
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < steps; t++) {
-        for (let j = 0; j < width; j++) {
-          const o = (t * batch + b) * width + j;
-          const yTrue = values[(b * steps + t) * width + j]!;
-          const d = out.data[o]! - yTrue;
-          loss += d * d;
-          grad[o] = (2 * d) / count;
-          if (Math.round(yTrue * scale) === Math.round(out.data[o]! * scale)) right += 1;
-        }
-      }
-    }
-    return { loss: loss / count, accuracy: plan.metric === 'rounded' ? right / count : NaN };
-  }
-  const ids = (target as Extract<Target, { kind: 'ids' }>).ids;
-  const eps = 1e-7;
-  const count = batch * steps;
-  let loss = 0;
-  let right = 0;
-  let maskedSum = 0;
-  for (let b = 0; b < batch; b++) {
-    let real = 0;
-    let realRight = 0;
-    for (let t = 0; t < steps; t++) {
-      const o = (t * batch + b) * width;
-      const id = ids[b * steps + t]!;
-      let arg = 0;
-      for (let j = 1; j < width; j++) if (out.data[o + j]! > out.data[o + arg]!) arg = j;
-      if (arg === (id < 0 ? 0 : id)) right += 1;
-      if (id < 0) continue; // An all-zero target row: no loss and no gradient.
-      real += 1;
-      if (arg === id) realRight += 1;
-      const pt = out.data[o + id]!;
-      loss -= Math.log(Math.min(Math.max(pt, eps), 1 - eps));
-      // d(loss)/d(logits) = (p - onehot) / count, or 0 where tfjs's clip stops the gradient.
-      if (pt < eps || pt > 1 - eps) continue;
-      for (let j = 0; j < width; j++) grad[o + j] = (out.data[o + j]! - (j === id ? 1 : 0)) / count;
-    }
-    maskedSum += realRight / Math.max(real, 1);
-  }
-  out.gradIsLogits = true;
-  const accuracy =
-    plan.metric === 'categorical'
-      ? right / count
-      : plan.metric === 'masked'
-        ? maskedSum / batch
-        : 0;
-  return { loss: loss / count, accuracy };
 }

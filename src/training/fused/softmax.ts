@@ -12,3 +12,12 @@ export function softmaxRows(data: Float32Array, width: number): void {
     for (let j = 0; j < width; j++) data[o + j] = data[o + j]! / sum;
   }
 }
+
+/** `grad := y ⊙ (grad - Σ grad·y)` per row: from the softmax's output to its input. */
+export function softmaxBackwardRows(y: Float32Array, grad: Float32Array, width: number): void {
+  for (let o = 0; o < y.length; o += width) {
+    let dot = 0;
+    for (let j = 0; j < width; j++) dot += grad[o + j]! * y[o + j]!;
+    for (let j = 0; j < width; j++) grad[o + j] = y[o + j]! * (grad[o + j]! - dot);
+  }
+}

@@ -266,3 +266,10 @@ function scatterColumns(
     scatterColumns(kernels, part, grad, at, stride);
   });
 }
+
+/** One model input for a batch, batch-major: ids of one-hot rows (`-1`: all zero), or numbers. */
+export type Feed =
+  { kind: 'ids'; ids: Int32Array; width: number } | { kind: 'values'; values: Float32Array };
+
+/** The targets of a batch, batch-major like {@link Feed}. */
+export type Target = { kind: 'ids'; ids: Int32Array } | { kind: 'values'; values: Float32Array };
