@@ -69,6 +69,34 @@ function stackedLstms(): tf.LayersModel {
   return model;
 }
 
+/** A user model whose first Reshape splits one-hot rows across steps ([5, 8] -> [10, 4]). */
+function splitReshape(): tf.LayersModel {
+  let model!: tf.Sequential;
+  tf.tidy(() => {
+    model = tf.sequential();
+    model.add(tf.layers.reshape({ targetShape: [10, 4], inputShape: [5, 8] }));
+    model.add(
+      tf.layers.lstm({
+        units: 6,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }),
+        recurrentInitializer: tf.initializers.glorotUniform({ seed: 8 }),
+      }),
+    );
+    model.add(
+      tf.layers.dense({ units: 40, kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }) }),
+    );
+    model.add(tf.layers.reshape({ targetShape: [5, 8] }));
+    model.add(tf.layers.softmax({ axis: -1 }));
+  });
+  model.compile({
+    loss: 'categoricalCrossentropy',
+    optimizer: tf.train.adam(0.01),
+    metrics: ['accuracy'],
+  });
+  setEchoTask(model, { task: 'echo', representation: 'one-hot', nUnique: 8 });
+  return model;
+}
+
 const small = { nUnique: 8, units: 6, seed: 3 };
 
 const FAMILIES: [string, () => tf.LayersModel, { batchSize?: number; epochs?: number }][] = [
@@ -130,6 +158,11 @@ const FAMILIES: [string, () => tf.LayersModel, { batchSize?: number; epochs?: nu
     { batchSize: 8 },
   ],
   ['two stacked LSTMs (a user model), sigmoid gates', stackedLstms, { batchSize: 8 }],
+  [
+    'a Reshape that splits one-hot rows across steps (a user model)',
+    splitReshape,
+    { batchSize: 8 },
+  ],
   [
     'model B with sigmoid gates, stateful',
     () => buildEncoderDecoder({ ...small, batchSize: 7, recurrentActivation: 'sigmoid' }),
@@ -303,6 +336,25 @@ describe('attentionWeights on the fused forward pass', () => {
         });
       });
     });
+    model.dispose();
+  });
+});
+
+describe('what the fused engine refuses, it names', () => {
+  it("a Softmax over the time axis (tfjs's default axis 1) is refused, saying why", async () => {
+    let model!: tf.Sequential;
+    tf.tidy(() => {
+      model = tf.sequential();
+      model.add(tf.layers.lstm({ units: 4, returnSequences: true, inputShape: [5, 8] }));
+      model.add(tf.layers.dense({ units: 8 }));
+      model.add(tf.layers.softmax());
+    });
+    model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
+    expect(planTraining(model)).toBe('a Softmax layer is not over the last axis');
+    // (tfjs itself cannot run it either: its softmax takes the last axis only.)
+    await expect(trainEcho(model, { epochs: 1, engine: 'fused' })).rejects.toThrow(
+      "trainEcho: options.engine 'fused' needs a model the fused engine computes, but a Softmax layer is not over the last axis",
+    );
     model.dispose();
   });
 });
