@@ -82,13 +82,13 @@ export interface EchoEvaluation {
  *
  * @example
  * ```ts
- * import { buildSeq2Seq, evaluateEcho } from 'seq-echo';
+ * import { buildSeq2Seq, disposeEchoModel, evaluateEcho } from 'seq-echo';
  *
  * const model = buildSeq2Seq({ seed: 1 });
  * const { accuracy, windows } = await evaluateEcho(model, { sequences: 10, seed: 3 });
  * // 10 sequences of 21 windows; an untrained model only guesses:
  * console.log(windows, accuracy < 0.2); // 210 true
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  *
  * @example

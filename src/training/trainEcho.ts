@@ -379,7 +379,7 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Train
  *
  * @example
  * ```ts
- * import { buildSeq2Seq, trainEcho } from 'seq-echo';
+ * import { buildSeq2Seq, disposeEchoModel, trainEcho } from 'seq-echo';
  *
  * const model = buildSeq2Seq({ seed: 1 });
  * const result = await trainEcho(model, {
@@ -388,7 +388,7 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: Train
  *   onEpochEnd: ({ epoch, loss }) => console.log(epoch, loss.toFixed(3)),
  * });
  * console.log(result.epochs, result.history.loss.length); // 3 3
- * model.dispose();
+ * disposeEchoModel(model);
  * ```
  */
 export async function trainEcho(
