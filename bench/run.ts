@@ -78,11 +78,13 @@ for (const backend of backends) {
 const log = (line: string) => {
   if (!values.json) console.error(line);
 };
-/** Runs bench/families.ts in its own process (after the recipes, never beside them). */
-function runFamilies(json: boolean): unknown {
-  if (values.families === 'none') return undefined;
-  const args = ['--import', 'tsx', 'bench/families.ts', '--runs', values.full ? '5' : '3'];
-  if (values.families !== 'all') args.push('--only', values.families);
+/**
+ * Runs a section script (bench/families.ts, bench/peer.ts) in its own process, after the
+ * recipes and never beside them; returns its table (text) or, with `json`, its parsed output
+ * (`{ skipped }` when it printed a note instead, as peer.ts does without PyTorch).
+ */
+function runSection(script: string, extra: string[], json: boolean): unknown {
+  const args = ['--import', 'tsx', script, ...extra];
   if (json) args.push('--json');
   const child = spawnSync(process.execPath, args, {
     encoding: 'utf8',
@@ -90,33 +92,28 @@ function runFamilies(json: boolean): unknown {
     stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'],
   });
   if (child.status !== 0) {
-    console.error(`bench: bench/families.ts failed${json ? `\n${child.stderr}` : ''}`);
-    process.exit(1);
-  }
-  return json ? (JSON.parse(child.stdout) as unknown) : child.stdout;
-}
-
-/** Runs bench/peer.ts (seq-echo against PyTorch) in its own process, after everything else. */
-function runPeer(json: boolean): unknown {
-  if (values.peer === 'none') return undefined;
-  const args = ['--import', 'tsx', 'bench/peer.ts'];
-  if (json) args.push('--json');
-  const child = spawnSync(process.execPath, args, {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    stdio: ['ignore', 'pipe', json ? 'pipe' : 'inherit'],
-  });
-  if (child.status !== 0) {
-    console.error(`bench: bench/peer.ts failed${json ? `\n${child.stderr}` : ''}`);
+    console.error(`bench: ${script} failed${json ? `\n${child.stderr}` : ''}`);
     process.exit(1);
   }
   if (!json) return child.stdout;
-  // Without PyTorch, peer.ts prints its note instead of JSON.
   try {
     return JSON.parse(child.stdout) as unknown;
   } catch {
     return { skipped: child.stdout.trim() };
   }
+}
+
+/** Every model family, default engine against model.fit (bench/families.ts). */
+function runFamilies(json: boolean): unknown {
+  if (values.families === 'none') return undefined;
+  const extra = ['--runs', values.full ? '5' : '3'];
+  if (values.families !== 'all') extra.push('--only', values.families);
+  return runSection('bench/families.ts', extra, json);
+}
+
+/** seq-echo against PyTorch (bench/peer.ts), after everything else. */
+function runPeer(json: boolean): unknown {
+  return values.peer === 'none' ? undefined : runSection('bench/peer.ts', [], json);
 }
 
 const results: Result[] = [];
