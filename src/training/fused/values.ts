@@ -113,20 +113,29 @@ export function project(
     for (let t = 0; t < x.steps; t++)
       addInto(out.subarray(t * once.length, (t + 1) * once.length), once);
   } else if (x.kind === 'sparse') {
-    const { index, k } = x;
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      for (let j = 0; j < k; j++) {
-        const id = index[r * k + j]!;
-        if (id < 0) continue;
-        const w = id * cols;
-        for (let c = 0; c < cols; c++) out[o + c]! += W[w + c]!;
-      }
-    }
+    eachOne(x, cols, (o, w) => {
+      for (let c = 0; c < cols; c++) out[o + c]! += W[w + c]!;
+    });
   } else {
     eachPart(x, 0, (part, offset) => {
       project(kernels, part, W.subarray(offset * cols, (offset + part.width) * cols), out, cols);
     });
+  }
+}
+
+/**
+ * Calls `fn(o, w)` for every one of a sparse value, in row order: `o` is the row's offset in a
+ * `[rows, cols]` buffer, `w` the offset of the row of a `[width, cols]` weight matrix that the
+ * one selects (a one-hot row times `W` is that row of `W`).
+ */
+function eachOne(x: SparseValue, cols: number, fn: (o: number, w: number) => void): void {
+  const { index, k } = x;
+  const rows = rowsOf(x);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < k; j++) {
+      const id = index[r * k + j]!;
+      if (id >= 0) fn(r * cols, id * cols);
+    }
   }
 }
 
@@ -163,16 +172,9 @@ export function projectBackward(
       addInto(sum, dOut.subarray(t * sum.length, (t + 1) * sum.length));
     projectBackward(kernels, x.base, W, sum, dW, cols);
   } else if (x.kind === 'sparse') {
-    const { index, k } = x;
-    for (let r = 0; r < rows; r++) {
-      const o = r * cols;
-      for (let j = 0; j < k; j++) {
-        const id = index[r * k + j]!;
-        if (id < 0) continue;
-        const w = id * cols;
-        for (let c = 0; c < cols; c++) dW[w + c]! += dOut[o + c]!;
-      }
-    }
+    eachOne(x, cols, (o, w) => {
+      for (let c = 0; c < cols; c++) dW[w + c]! += dOut[o + c]!;
+    });
   } else {
     eachPart(x, 0, (part, offset) => {
       const from = offset * cols;
