@@ -153,7 +153,7 @@ describe.each(factories)('%s options', (fn, build) => {
       'options.task',
       '"mirror"',
     );
-    expectError(() => build({ task: 1 as unknown as 'echo' }), RangeError, fn, 'options.task', '1');
+    expectError(() => build({ task: 1 as unknown as 'echo' }), TypeError, fn, 'options.task', '1');
     expectError(() => build({ units: 0 }), RangeError, fn, 'options.units', '0');
     expectError(() => build({ nUnique: 1 }), RangeError, fn, 'options.nUnique', '1');
     expectError(() => build({ learningRate: 0 }), RangeError, fn, 'options.learningRate', '0');

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe } from '../internal/assert';
+import { showValue } from '../internal/assert';
 
 /** A tfjs backend name, or `'auto'` for the fastest one available. */
 export type BackendChoice = 'auto' | 'wasm' | 'cpu' | 'webgl' | 'webgpu' | (string & {});
@@ -63,7 +63,7 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<str
   const fn = 'selectBackend';
   if (typeof choice !== 'string' || choice === '') {
     throw new TypeError(
-      `${fn}: choice must be 'auto' or a backend name such as 'wasm' or 'cpu', but received ${describe(choice)}`,
+      `${fn}: choice must be 'auto' or a backend name such as 'wasm' or 'cpu', but received ${showValue(choice)}`,
     );
   }
   let name: string = choice;
@@ -81,11 +81,11 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<str
   if (!isRegistered(name)) {
     const registered = Object.keys(tf.engine().registryFactory).join(', ');
     throw new RangeError(
-      `${fn}: choice must be 'auto' or a registered backend (${registered}), but received ${describe(choice)}`,
+      `${fn}: choice must be 'auto' or a registered backend (${registered}), but received ${showValue(choice)}`,
     );
   }
   if (!(await tf.setBackend(name))) {
-    throw new RangeError(`${fn}: the ${describe(name)} backend failed to initialise`);
+    throw new RangeError(`${fn}: the ${showValue(name)} backend failed to initialise`);
   }
   await tf.ready();
   return tf.getBackend();

@@ -1,4 +1,10 @@
-import { assertInteger, assertMatrix, assertSequence, describe, message } from '../internal/assert';
+import {
+  assertInteger,
+  assertMatrix,
+  assertSequence,
+  showValue,
+  message,
+} from '../internal/assert';
 import { assertWithin, MAX_ARRAY_VALUES } from '../internal/limits';
 
 /**
@@ -25,7 +31,7 @@ export function linearEncode(sequence: ArrayLike<number>, nUnique = 100): number
   assertInteger(fn, 'nUnique', nUnique, { min: 2, max: 2 ** 24 });
   const length = (sequence as { length?: unknown } | null | undefined)?.length;
   if (typeof length === 'number') {
-    assertWithin(fn, 'sequence', describe(sequence), length, MAX_ARRAY_VALUES, 'its length');
+    assertWithin(fn, 'sequence', showValue(sequence), length, MAX_ARRAY_VALUES, 'its length');
   }
   assertSequence(fn, 'sequence', sequence, nUnique);
   const scale = nUnique - 1;

@@ -1,5 +1,5 @@
 import type { Tensor } from '@tensorflow/tfjs';
-import { assertInteger, assertMatrix, assertSequence, describe } from '../internal/assert';
+import { assertInteger, assertMatrix, assertSequence, showValue } from '../internal/assert';
 import { assertWithin, MAX_ARRAY_VALUES } from '../internal/limits';
 
 /**
@@ -31,7 +31,7 @@ export function oneHotEncode(sequence: ArrayLike<number>, nUnique = 100): number
     assertWithin(
       fn,
       'sequence',
-      describe(sequence),
+      showValue(sequence),
       length * nUnique,
       MAX_ARRAY_VALUES,
       'length x nUnique',

@@ -3,10 +3,12 @@ import {
   assertMatrix,
   assertOneOf,
   assertOptions,
-  describe,
+  showValue,
   message,
   assertKnownKeys,
   optionKeys,
+  assertOutputLength,
+  assertTask,
 } from '../internal/assert';
 import { assertWithin, MAX_ARRAY_VALUES } from '../internal/limits';
 
@@ -39,10 +41,7 @@ export function checkFraming(
   framing: Framing = 'complete',
 ): number {
   assertInteger(fn, 'nIn', nIn, { min: 1 });
-  assertInteger(fn, 'nOut', nOut, { min: 1 });
-  if (nOut > nIn) {
-    throw new RangeError(message(fn, 'nOut', `an integer <= nIn (${nIn})`, nOut));
-  }
+  assertOutputLength(fn, 'nOut', nOut, nIn, 'nIn');
   if (framing === 'padded') {
     if (length < 1) {
       throw new RangeError(
@@ -171,7 +170,7 @@ export function toSupervised(
     const text = message(fn, 'options.padValue', expected, padValue);
     throw typeof padValue === 'number' ? new RangeError(text) : new TypeError(text);
   }
-  assertOneOf(fn, 'options.task', task as unknown, ['echo', 'reverse'] as const);
+  assertTask(fn, 'options.task', task);
   const rows = checkFraming(fn, encoded.length, nIn, nOut, framing);
   const width = encoded[0]?.length ?? 0;
   if (framing === 'padded') {
@@ -180,7 +179,7 @@ export function toSupervised(
     );
     if (clash !== -1) {
       throw new RangeError(
-        `${fn}: options.padValue must not occur as a whole row of encoded (padding must be told apart from data), but received ${describe(padValue)}, and encoded[${clash}] is all ${describe(padValue)}`,
+        `${fn}: options.padValue must not occur as a whole row of encoded (padding must be told apart from data), but received ${showValue(padValue)}, and encoded[${clash}] is all ${showValue(padValue)}`,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { assertSequence, describe, message } from '../internal/assert';
+import { assertSequence, showValue, message } from '../internal/assert';
 
 /**
  * A fixed two-way mapping between tokens (characters, words, any strings) and the integer ids
@@ -84,7 +84,7 @@ export function createVocabulary(tokens: readonly string[]): Vocabulary {
   Object.freeze(list);
 
   const known = (): string => {
-    const shown = list.slice(0, 5).map((t) => describe(t));
+    const shown = list.slice(0, 5).map((t) => showValue(t));
     return `one of ${shown.join(', ')}${list.length > 5 ? `, … (${list.length} tokens)` : ''}`;
   };
 

@@ -7,7 +7,7 @@
  */
 
 /** A short, readable rendering of any value for an error message. */
-export function describe(value: unknown): string {
+export function showValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') {
@@ -30,7 +30,7 @@ export function describe(value: unknown): string {
 
 /** Builds the library's standard message. */
 export function message(fn: string, param: string, expected: string, value: unknown): string {
-  return `${fn}: ${param} must be ${expected}, but received ${describe(value)}`;
+  return `${fn}: ${param} must be ${expected}, but received ${showValue(value)}`;
 }
 
 /** Throws a `TypeError` when `value` is not a finite number, a `RangeError` when out of range. */
@@ -152,7 +152,10 @@ export function assertMatrix(fn: string, param: string, value: unknown): number 
   return width === -1 ? 0 : width;
 }
 
-/** Throws a `RangeError` unless `value` is one of `allowed` (listed as `'a', 'b' or 'c'`). */
+/**
+ * Throws unless `value` is one of `allowed` (listed as `'a', 'b' or 'c'`): a `TypeError` when it
+ * is not a string at all, a `RangeError` when it is a string that is not allowed.
+ */
 export function assertOneOf<T extends string>(
   fn: string,
   param: string,
@@ -165,7 +168,42 @@ export function assertOneOf<T extends string>(
     quoted.length > 1
       ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]!}`
       : quoted.join('');
-  throw new RangeError(message(fn, param, expected, value));
+  throw new (typeof value === 'string' ? RangeError : TypeError)(
+    message(fn, param, expected, value),
+  );
+}
+
+/** What an echo model answers: its window's items oldest first, or newest first. */
+export const ECHO_TASKS = ['echo', 'reverse'] as const;
+
+/** {@link assertOneOf} for a task: `'echo'` or `'reverse'`. */
+export function assertTask(
+  fn: string,
+  param: string,
+  value: unknown,
+): asserts value is (typeof ECHO_TASKS)[number] {
+  assertOneOf(fn, param, value, ECHO_TASKS);
+}
+
+/**
+ * Checks an output length against its window: an integer `nOut` in `[1, nIn]`. `nInParam` is
+ * how the message names the window's length (`'nIn'` or `'options.nIn'`).
+ */
+export function assertOutputLength(
+  fn: string,
+  param: string,
+  nOut: unknown,
+  nIn: number,
+  nInParam: string,
+): asserts nOut is number {
+  assertInteger(fn, param, nOut, { min: 1 });
+  if (nOut > nIn)
+    throw new RangeError(message(fn, param, `an integer <= ${nInParam} (${nIn})`, nOut));
+}
+
+/** Whether `value` is a plain object (not null, not an array): a record of named fields. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Throws a `TypeError` unless `value` is an `AbortSignal` (anything with a boolean `aborted`). */
@@ -253,7 +291,7 @@ export function assertKnownKeys(
     const listed = allowed.slice(0, LISTED_KEYS).join(', ');
     const more = allowed.length > LISTED_KEYS ? `, and ${allowed.length - LISTED_KEYS} more` : '';
     throw new RangeError(
-      `${fn}: ${param} has an unknown key ${describe(key)}${hint}; expected one of: ${listed}${more}`,
+      `${fn}: ${param} has an unknown key ${showValue(key)}${hint}; expected one of: ${listed}${more}`,
     );
   }
 }

@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe } from '../internal/assert';
+import { isRecord, showValue } from '../internal/assert';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './limits';
 
 /** A JSON object. */
 export type JsonObject = Record<string, unknown>;
 
 /** Whether `value` is a JSON object (not null, not an array). */
-export const isJsonObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Model artifacts with what loading needs, checked: topology, weight specs and one buffer. */
 export interface CheckedArtifacts {
   /** The Keras-style topology, with a `model_config` wrapper (Keras files) removed. */
@@ -38,19 +35,19 @@ const QUANTIZED_BYTES = new Map<unknown, number>([
 export function weightBytes(specs: readonly unknown[]): number | string {
   let total = 0;
   for (const [i, spec] of specs.entries()) {
-    if (!isJsonObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape)) {
+    if (!isRecord(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape)) {
       return `weight entry ${i} is not { name, shape, dtype }`;
     }
     const shape: unknown[] = spec.shape;
     if (!shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-      return `weight ${describe(spec.name)} has an invalid shape`;
+      return `weight ${showValue(spec.name)} has an invalid shape`;
     }
-    const quantization = isJsonObject(spec.quantization) ? spec.quantization : undefined;
+    const quantization = isRecord(spec.quantization) ? spec.quantization : undefined;
     const dtype = quantization ? quantization.dtype : spec.dtype;
     const sizes = quantization ? QUANTIZED_BYTES : BYTES;
     const bytes = sizes.get(dtype);
     if (bytes === undefined) {
-      return `weight ${describe(spec.name)} has dtype ${describe(dtype)}; expected ${[...sizes.keys()].map(String).join(', ')}`;
+      return `weight ${showValue(spec.name)} has dtype ${showValue(dtype)}; expected ${[...sizes.keys()].map(String).join(', ')}`;
     }
     total += (shape as number[]).reduce((a, b) => a * b, 1) * bytes;
   }
@@ -73,10 +70,10 @@ export function checkArtifacts(
 ): CheckedArtifacts {
   const expected = 'expected a model saved by saveEchoModel (or tf.LayersModel.save)';
   let topology: unknown = artifacts.modelTopology;
-  if (isJsonObject(topology) && isJsonObject(topology.model_config)) {
+  if (isRecord(topology) && isRecord(topology.model_config)) {
     topology = topology.model_config;
   }
-  if (!isJsonObject(topology)) {
+  if (!isRecord(topology)) {
     throw new Error(`${fn}: ${where} has no JSON modelTopology; ${expected}`);
   }
   // The topology is walked recursively later (by seq-echo and by tfjs): refuse a nesting
@@ -109,7 +106,7 @@ export function checkArtifacts(
   const nonFinite = firstNonFinite(weightSpecs, data);
   if (nonFinite !== undefined) {
     throw new Error(
-      `${fn}: the weights of ${where} must be finite numbers, but weight ${describe(nonFinite.name)} holds ${nonFinite.value} at index ${nonFinite.index}; ${expected}, with finite weights`,
+      `${fn}: the weights of ${where} must be finite numbers, but weight ${showValue(nonFinite.name)} holds ${nonFinite.value} at index ${nonFinite.index}; ${expected}, with finite weights`,
     );
   }
   const metadata = artifacts.userDefinedMetadata as unknown;
@@ -118,10 +115,8 @@ export function checkArtifacts(
     modelTopology: topology,
     weightSpecs,
     weightData: data,
-    trainingConfig: isJsonObject(training)
-      ? (training as unknown as tf.io.TrainingConfig)
-      : undefined,
-    userDefinedMetadata: isJsonObject(metadata) ? metadata : undefined,
+    trainingConfig: isRecord(training) ? (training as unknown as tf.io.TrainingConfig) : undefined,
+    userDefinedMetadata: isRecord(metadata) ? metadata : undefined,
   };
 }
 
@@ -164,7 +159,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
       a.every((item, i) => jsonEqual(item, b[i]))
     );
   }
-  if (!isJsonObject(a) || !isJsonObject(b)) return false;
+  if (!isRecord(a) || !isRecord(b)) return false;
   // `undefined` members are absent from JSON.
   const keys = (o: JsonObject) => Object.keys(o).filter((k) => o[k] !== undefined);
   const ka = keys(a);

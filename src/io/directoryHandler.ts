@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe } from '../internal/assert';
-import { isJsonObject, joinWeightData, weightBytes } from './artifacts';
+import { isRecord, showValue } from '../internal/assert';
+import { joinWeightData, weightBytes } from './artifacts';
 import {
   MAX_JSON_DEPTH,
   MAX_METADATA_BYTES,
@@ -156,7 +156,7 @@ function within(io: NodeIo, outer: string, inner: string): boolean {
 
 /** A list of at most three names for a message, each shortened, and how many more there are. */
 function someNames(names: readonly string[], quote = true): string {
-  const shown = names.slice(0, 3).map((name) => (quote ? describe(name) : short(name)));
+  const shown = names.slice(0, 3).map((name) => (quote ? showValue(name) : short(name)));
   return names.length > 3 ? `${shown.join(', ')} and ${names.length - 3} more` : shown.join(', ');
 }
 
@@ -205,10 +205,10 @@ async function queueKey(io: NodeIo, directory: string): Promise<string> {
 
 /** Whether a JSON value is seq-echo metadata, or a model.json holding it. */
 const isSeqEchoJson = (value: unknown): boolean =>
-  isJsonObject(value) &&
+  isRecord(value) &&
   (value.format === FORMAT ||
-    (isJsonObject(value.userDefinedMetadata) &&
-      isJsonObject(value.userDefinedMetadata[METADATA_KEY]) &&
+    (isRecord(value.userDefinedMetadata) &&
+      isRecord(value.userDefinedMetadata[METADATA_KEY]) &&
       value.userDefinedMetadata[METADATA_KEY].format === FORMAT));
 
 /**
@@ -410,7 +410,7 @@ function manifestGroups(value: unknown): { paths: string[]; weights: unknown[] }
   const groups = value as unknown[];
   const valid = groups.every(
     (group) =>
-      isJsonObject(group) &&
+      isRecord(group) &&
       Array.isArray(group.paths) &&
       (group.paths as unknown[]).every((p) => typeof p === 'string') &&
       Array.isArray(group.weights),
@@ -464,7 +464,7 @@ async function loadDirectory(
     MODEL_JSON,
     MAX_MODEL_JSON_BYTES,
   );
-  if (!isJsonObject(modelJson) || !isJsonObject(modelJson.modelTopology)) {
+  if (!isRecord(modelJson) || !isRecord(modelJson.modelTopology)) {
     throw new Error(`${fn}: ${modelFile} has no modelTopology object; expected ${MODEL_JSON}`);
   }
   const groups = manifestGroups(modelJson.weightsManifest);
@@ -487,9 +487,7 @@ async function loadDirectory(
     MAX_METADATA_BYTES,
   );
   checkMetadata(fn, metadataFile, stored);
-  const userDefined = isJsonObject(modelJson.userDefinedMetadata)
-    ? modelJson.userDefinedMetadata
-    : {};
+  const userDefined = isRecord(modelJson.userDefinedMetadata) ? modelJson.userDefinedMetadata : {};
   const metadata = userDefined[METADATA_KEY] ?? stored;
 
   const specs = groups.flatMap((group) => group.weights);
@@ -510,12 +508,12 @@ async function loadDirectory(
     const file = path.resolve(directory, relative);
     if (!within(io, directory, file) || file === directory) {
       throw new Error(
-        `${fn}: ${modelFile}'s weightsManifest must list weight files inside ${directory}, but lists ${describe(relative)}`,
+        `${fn}: ${modelFile}'s weightsManifest must list weight files inside ${directory}, but lists ${showValue(relative)}`,
       );
     }
     if (resolved.has(file)) {
       throw new Error(
-        `${fn}: ${modelFile}'s weightsManifest must list each weight file once, but lists ${describe(relative)} more than once`,
+        `${fn}: ${modelFile}'s weightsManifest must list each weight file once, but lists ${showValue(relative)} more than once`,
       );
     }
     resolved.add(file);
@@ -588,7 +586,7 @@ async function loadDirectory(
   };
   if (typeof modelJson.format === 'string') artifacts.format = modelJson.format;
   if (typeof modelJson.generatedBy === 'string') artifacts.generatedBy = modelJson.generatedBy;
-  if (isJsonObject(modelJson.trainingConfig)) {
+  if (isRecord(modelJson.trainingConfig)) {
     artifacts.trainingConfig = modelJson.trainingConfig as unknown as tf.io.TrainingConfig;
   }
   return artifacts;

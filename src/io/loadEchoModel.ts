@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs';
-import { describe } from '../internal/assert';
+import { isRecord, showValue } from '../internal/assert';
 import { registerAttentionLayers } from '../models/attention/layers';
 import { compileEcho } from '../models/common';
 import { readEchoShape } from '../models/echoShape';
-import { checkArtifacts, isJsonObject } from './artifacts';
+import { checkArtifacts } from './artifacts';
 import { directoryHandler } from './directoryHandler';
 import { locationText, resolveLocation } from './location';
 import {
@@ -31,13 +31,13 @@ function savedLearningRate(
   training: tf.io.TrainingConfig | undefined,
 ): number {
   const optimizer: unknown = training?.optimizer_config;
-  if (!isJsonObject(optimizer) || optimizer.class_name !== 'Adam') return DEFAULT_LEARNING_RATE;
-  const config = isJsonObject(optimizer.config) ? optimizer.config : {};
+  if (!isRecord(optimizer) || optimizer.class_name !== 'Adam') return DEFAULT_LEARNING_RATE;
+  const config = isRecord(optimizer.config) ? optimizer.config : {};
   const rate = config.learningRate ?? config.learning_rate;
   if (rate === undefined) return DEFAULT_LEARNING_RATE;
   if (typeof rate !== 'number' || !(rate > 0 && rate <= 10)) {
     throw new RangeError(
-      `${fn}: ${where}'s trainingConfig.optimizer_config.config.learningRate must be a number in (0, 10], but received ${describe(rate)}`,
+      `${fn}: ${where}'s trainingConfig.optimizer_config.config.learningRate must be a number in (0, 10], but received ${showValue(rate)}`,
     );
   }
   return rate;

@@ -1,4 +1,4 @@
-import { describe } from '../internal/assert';
+import { showValue } from '../internal/assert';
 import { errorText, loadNodeIo, type NodeIo } from './nodeIo';
 
 /** Where a model is saved or loaded: a directory (Node), or a URL for tfjs's own IO handlers. */
@@ -14,7 +14,7 @@ const EXPECTED =
 export function locationText(fn: string, param: string, value: unknown): string {
   const text = value instanceof URL ? value.href : value;
   if (typeof text !== 'string' || text === '') {
-    throw new TypeError(`${fn}: ${param} must be ${EXPECTED}, but received ${describe(value)}`);
+    throw new TypeError(`${fn}: ${param} must be ${EXPECTED}, but received ${showValue(value)}`);
   }
   return text;
 }
@@ -31,7 +31,7 @@ export async function resolveLocation(fn: string, param: string, text: string): 
   const io = await loadNodeIo();
   if (io === undefined) {
     throw new RangeError(
-      `${fn}: ${param} ${describe(text)} is a directory, which needs Node.js's file system (node:fs/promises could not be loaded here); in a browser, pass a TensorFlow.js URL such as 'indexeddb://my-model', 'localstorage://my-model', 'downloads://my-model' or an http(s):// URL`,
+      `${fn}: ${param} ${showValue(text)} is a directory, which needs Node.js's file system (node:fs/promises could not be loaded here); in a browser, pass a TensorFlow.js URL such as 'indexeddb://my-model', 'localstorage://my-model', 'downloads://my-model' or an http(s):// URL`,
     );
   }
   let path = text;
@@ -40,7 +40,7 @@ export async function resolveLocation(fn: string, param: string, text: string): 
       path = io.url.fileURLToPath(text);
     } catch (error) {
       throw new TypeError(
-        `${fn}: ${param} must be ${EXPECTED}, but received ${describe(text)}, not a valid file:// URL here (${errorText(error)})`,
+        `${fn}: ${param} must be ${EXPECTED}, but received ${showValue(text)}, not a valid file:// URL here (${errorText(error)})`,
       );
     }
   }

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { describe } from '../internal/assert';
+import { isRecord, showValue } from '../internal/assert';
 import type { EchoShape } from '../models/echoShape';
 import type { EchoRepresentation, EchoTask } from '../models/echoTask';
 import { echoArchitecture, type EchoArchitecture } from '../models/echoArchitecture';
@@ -74,9 +74,6 @@ export function majorVersion(version: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Checks stored seq-echo metadata and returns it typed. `where` names its source (a file
  * path, or the URL and key) in the messages. Throws a `TypeError` for metadata that is not
@@ -87,19 +84,19 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
   const saved = 'a model saved by saveEchoModel';
   if (!isRecord(value)) {
     throw new TypeError(
-      `${fn}: ${where} must hold seq-echo metadata (an object with format '${FORMAT}'), but received ${describe(value)}`,
+      `${fn}: ${where} must hold seq-echo metadata (an object with format '${FORMAT}'), but received ${showValue(value)}`,
     );
   }
   const field = (name: string) => `${where}'s ${name}`;
   if (value.format !== FORMAT) {
     throw new TypeError(
-      `${fn}: ${field('format')} must be '${FORMAT}' (${saved}), but received ${describe(value.format)}`,
+      `${fn}: ${field('format')} must be '${FORMAT}' (${saved}), but received ${showValue(value.format)}`,
     );
   }
   const { formatVersion, libraryVersion } = value;
   if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion)) {
     throw new TypeError(
-      `${fn}: ${field('formatVersion')} must be an integer, but received ${describe(formatVersion)}`,
+      `${fn}: ${field('formatVersion')} must be an integer, but received ${showValue(formatVersion)}`,
     );
   }
   if (formatVersion < 1 || formatVersion > FORMAT_VERSION) {
@@ -110,25 +107,25 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
   const major = typeof libraryVersion === 'string' ? majorVersion(libraryVersion) : undefined;
   if (typeof libraryVersion !== 'string' || major === undefined) {
     throw new TypeError(
-      `${fn}: ${field('libraryVersion')} must be a version string such as '${VERSION}', but received ${describe(libraryVersion)}`,
+      `${fn}: ${field('libraryVersion')} must be a version string such as '${VERSION}', but received ${showValue(libraryVersion)}`,
     );
   }
   const ownMajor = majorVersion(VERSION);
   if (major !== ownMajor) {
     throw new RangeError(
-      `${fn}: ${field('libraryVersion')} must have the major version of this seq-echo (${VERSION}, major ${ownMajor}), but received ${describe(libraryVersion)}: models saved by another major version are not read`,
+      `${fn}: ${field('libraryVersion')} must have the major version of this seq-echo (${VERSION}, major ${ownMajor}), but received ${showValue(libraryVersion)}: models saved by another major version are not read`,
     );
   }
   const integer = (name: 'nIn' | 'nOut' | 'nUnique', min: number): number => {
     const v = value[name];
     if (typeof v !== 'number') {
       throw new TypeError(
-        `${fn}: ${field(name)} must be an integer >= ${min}, but received ${describe(v)}`,
+        `${fn}: ${field(name)} must be an integer >= ${min}, but received ${showValue(v)}`,
       );
     }
     if (!Number.isInteger(v) || v < min) {
       throw new RangeError(
-        `${fn}: ${field(name)} must be an integer >= ${min}, but received ${describe(v)}`,
+        `${fn}: ${field(name)} must be an integer >= ${min}, but received ${showValue(v)}`,
       );
     }
     return v;
@@ -139,22 +136,22 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
   const { architecture, representation, stateful, batchSize, task = 'echo' } = value;
   if (architecture !== 'seq2seq' && architecture !== 'encoderDecoder' && architecture !== 'other') {
     throw new TypeError(
-      `${fn}: ${field('architecture')} must be 'seq2seq', 'encoderDecoder' or 'other', but received ${describe(architecture)}`,
+      `${fn}: ${field('architecture')} must be 'seq2seq', 'encoderDecoder' or 'other', but received ${showValue(architecture)}`,
     );
   }
   if (representation !== 'one-hot' && representation !== 'linear') {
     throw new TypeError(
-      `${fn}: ${field('representation')} must be 'one-hot' or 'linear', but received ${describe(representation)}`,
+      `${fn}: ${field('representation')} must be 'one-hot' or 'linear', but received ${showValue(representation)}`,
     );
   }
   if (task !== 'echo' && task !== 'reverse') {
     throw new TypeError(
-      `${fn}: ${field('task')} must be 'echo' or 'reverse', but received ${describe(task)}`,
+      `${fn}: ${field('task')} must be 'echo' or 'reverse', but received ${showValue(task)}`,
     );
   }
   if (typeof stateful !== 'boolean') {
     throw new TypeError(
-      `${fn}: ${field('stateful')} must be a boolean, but received ${describe(stateful)}`,
+      `${fn}: ${field('stateful')} must be a boolean, but received ${showValue(stateful)}`,
     );
   }
   if (
@@ -162,7 +159,7 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
     (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1)
   ) {
     throw new TypeError(
-      `${fn}: ${field('batchSize')} must be an integer >= 1 or null, but received ${describe(batchSize)}`,
+      `${fn}: ${field('batchSize')} must be an integer >= 1 or null, but received ${showValue(batchSize)}`,
     );
   }
   return {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { type CheckedArtifacts, isJsonObject, type JsonObject, jsonEqual } from './artifacts';
-import { describe } from '../internal/assert';
+import { type CheckedArtifacts, type JsonObject, jsonEqual } from './artifacts';
+import { isRecord, showValue } from '../internal/assert';
 import { errorText } from './nodeIo';
 
 /**
@@ -26,7 +26,7 @@ interface ClassConfig {
 }
 
 const isClassConfig = (value: unknown): value is ClassConfig =>
-  isJsonObject(value) && typeof value.class_name === 'string' && isJsonObject(value.config);
+  isRecord(value) && typeof value.class_name === 'string' && isRecord(value.config);
 
 const isInitializerKey = (key: string): boolean =>
   key.endsWith('_initializer') || key.endsWith('Initializer');
@@ -43,7 +43,7 @@ const isUnitForgetBias = (key: string, value: unknown): boolean =>
  */
 function buildable(value: unknown, counter: { count: number }): unknown {
   if (Array.isArray(value)) return value.map((item) => buildable(item, counter));
-  if (!isJsonObject(value)) return value;
+  if (!isRecord(value)) return value;
   const copy: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
     if (isOrthogonal(key, item)) {
@@ -133,7 +133,7 @@ function unknownLayerClass(topology: JsonObject): string | undefined {
       }
       return undefined;
     }
-    if (!isJsonObject(value)) return undefined;
+    if (!isRecord(value)) return undefined;
     if (
       isLayer &&
       typeof value.class_name === 'string' &&
@@ -155,7 +155,7 @@ function unknownLayerClass(topology: JsonObject): string | undefined {
 function serialisesTo(model: tf.LayersModel, topology: JsonObject): boolean {
   const json = model.toJSON(null, false);
   return (
-    isJsonObject(json) &&
+    isRecord(json) &&
     json.class_name === topology.class_name &&
     jsonEqual(json.config, topology.config)
   );
@@ -252,7 +252,7 @@ export async function rebuildModel(
   const unknown = unknownLayerClass(artifacts.modelTopology);
   if (unknown !== undefined) {
     throw new Error(
-      `${fn}: the model of ${where} uses the layer class ${describe(unknown)}, which TensorFlow.js does not know here; register a custom layer with tf.serialization.registerClass before loading`,
+      `${fn}: the model of ${where} uses the layer class ${showValue(unknown)}, which TensorFlow.js does not know here; register a custom layer with tf.serialization.registerClass before loading`,
     );
   }
   const counter = { count: 0 };
@@ -272,7 +272,7 @@ export async function rebuildModel(
     setWeights(model, matchWeights(fn, where, model, artifacts.weightSpecs), artifacts);
     if (counter.count > 0) {
       const { config } = artifacts.modelTopology;
-      restoreLayer(model, isJsonObject(config) ? config : {});
+      restoreLayer(model, isRecord(config) ? config : {});
       restored = serialisesTo(model, artifacts.modelTopology);
     }
   } catch (error) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertInteger, message, assertKnownKeys, optionKeys } from '../internal/assert';
+import { assertKnownKeys, optionKeys, assertOutputLength } from '../internal/assert';
 import {
   buildSequential,
   compileEcho,
@@ -63,10 +63,7 @@ export function buildEncoderDecoder(options: EncoderDecoderOptions = {}): tf.Lay
   assertKnownKeys(fn, 'options', options, ENCODER_DECODER_KEYS);
   const o = resolveEchoModelOptions(fn, options, { units: 150, batchSize: 21, lstmLayers: 2 });
   const { nOut = 2 } = options;
-  assertInteger(fn, 'options.nOut', nOut, { min: 1 });
-  if (nOut > o.nIn) {
-    throw new RangeError(message(fn, 'options.nOut', `an integer <= options.nIn (${o.nIn})`, nOut));
-  }
+  assertOutputLength(fn, 'options.nOut', nOut, o.nIn, 'options.nIn');
   const input = inputLayers(o);
   const model = buildSequential(() => [
     ...input.layers,

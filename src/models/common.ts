@@ -7,6 +7,7 @@ import {
   assertNumber,
   assertOneOf,
   assertOptions,
+  assertTask,
 } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
 import { setEchoTask, type EchoRepresentation, type EchoTask } from './echoTask';
@@ -111,7 +112,7 @@ export function resolveModelOptions(
   assertBoolean(fn, 'options.stateful', stateful);
   assertNumber(fn, 'options.learningRate', learningRate, { min: 0, max: 10, minExclusive: true });
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
-  assertOneOf(fn, 'options.task', task as unknown, ['echo', 'reverse'] as const);
+  assertTask(fn, 'options.task', task);
   assertOneOf(
     fn,
     'options.recurrentActivation',

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Framing } from '../data/toSupervised';
-import { describe } from '../internal/assert';
+import { showValue } from '../internal/assert';
 import { readEchoTask, TASK_KEY, type EchoRepresentation, type EchoTask } from './echoTask';
 
 /** What an echo task needs to know about a model, read from its input and output shapes. */
@@ -49,12 +49,12 @@ const shapeText = (shape: readonly (number | null)[]): string =>
  */
 export function readEchoShape(fn: string, model: unknown): EchoShape {
   if (!isLayersModel(model)) {
-    throw new TypeError(`${fn}: model must be a tf.LayersModel, but received ${describe(model)}`);
+    throw new TypeError(`${fn}: model must be a tf.LayersModel, but received ${showValue(model)}`);
   }
   const spec = readEchoTask(model);
   if (spec === 'invalid') {
     throw new TypeError(
-      `${fn}: model's userDefinedMetadata.${TASK_KEY} must be { task: 'echo' | 'reverse', representation: 'one-hot' | 'linear', nUnique: integer >= 2 } (as seq-echo's factories record it), but received ${describe((model.getUserDefinedMetadata() as Record<string, unknown>)[TASK_KEY])}`,
+      `${fn}: model's userDefinedMetadata.${TASK_KEY} must be { task: 'echo' | 'reverse', representation: 'one-hot' | 'linear', nUnique: integer >= 2 } (as seq-echo's factories record it), but received ${showValue((model.getUserDefinedMetadata() as Record<string, unknown>)[TASK_KEY])}`,
     );
   }
   const linear = spec?.representation === 'linear';

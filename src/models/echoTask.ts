@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { isRecord } from '../internal/assert';
 
 /**
  * What a model is trained to answer for each window:
@@ -30,9 +31,6 @@ export interface EchoTaskSpec {
  * model keeps its task.
  */
 export const TASK_KEY = 'seqEchoTask';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Records `spec` on `model` (merged into its `userDefinedMetadata`). */
 export function setEchoTask(model: tf.LayersModel, spec: EchoTaskSpec): void {

@@ -7,6 +7,7 @@ import {
   message,
   assertKnownKeys,
   optionKeys,
+  assertTask,
 } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
 import { assertNotTraining } from '../internal/modelLock';
@@ -165,11 +166,7 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
   assertInteger(fn, 'options.nUnique', nUnique, { min: 2, max: 1_000_000 });
   assertInteger(fn, 'options.units', units, { min: 1, max: 100_000 });
   assertNumber(fn, 'options.learningRate', learningRate, { min: 0, max: 10, minExclusive: true });
-  if (task !== 'echo' && task !== 'reverse') {
-    throw new (typeof task === 'string' ? RangeError : TypeError)(
-      message(fn, 'options.task', "'echo' or 'reverse'", task),
-    );
-  }
+  assertTask(fn, 'options.task', task);
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   assertOneOf(fn, 'options.recurrentActivation', recurrentActivation, RECURRENT_ACTIVATIONS);
   const vocab = nUnique + 1;

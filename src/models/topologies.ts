@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertInteger, message, assertKnownKeys, optionKeys } from '../internal/assert';
+import { assertKnownKeys, optionKeys, assertOutputLength } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS } from '../internal/limits';
 import {
   buildSequential,
@@ -62,10 +62,7 @@ function resolveTopology(
   assertKnownKeys(fn, 'options', options, TOPOLOGY_KEYS);
   const o = resolveModelOptions(fn, options, { units: 20, batchSize: 7, lstmLayers: 1 });
   const { nOut = o.nIn } = (options ?? {}) as { nOut?: unknown };
-  assertInteger(fn, 'options.nOut', nOut, { min: 1 });
-  if (nOut > o.nIn) {
-    throw new RangeError(message(fn, 'options.nOut', `an integer <= options.nIn (${o.nIn})`, nOut));
-  }
+  assertOutputLength(fn, 'options.nOut', nOut, o.nIn, 'options.nIn');
   assertWithin(
     fn,
     'options.units',

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe } from '../internal/assert';
+import { showValue } from '../internal/assert';
 import { assertNotTraining } from '../internal/modelLock';
 import { forgetFusedRunner } from './fused/trainer';
 import { forgetFusedTrainer } from './trainEcho';
@@ -89,7 +89,7 @@ function takeLayerTensors(layer: unknown, into: tf.Tensor[], seen: Set<unknown>)
 export function disposeEchoModel(model: tf.LayersModel): void {
   const fn = 'disposeEchoModel';
   if (!isLayersModel(model)) {
-    throw new TypeError(`${fn}: model must be a tf.LayersModel, but received ${describe(model)}`);
+    throw new TypeError(`${fn}: model must be a tf.LayersModel, but received ${showValue(model)}`);
   }
   assertNotTraining(fn, 'model', model, true);
   if (disposedModels.has(model)) return;

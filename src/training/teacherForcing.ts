@@ -7,6 +7,7 @@ import {
   assertOptions,
   assertSequence,
   message,
+  assertTask,
 } from '../internal/assert';
 import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
@@ -85,14 +86,6 @@ export function frameTeacherForcing(
     throw new RangeError(message(fn, 'sequence', 'a non-empty array of integers', sequence));
   }
   return frame(Array.from(sequence), nUnique, task);
-}
-
-function assertTask(fn: string, param: string, task: unknown): asserts task is EchoTask {
-  if (task !== 'echo' && task !== 'reverse') {
-    throw new (typeof task === 'string' ? RangeError : TypeError)(
-      message(fn, param, "'echo' or 'reverse'", task),
-    );
-  }
 }
 
 /** {@link frameTeacherForcing} without the checks. */

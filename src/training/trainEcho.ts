@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence } from '../data/generateSequence';
 import { deriveSeed, mulberry32 } from '../data/random';
-import { assertBoolean, assertInteger, describe, message } from '../internal/assert';
+import { assertBoolean, assertInteger, showValue, message } from '../internal/assert';
 import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
@@ -247,7 +247,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     }
     if (windows % fixed !== 0) {
       throw new RangeError(
-        `${fn}: options.sequenceLength must give a number of windows (${shape.framing === 'padded' ? 'sequenceLength, one per item: the model masks padded windows' : 'sequenceLength - nIn + 1'}) that the stateful model's batch size ${fixed} divides, but received ${describe(sequenceLength)}, which gives ${windows} windows`,
+        `${fn}: options.sequenceLength must give a number of windows (${shape.framing === 'padded' ? 'sequenceLength, one per item: the model masks padded windows' : 'sequenceLength - nIn + 1'}) that the stateful model's batch size ${fixed} divides, but received ${showValue(sequenceLength)}, which gives ${windows} windows`,
       );
     }
     fitBatch = fixed;

@@ -6,6 +6,9 @@ import {
   message,
   assertKnownKeys,
   optionKeys,
+  assertTask,
+  assertOneOf,
+  assertOutputLength,
 } from '../../internal/assert';
 import {
   compileEcho,
@@ -74,7 +77,6 @@ const ATTENTION_KEYS = optionKeys<AttentionOptions>()([
   'recurrentActivation',
 ]);
 
-const TASKS: readonly EchoTask[] = ['echo', 'reverse'];
 const ENCODERS = ['dense', 'lstm'] as const;
 
 interface ResolvedAttentionOptions {
@@ -101,16 +103,8 @@ function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentio
       message(fn, 'options.stateful', 'false (attention models are stateless)', stateful),
     );
   }
-  if (!(TASKS as readonly unknown[]).includes(task)) {
-    throw new (typeof task === 'string' ? RangeError : TypeError)(
-      message(fn, 'options.task', "'echo' or 'reverse'", task),
-    );
-  }
-  if (!(ENCODERS as readonly unknown[]).includes(encoder)) {
-    throw new (typeof encoder === 'string' ? RangeError : TypeError)(
-      message(fn, 'options.encoder', "'dense' or 'lstm'", encoder),
-    );
-  }
+  assertTask(fn, 'options.task', task);
+  assertOneOf(fn, 'options.encoder', encoder, ENCODERS);
   assertInteger(fn, 'options.positionFeatures', positionFeatures, { min: 2, max: 1024 });
   if (positionFeatures % 2 !== 0) {
     throw new RangeError(
@@ -132,10 +126,7 @@ function resolveAttentionOptions(fn: string, options: unknown): ResolvedAttentio
     { units: 64, batchSize: 1, lstmLayers: 1 },
   );
   const { nOut = o.nIn } = given;
-  assertInteger(fn, 'options.nOut', nOut, { min: 1 });
-  if (nOut > o.nIn) {
-    throw new RangeError(message(fn, 'options.nOut', `an integer <= options.nIn (${o.nIn})`, nOut));
-  }
+  assertOutputLength(fn, 'options.nOut', nOut, o.nIn, 'options.nIn');
   return {
     nIn: o.nIn,
     nOut,
