@@ -246,17 +246,25 @@ export function echoLstm(
 }
 
 /**
- * A sequential model from `layers()`, built inside a `tf.tidy`: tfjs's LSTM leaves the
+ * Runs a model's `build` inside a `tf.tidy` and returns what it built: tfjs's LSTM leaves the
  * temporary tensors of its initialisers behind (4 per layer with `unitForgetBias`). The
  * weights are variables and the LSTM keeps its states, so both survive the tidy.
  */
-export function buildSequential(layers: () => tf.layers.Layer[]): tf.Sequential {
-  let model!: tf.Sequential;
+export function buildInTidy<T>(build: () => T): T {
+  let built: { value: T } | undefined;
   tf.tidy(() => {
-    model = tf.sequential();
-    for (const layer of layers()) model.add(layer);
+    built = { value: build() };
   });
-  return model;
+  return built!.value;
+}
+
+/** A sequential model from `layers()`, built by {@link buildInTidy}. */
+export function buildSequential(layers: () => tf.layers.Layer[]): tf.Sequential {
+  return buildInTidy(() => {
+    const model = tf.sequential();
+    for (const layer of layers()) model.add(layer);
+    return model;
+  });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   assertOutputLength,
 } from '../../internal/assert';
 import {
+  buildInTidy,
   compileEcho,
   layerInitializers,
   resolveModelOptions,
@@ -178,10 +179,7 @@ export function buildAttention(options: AttentionOptions = {}): tf.LayersModel {
   const fn = 'buildAttention';
   const o = resolveAttentionOptions(fn, options);
   registerAttentionLayers();
-  // Built in a tidy: tfjs's LSTM encoder would otherwise leave the temporary tensors of its
-  // initialisers behind (4 with unitForgetBias); weights are variables, which a tidy keeps.
-  let model!: tf.LayersModel;
-  tf.tidy(() => {
+  const model = buildInTidy(() => {
     const maxWavelength = Math.max(o.nIn, 2);
     const input = tf.input({ shape: [o.nIn, o.nUnique] });
     const withPositions = new PositionEncoding({
@@ -222,7 +220,7 @@ export function buildAttention(options: AttentionOptions = {}): tf.LayersModel {
         }),
       })
       .apply(features) as tf.SymbolicTensor;
-    model = tf.model({ inputs: input, outputs: output });
+    return tf.model({ inputs: input, outputs: output });
   });
   compileEcho(model, {
     learningRate: o.learningRate,
