@@ -33,8 +33,8 @@ function markdown(findings: readonly { row: FindingRow; finding: Finding; conclu
     '| --- | --- | ---: | --- | ---: | ---: | --- | --- |',
   ];
   const rows = findings.map(
-    ({ finding: f }) =>
-      `| ${f.variant} | ${f.setup} | ${f.params.toLocaleString('en-US')} | ${f.reached ? 'yes' : '**no**'} | ${f.epochs} | ${f.seconds.toFixed(1)} | ${percent(f.accuracy)} / ${percent(f.sequenceAccuracy)} | ${f.budget} |`,
+    ({ row, finding: f }) =>
+      `| ${f.variant} | ${row.setup()} | ${f.params.toLocaleString('en-US')} | ${f.reached ? 'yes' : '**no**'} | ${f.epochs} | ${f.seconds.toFixed(1)} | ${percent(f.accuracy)} / ${percent(f.sequenceAccuracy)} | ${f.budget} |`,
   );
   const conclusions = findings.map(
     ({ finding, conclusion }) => `- **${finding.variant}**: ${conclusion}`,

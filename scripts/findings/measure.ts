@@ -1,13 +1,11 @@
 /** What every findings row shares: the row types and how a trainEcho row is measured. */
 import type * as tf from '@tensorflow/tfjs';
-import { disposeEchoModel, evaluateEcho, trainEcho, type TrainEchoOptions } from '../../src/index';
+import { evaluateEcho, trainEcho, type TrainEchoOptions } from '../../src/index';
 
 /** What one row of the findings table reports. */
 export interface Finding {
   /** Which of the issue's variants (0 = the walkthrough itself). */
   variant: string;
-  /** The model and how it was trained, in a few words. */
-  setup: string;
   /** Trainable parameters. */
   params: number;
   /** Epochs trained (to the target, or the whole budget). */
@@ -29,6 +27,8 @@ export interface Finding {
 /** A row to run: an id for `--only`, and what it measures. */
 export interface FindingRow {
   id: string;
+  /** The row's setup text, written from the model and options it runs with. */
+  setup: () => string;
   run: () => Promise<Finding>;
   /** The one-line conclusion, given this row's and the earlier rows' results. */
   conclude: (self: Finding, all: ReadonlyMap<string, Finding>) => string;
@@ -41,26 +41,10 @@ export const TARGET = 0.99;
 
 /**
  * Trains `model` with trainEcho to {@link TARGET} within `epochs` and `seconds`, then measures
- * it on 100 fresh sequences; disposes the model.
+ * it on 100 fresh sequences; the model stays the caller's.
  */
 export async function trainAndMeasure(
   variant: string,
-  setup: string,
-  model: tf.LayersModel,
-  train: Omit<TrainEchoOptions, 'targetAccuracy' | 'signal'>,
-  seconds: number,
-): Promise<Finding> {
-  try {
-    return await trainAndMeasureKeep(variant, setup, model, train, seconds);
-  } finally {
-    disposeEchoModel(model);
-  }
-}
-
-/** {@link trainAndMeasure}, leaving the model to the caller. */
-export async function trainAndMeasureKeep(
-  variant: string,
-  setup: string,
   model: tf.LayersModel,
   train: Omit<TrainEchoOptions, 'targetAccuracy' | 'signal'>,
   seconds: number,
@@ -81,7 +65,6 @@ export async function trainAndMeasureKeep(
     });
     return {
       variant,
-      setup,
       params: model.countParams(),
       epochs: result.epochs,
       seconds: result.elapsedMs / 1000,
