@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { assertKnownKeys, optionKeys, assertOutputLength } from '../internal/assert';
 import {
+  COMMON_MODEL_KEYS,
+  INPUT_KEYS,
   buildSequential,
   compileEcho,
   echoLstm,
@@ -23,18 +25,11 @@ export interface EncoderDecoderOptions extends CommonModelOptions, InputOptions 
 
 /** Every key of {@link EncoderDecoderOptions}, for the unknown-key check. */
 const ENCODER_DECODER_KEYS = optionKeys<EncoderDecoderOptions>()([
-  'nIn',
-  'nUnique',
-  'stateful',
-  'learningRate',
-  'seed',
-  'task',
-  'representation',
-  'masking',
+  ...COMMON_MODEL_KEYS,
+  ...INPUT_KEYS,
   'nOut',
   'units',
   'batchSize',
-  'recurrentActivation',
 ]);
 
 /**

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
+  COMMON_MODEL_KEYS,
+  INPUT_KEYS,
   buildSequential,
   compileEcho,
   echoLstm,
@@ -21,17 +23,10 @@ export interface Seq2SeqOptions extends CommonModelOptions, InputOptions {
 
 /** Every key of {@link Seq2SeqOptions}, for the unknown-key check. */
 const SEQ2SEQ_KEYS = optionKeys<Seq2SeqOptions>()([
-  'nIn',
-  'nUnique',
-  'stateful',
-  'learningRate',
-  'seed',
-  'task',
-  'representation',
-  'masking',
+  ...COMMON_MODEL_KEYS,
+  ...INPUT_KEYS,
   'units',
   'batchSize',
-  'recurrentActivation',
 ]);
 
 /**

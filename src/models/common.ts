@@ -72,6 +72,23 @@ export interface InputOptions {
   masking?: boolean | undefined;
 }
 
+/** Every key of {@link CommonModelOptions}, for the factories' unknown-key lists. */
+export const COMMON_MODEL_KEYS = [
+  'nIn',
+  'nUnique',
+  'stateful',
+  'learningRate',
+  'seed',
+  'task',
+  'recurrentActivation',
+] as const satisfies readonly (keyof CommonModelOptions)[];
+
+/** Every key of {@link InputOptions}. */
+export const INPUT_KEYS = [
+  'representation',
+  'masking',
+] as const satisfies readonly (keyof InputOptions)[];
+
 /** The checked, defaulted form of {@link CommonModelOptions} plus the factory's own sizes. */
 export interface ResolvedModelOptions {
   nIn: number;

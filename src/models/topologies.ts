@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertKnownKeys, optionKeys, assertOutputLength } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS } from '../internal/limits';
 import {
+  COMMON_MODEL_KEYS,
   buildSequential,
   compileEcho,
   echoLstm,
@@ -33,16 +34,10 @@ export interface TopologyOptions extends CommonModelOptions {
 
 /** Every key of {@link TopologyOptions}, for the unknown-key check. */
 const TOPOLOGY_KEYS = optionKeys<TopologyOptions>()([
-  'nIn',
-  'nUnique',
-  'stateful',
-  'learningRate',
-  'seed',
-  'task',
+  ...COMMON_MODEL_KEYS,
   'nOut',
   'units',
   'batchSize',
-  'recurrentActivation',
 ]);
 
 interface ResolvedTopology extends ResolvedModelOptions {

@@ -11,6 +11,7 @@ import {
   assertOutputLength,
 } from '../../internal/assert';
 import {
+  COMMON_MODEL_KEYS,
   buildInTidy,
   compileEcho,
   layerInitializers,
@@ -65,17 +66,11 @@ export interface AttentionOptions {
 
 /** Every key of {@link AttentionOptions}, for the unknown-key check. */
 const ATTENTION_KEYS = optionKeys<AttentionOptions>()([
-  'nIn',
+  ...COMMON_MODEL_KEYS,
   'nOut',
-  'nUnique',
   'units',
   'encoder',
   'positionFeatures',
-  'task',
-  'stateful',
-  'learningRate',
-  'seed',
-  'recurrentActivation',
 ]);
 
 const ENCODERS = ['dense', 'lstm'] as const;
