@@ -44,6 +44,11 @@ export interface PositionEncodingArgs extends LayerArgs {
   maxWavelength: number;
 }
 
+/** {@link sinusoids} of positions `0 .. steps - 1` for each of `batch` windows: `[batch, steps, dim]`. */
+function positionTable(batch: number, steps: number, dim: number, maxWavelength: number) {
+  return tf.tile(tf.tensor3d(sinusoids(steps, dim, maxWavelength), [1, steps, dim]), [batch, 1, 1]);
+}
+
 /**
  * Appends {@link sinusoids} of each step's position to its features:
  * `[batch, steps, features] -> [batch, steps, features + dim]`. No weights.
@@ -69,12 +74,7 @@ export class PositionEncoding extends tf.layers.Layer {
     return tf.tidy(() => {
       const x = firstTensor(inputs) as tf.Tensor3D;
       const [batch, steps] = x.shape;
-      const table = tf.tensor3d(sinusoids(steps, this.dim, this.maxWavelength), [
-        1,
-        steps,
-        this.dim,
-      ]);
-      return tf.concat([x, tf.tile(table, [batch, 1, 1])], 2);
+      return tf.concat([x, positionTable(batch, steps, this.dim, this.maxWavelength)], 2);
     });
   }
 
@@ -119,12 +119,7 @@ export class PositionQueries extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const batch = firstTensor(inputs).shape[0];
-      const table = tf.tensor3d(sinusoids(this.steps, this.dim, this.maxWavelength), [
-        1,
-        this.steps,
-        this.dim,
-      ]);
-      return tf.tile(table, [batch, 1, 1]);
+      return positionTable(batch, this.steps, this.dim, this.maxWavelength);
     });
   }
 
