@@ -45,12 +45,10 @@ async function expectFailure(
   fn: string,
   ...parts: string[]
 ): Promise<void> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (error) {
-    caught = error;
-  }
+  const caught = await run().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   expect(caught).toBeInstanceOf(type);
   if (type === Error) {
     expect(caught).not.toBeInstanceOf(TypeError);
@@ -564,139 +562,115 @@ describe('loadEchoModel refuses damaged or foreign saves with clear errors, leak
     await expectFailure(() => loadEchoModel(dir), Error, fn, dir, 'does not exist', 'model.json');
   });
 
-  it('a missing model.json', async () => {
-    const dir = await damaged((d) => rm(join(d, 'model.json')));
-    await expectFailure(
-      () => loadEchoModel(dir),
+  const bytes = () => 4 * model.countParams();
+  /** Each damage: what it does to a copy of the save, and the error it must bring. */
+  const damages: [
+    name: string,
+    change: (dir: string) => Promise<void>,
+    type: ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor,
+    parts: (dir: string) => string[],
+  ][] = [
+    [
+      'a missing model.json',
+      (d) => rm(join(d, 'model.json')),
       Error,
-      fn,
-      join(dir, 'model.json'),
-      'does not exist',
-      'modelTopology and weightsManifest',
-    );
-  });
-
-  it('a model.json that is not valid JSON', async () => {
-    const dir = await damaged((d) => writeFile(join(d, 'model.json'), '{"modelTopology": {'));
-    await expectFailure(
-      () => loadEchoModel(dir),
+      (dir) => [join(dir, 'model.json'), 'does not exist', 'modelTopology and weightsManifest'],
+    ],
+    [
+      'a model.json that is not valid JSON',
+      (d) => writeFile(join(d, 'model.json'), '{"modelTopology": {'),
       Error,
-      fn,
-      join(dir, 'model.json'),
-      'is not valid JSON',
-      'modelTopology and weightsManifest',
-    );
-  });
-
-  it('a model.json without weightsManifest', async () => {
-    const dir = await damaged(editJson('model.json', (json) => delete json.weightsManifest));
-    await expectFailure(
-      () => loadEchoModel(dir),
+      (dir) => [join(dir, 'model.json'), 'is not valid JSON', 'modelTopology and weightsManifest'],
+    ],
+    [
+      'a model.json without weightsManifest',
+      editJson('model.json', (json) => delete json.weightsManifest),
       Error,
-      fn,
-      join(dir, 'model.json'),
-      'weightsManifest',
-    );
-  });
-
-  it('a missing weights file', async () => {
-    const dir = await damaged((d) => rm(join(d, 'weights.bin')));
-    await expectFailure(
-      () => loadEchoModel(dir),
+      (dir) => [join(dir, 'model.json'), 'weightsManifest'],
+    ],
+    [
+      'a missing weights file',
+      (d) => rm(join(d, 'weights.bin')),
       Error,
-      fn,
-      join(dir, 'weights.bin'),
-      'does not exist',
-    );
-  });
-
-  it('a weights file of the wrong size', async () => {
-    const bytes = 4 * model.countParams();
-    const dir = await damaged(async (d) => {
-      const data = await readFile(join(d, 'weights.bin'));
-      await writeFile(join(d, 'weights.bin'), data.subarray(0, bytes - 8));
-    });
-    await expectFailure(
-      () => loadEchoModel(dir),
+      (dir) => [join(dir, 'weights.bin'), 'does not exist'],
+    ],
+    [
+      'a weights file of the wrong size',
+      async (d) => {
+        const data = await readFile(join(d, 'weights.bin'));
+        await writeFile(join(d, 'weights.bin'), data.subarray(0, bytes() - 8));
+      },
       Error,
-      fn,
-      join(dir, 'weights.bin'),
-      `must hold ${bytes} bytes`,
-      `holds ${bytes - 8} bytes`,
-    );
-  });
-
-  it('a weights manifest pointing outside the directory', async () => {
-    const dir = await damaged(
+      (dir) => [
+        join(dir, 'weights.bin'),
+        `must hold ${bytes()} bytes`,
+        `holds ${bytes() - 8} bytes`,
+      ],
+    ],
+    [
+      'a weights manifest pointing outside the directory',
       editJson('model.json', (json) => {
         (json.weightsManifest as { paths: string[] }[])[0]!.paths = ['../saved/weights.bin'];
       }),
-    );
-    await expectFailure(() => loadEchoModel(dir), Error, fn, 'inside', '../saved/weights.bin');
-  });
-
-  it('weights that do not fit the topology (a manifest swapped between layers)', async () => {
-    const dir = await damaged(
+      Error,
+      () => ['inside', '../saved/weights.bin'],
+    ],
+    [
+      'weights that do not fit the topology (a manifest swapped between layers)',
       editJson('model.json', (json) => {
         const weights = (json.weightsManifest as { weights: { name: string }[] }[])[0]!.weights;
         const [a, b] = [weights[0]!, weights[3]!];
         [a.name, b.name] = [b.name, a.name];
       }),
-    );
-    await expectFailure(() => loadEchoModel(dir), Error, fn, dir, 'does not fit its modelTopology');
-  });
-
-  it('a layer class tfjs does not know (an unregistered custom layer)', async () => {
-    const dir = await damaged(
+      Error,
+      (dir) => [dir, 'does not fit its modelTopology'],
+    ],
+    [
+      'a layer class tfjs does not know (an unregistered custom layer)',
       editJson('model.json', (json) => {
         const topology = json.modelTopology as { config: { layers: { class_name: string }[] } };
         topology.config.layers[1]!.class_name = 'MyCustomLayer';
       }),
-    );
-    await expectFailure(
-      () => loadEchoModel(dir),
       Error,
-      fn,
-      dir,
-      '"MyCustomLayer"',
-      'tf.serialization.registerClass',
-    );
-  });
-
-  it('a missing seq-echo.json', async () => {
-    const dir = await damaged((d) => rm(join(d, 'seq-echo.json')));
-    await expectFailure(
-      () => loadEchoModel(dir),
+      (dir) => [dir, '"MyCustomLayer"', 'tf.serialization.registerClass'],
+    ],
+    [
+      'a missing seq-echo.json',
+      (d) => rm(join(d, 'seq-echo.json')),
       Error,
-      fn,
-      join(dir, 'seq-echo.json'),
-      'does not exist',
-    );
-  });
-
-  it('a seq-echo.json of another format', async () => {
-    const dir = await damaged(editJson('seq-echo.json', (json) => (json.format = 'keras-model')));
-    await expectFailure(
-      () => loadEchoModel(dir),
+      (dir) => [join(dir, 'seq-echo.json'), 'does not exist'],
+    ],
+    [
+      'a seq-echo.json of another format',
+      editJson('seq-echo.json', (json) => (json.format = 'keras-model')),
       TypeError,
-      fn,
-      join(dir, 'seq-echo.json'),
-      "format must be 'seq-echo-model'",
-      'received "keras-model"',
-    );
-  });
-
-  it('a formatVersion newer than this seq-echo reads', async () => {
-    const dir = await damaged(editJson('seq-echo.json', (json) => (json.formatVersion = 2)));
-    await expectFailure(
-      () => loadEchoModel(dir),
+      (dir) => [
+        join(dir, 'seq-echo.json'),
+        "format must be 'seq-echo-model'",
+        'received "keras-model"',
+      ],
+    ],
+    [
+      'a formatVersion newer than this seq-echo reads',
+      editJson('seq-echo.json', (json) => (json.formatVersion = 2)),
       RangeError,
-      fn,
-      join(dir, 'seq-echo.json'),
-      'formatVersion must be an integer in [1, 1]',
-      'upgrade seq-echo',
-      'received 2',
-    );
+      (dir) => [
+        join(dir, 'seq-echo.json'),
+        'formatVersion must be an integer in [1, 1]',
+        'upgrade seq-echo',
+        'received 2',
+      ],
+    ],
+    [
+      'metadata that does not describe the model',
+      editMetadata((json) => (json.nUnique = 13)),
+      Error,
+      (dir) => [dir, 'does not describe its model', 'nUnique: metadata 13, model 12'],
+    ],
+  ];
+  it.each(damages)('%s', async (_, change, type, parts) => {
+    const dir = await damaged(change);
+    await expectFailure(() => loadEchoModel(dir), type, fn, ...parts(dir));
   });
 
   it('a model saved by another major version of seq-echo (other versions load)', async () => {
@@ -726,18 +700,6 @@ describe('loadEchoModel refuses damaged or foreign saves with clear errors, leak
     expect((loaded.getUserDefinedMetadata() as { seqEcho: { nIn: number } }).seqEcho.nIn).toBe(5);
     expect(outputs(loaded)).toEqual(outputs(model));
     disposeAll(loaded);
-  });
-
-  it('metadata that does not describe the model', async () => {
-    const dir = await damaged(editMetadata((json) => (json.nUnique = 13)));
-    await expectFailure(
-      () => loadEchoModel(dir),
-      Error,
-      fn,
-      dir,
-      'does not describe its model',
-      'nUnique: metadata 13, model 12',
-    );
   });
 
   it('a source that is a file other than model.json', async () => {

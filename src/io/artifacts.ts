@@ -5,7 +5,6 @@ import { MAX_JSON_DEPTH, nestedDeeperThan } from './limits';
 /** A JSON object. */
 export type JsonObject = Record<string, unknown>;
 
-/** Whether `value` is a JSON object (not null, not an array). */
 /** Model artifacts with what loading needs, checked: topology, weight specs and one buffer. */
 export interface CheckedArtifacts {
   /** The Keras-style topology, with a `model_config` wrapper (Keras files) removed. */

@@ -58,9 +58,7 @@ function finish(
     } catch (error) {
       throw new Error(
         `${fn}: the model of ${where} does not fit an echo task: ${errorText(error)}`,
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
     const mismatches = metadataMismatches(metadata, actual);
@@ -82,46 +80,27 @@ function finish(
 }
 
 /**
- * Loads a model saved by {@link saveEchoModel}, ready to predict and to train: the same
- * topology, the same weights bit for bit (so `predict`, {@link predictEcho} and
- * {@link evaluateEcho} give exactly what the saved model gave), fresh LSTM state, compiled
- * like the factories' models (categorical cross-entropy, accuracy, Adam with the saved
- * learning rate, or 0.001 if none was saved). {@link trainEcho} continues training it, with
- * the fused engine for every model it maps; Adam's moments start afresh, since they
- * are not saved.
+ * Loads a model saved by {@link saveEchoModel}: the same topology and weights bit for bit (so
+ * it predicts exactly what the saved model did), fresh LSTM state, compiled like the
+ * factories' models with the saved Adam learning rate (0.001 if none). {@link trainEcho}
+ * continues training it; Adam's moments start afresh, since they are not saved.
  *
- * `source` is what was given to {@link saveEchoModel}: a directory path or `file://` URL
- * (Node; the path of the directory's `model.json` works too), or a TensorFlow.js URL such as
- * `indexeddb://name`, `localstorage://name` or `http(s)://…/model.json` (tfjs's own IO
- * handlers). Every file is checked before a tensor is made: that it exists and parses, the
- * weight data's size, and the seq-echo metadata (a format version newer than this seq-echo
- * reads, or a model saved by another major version of seq-echo, is refused; other versions
- * load). From a directory, each file is checked with `stat` before it is read, and read for
- * exactly its size: it must be a regular file (not a FIFO or a device), its real path (links
- * resolved) must lie inside the directory's, `model.json` may take 16 MiB, `seq-echo.json`
- * 64 KiB, and the weight files together exactly the bytes the manifest lists (at most
- * 512 MiB, in at most 1024 files, none listed twice). JSON nested more than 100 levels deep,
- * layer classes tfjs does not have registered, and weights that are NaN or infinite are
- * refused too; error messages cut any value they quote short. Loading takes milliseconds: tfjs's `Orthogonal` initializer, which would spend a
- * minute per 150-unit LSTM recomputing weights that are overwritten anyway, is not run.
- *
- * Dispose of the model with `model.dispose()`, and its optimizer with
- * `model.optimizer.dispose()`, as for the factories' models.
+ * `source` is what was given to {@link saveEchoModel}: a directory path or `file://` URL in
+ * Node (or the path of the directory's `model.json`), or a TensorFlow.js URL such as
+ * `indexeddb://name` or `http(s)://…/model.json`. Everything is checked before a tensor is
+ * made: each file before it is read (a regular file inside the directory, within its size
+ * limit), the weights' size and finiteness, the layer classes and the seq-echo metadata; the
+ * README's "Guarantees" lists the limits. Free the model with {@link disposeEchoModel}.
  *
  * @param source - A directory path or `file://` URL (Node), or a TensorFlow.js URL.
  * @returns The compiled `tf.LayersModel`; its `getUserDefinedMetadata()` holds the metadata
  *   under `seqEcho` (see {@link EchoModelMetadata}).
- * @throws TypeError / RangeError for a `source` that is not a non-empty string or `URL`, that
- *   no TensorFlow.js IO handler accepts, or that is a directory where Node's file system is
- *   missing (a browser); TypeError for metadata that is not seq-echo's (another `format`, a
- *   missing or mistyped field); RangeError for a newer `formatVersion`, another major
- *   `libraryVersion`, or an invalid saved learning rate; Error, naming the path, for a missing
- *   directory or file, a file that is not a regular file or lies outside the directory, a
- *   file beyond its size limit, a file that is not valid JSON or nests too deep, a
- *   `model.json` without `modelTopology` or `weightsManifest`, a manifest listing a file
- *   twice or more files than its weights need, weight data of the wrong size or not finite,
- *   weights that do not fit the topology, an unknown layer class, or metadata that does not
- *   describe the model. No tensor is left behind.
+ * @throws TypeError / RangeError for a `source` that is not a non-empty string or `URL`, or
+ *   that nothing here loads from (no TensorFlow.js IO handler accepts it, or it is a directory
+ *   and Node's file system is missing); TypeError for metadata that is not seq-echo's;
+ *   RangeError for a newer `formatVersion`, another major `libraryVersion` or an invalid saved
+ *   learning rate; Error, naming the file, for anything missing, malformed, too large or
+ *   inconsistent with the model. No tensor is left behind.
  *
  * @example
  * ```ts
@@ -140,8 +119,6 @@ function finish(
  * const sequence = generateSequence(25, { seed: 3 });
  * const same = JSON.stringify(predictEcho(loaded, sequence)) === JSON.stringify(predictEcho(model, sequence));
  * console.log(same); // true
- *
- * // Training goes on from the saved weights.
  * const { history } = await trainEcho(loaded, { epochs: 5, seed: 4 });
  * console.log(history.loss.length); // 5
  * disposeEchoModel(model);

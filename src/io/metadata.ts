@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { isRecord, showValue } from '../internal/assert';
+import { isRecord, message, showValue } from '../internal/assert';
 import type { EchoShape } from '../models/echoShape';
 import type { EchoRepresentation, EchoTask } from '../models/echoTask';
 import { echoArchitecture, type EchoArchitecture } from '../models/echoArchitecture';
@@ -74,30 +74,20 @@ export function majorVersion(version: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/**
- * Checks stored seq-echo metadata and returns it typed. `where` names its source (a file
- * path, or the URL and key) in the messages. Throws a `TypeError` for metadata that is not
- * seq-echo's or has a field of the wrong kind, a `RangeError` for a format version newer
- * than this seq-echo reads, a library of another major version, or a size out of range.
- */
-export function checkMetadata(fn: string, where: string, value: unknown): EchoModelMetadata {
-  const saved = 'a model saved by saveEchoModel';
-  if (!isRecord(value)) {
-    throw new TypeError(
-      `${fn}: ${where} must hold seq-echo metadata (an object with format '${FORMAT}'), but received ${showValue(value)}`,
-    );
-  }
-  const field = (name: string) => `${where}'s ${name}`;
+/** The format, its version and the saving library's version, checked; `field` names a field. */
+function checkVersions(
+  fn: string,
+  field: (name: string) => string,
+  value: Record<string, unknown>,
+) {
   if (value.format !== FORMAT) {
     throw new TypeError(
-      `${fn}: ${field('format')} must be '${FORMAT}' (${saved}), but received ${showValue(value.format)}`,
+      `${fn}: ${field('format')} must be '${FORMAT}' (a model saved by saveEchoModel), but received ${showValue(value.format)}`,
     );
   }
   const { formatVersion, libraryVersion } = value;
   if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion)) {
-    throw new TypeError(
-      `${fn}: ${field('formatVersion')} must be an integer, but received ${showValue(formatVersion)}`,
-    );
+    throw new TypeError(message(fn, field('formatVersion'), 'an integer', formatVersion));
   }
   if (formatVersion < 1 || formatVersion > FORMAT_VERSION) {
     throw new RangeError(
@@ -106,9 +96,8 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
   }
   const major = typeof libraryVersion === 'string' ? majorVersion(libraryVersion) : undefined;
   if (typeof libraryVersion !== 'string' || major === undefined) {
-    throw new TypeError(
-      `${fn}: ${field('libraryVersion')} must be a version string such as '${VERSION}', but received ${showValue(libraryVersion)}`,
-    );
+    const expected = `a version string such as '${VERSION}'`;
+    throw new TypeError(message(fn, field('libraryVersion'), expected, libraryVersion));
   }
   const ownMajor = majorVersion(VERSION);
   if (major !== ownMajor) {
@@ -116,64 +105,77 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
       `${fn}: ${field('libraryVersion')} must have the major version of this seq-echo (${VERSION}, major ${ownMajor}), but received ${showValue(libraryVersion)}: models saved by another major version are not read`,
     );
   }
-  const integer = (name: 'nIn' | 'nOut' | 'nUnique', min: number): number => {
-    const v = value[name];
-    if (typeof v !== 'number') {
-      throw new TypeError(
-        `${fn}: ${field(name)} must be an integer >= ${min}, but received ${showValue(v)}`,
-      );
-    }
-    if (!Number.isInteger(v) || v < min) {
-      throw new RangeError(
-        `${fn}: ${field(name)} must be an integer >= ${min}, but received ${showValue(v)}`,
-      );
-    }
-    return v;
+  return { formatVersion, libraryVersion };
+}
+
+/**
+ * What a metadata field must be. A value `valid` refuses is a `TypeError`, except a number
+ * given for an integer field (`numeric`): that is the right kind, so a `RangeError`.
+ */
+interface FieldRule<T> {
+  expected: string;
+  valid: (value: unknown) => value is T;
+  numeric?: boolean;
+}
+
+const isIntegerFrom = (min: number) => (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min;
+
+const integerFrom = (min: number): FieldRule<number> => ({
+  expected: `an integer >= ${min}`,
+  valid: (value): value is number => isIntegerFrom(min)(value),
+  numeric: true,
+});
+
+const oneOf = <T extends string>(...allowed: T[]): FieldRule<T> => ({
+  expected: `${allowed
+    .slice(0, -1)
+    .map((a) => `'${a}'`)
+    .join(', ')} or '${allowed.at(-1)!}'`,
+  valid: (value): value is T => (allowed as unknown[]).includes(value),
+});
+
+const BOOLEAN: FieldRule<boolean> = {
+  expected: 'a boolean',
+  valid: (value): value is boolean => typeof value === 'boolean',
+};
+
+const BATCH_SIZE: FieldRule<number | null> = {
+  expected: 'an integer >= 1 or null',
+  valid: (value): value is number | null => value === null || isIntegerFrom(1)(value),
+};
+
+/**
+ * Checks stored seq-echo metadata and returns it typed. `where` names its source (a file
+ * path, or the URL and key) in the messages. Throws a `TypeError` for metadata that is not
+ * seq-echo's or has a field of the wrong kind, a `RangeError` for a format version newer
+ * than this seq-echo reads, a library of another major version, or a size out of range.
+ */
+export function checkMetadata(fn: string, where: string, value: unknown): EchoModelMetadata {
+  if (!isRecord(value)) {
+    throw new TypeError(
+      `${fn}: ${where} must hold seq-echo metadata (an object with format '${FORMAT}'), but received ${showValue(value)}`,
+    );
+  }
+  const field = (name: string) => `${where}'s ${name}`;
+  const check = <T>(name: keyof EchoModelMetadata, rule: FieldRule<T>, v = value[name]): T => {
+    if (rule.valid(v)) return v;
+    const kind = rule.numeric === true && typeof v === 'number' ? RangeError : TypeError;
+    throw new kind(message(fn, field(name), rule.expected, v));
   };
-  const nIn = integer('nIn', 1);
-  const nOut = integer('nOut', 1);
-  const nUnique = integer('nUnique', 2);
-  const { architecture, representation, stateful, batchSize, task = 'echo' } = value;
-  if (architecture !== 'seq2seq' && architecture !== 'encoderDecoder' && architecture !== 'other') {
-    throw new TypeError(
-      `${fn}: ${field('architecture')} must be 'seq2seq', 'encoderDecoder' or 'other', but received ${showValue(architecture)}`,
-    );
-  }
-  if (representation !== 'one-hot' && representation !== 'linear') {
-    throw new TypeError(
-      `${fn}: ${field('representation')} must be 'one-hot' or 'linear', but received ${showValue(representation)}`,
-    );
-  }
-  if (task !== 'echo' && task !== 'reverse') {
-    throw new TypeError(
-      `${fn}: ${field('task')} must be 'echo' or 'reverse', but received ${showValue(task)}`,
-    );
-  }
-  if (typeof stateful !== 'boolean') {
-    throw new TypeError(
-      `${fn}: ${field('stateful')} must be a boolean, but received ${showValue(stateful)}`,
-    );
-  }
-  if (
-    batchSize !== null &&
-    (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1)
-  ) {
-    throw new TypeError(
-      `${fn}: ${field('batchSize')} must be an integer >= 1 or null, but received ${showValue(batchSize)}`,
-    );
-  }
+  // Checked in this order (the first wrong field is the one reported). Models saved before
+  // seq-echo recorded the task are echo models.
   return {
     format: FORMAT,
-    formatVersion,
-    libraryVersion,
-    nIn,
-    nOut,
-    nUnique,
-    architecture,
-    representation,
-    task,
-    stateful,
-    batchSize,
+    ...checkVersions(fn, field, value),
+    nIn: check('nIn', integerFrom(1)),
+    nOut: check('nOut', integerFrom(1)),
+    nUnique: check('nUnique', integerFrom(2)),
+    architecture: check('architecture', oneOf('seq2seq', 'encoderDecoder', 'other')),
+    representation: check('representation', oneOf('one-hot', 'linear')),
+    task: check('task', oneOf('echo', 'reverse'), value.task === undefined ? 'echo' : value.task),
+    stateful: check('stateful', BOOLEAN),
+    batchSize: check('batchSize', BATCH_SIZE),
   };
 }
 

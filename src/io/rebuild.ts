@@ -1,20 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { type CheckedArtifacts, type JsonObject, jsonEqual } from './artifacts';
 import { isRecord, showValue } from '../internal/assert';
+import { short } from './fileAccess';
 import { errorText } from './nodeIo';
 
 /**
- * Rebuilding a model from artifacts without running its initializers' costly or leaky work.
- * Deserialising a topology runs every initializer, and two of them matter here: tfjs's
- * `Orthogonal` is a tensor QR, about a minute per 150-unit LSTM on the `cpu` backend (122 s
- * for `buildEncoderDecoder()`'s two, measured), and an LSTM with `unitForgetBias` builds its
- * bias with four tensors it never disposes. tfjs skips initializers only when it loads the
- * weights itself in strict mode, and that path leaves the half-built model's variables and
- * the decoded weights behind when the weights do not fit the topology. So seq-echo builds the
- * layers from a copy of the topology in which `Orthogonal` initializers are `Zeros` and
- * `unit_forget_bias` is off, checks the weights against the layers it then holds, sets them,
- * and puts the original settings back on the layers, so that the model serialises exactly as
- * the saved topology (checked; if not, tfjs's own loader builds it instead).
+ * Why seq-echo rebuilds a loaded model itself: deserialising a topology runs every
+ * initializer. tfjs's `Orthogonal` is a tensor QR (122 s for `buildEncoderDecoder()`'s two
+ * LSTMs on the `cpu` backend, measured), and `unitForgetBias` leaves its initialiser's tensors
+ * behind (see `buildInTidy` in `models/common.ts`; loading is async, so no tidy can catch
+ * them). tfjs's strict loader skips initializers, but leaves the half-built model behind when
+ * the weights do not fit. So the layers are built with `Zeros` for `Orthogonal` and
+ * `unit_forget_bias` off, the weights checked and set, and the saved settings put back;
+ * re-serialising checks that, and tfjs's own loader builds the model when it fails.
  */
 
 const ORTHOGONAL = 'Orthogonal';
@@ -208,8 +206,6 @@ function matchWeights(
   }
   if (problems.length > 0) {
     // Each problem quotes names from the file: keep them short.
-    const short = (problem: string) =>
-      problem.length > 200 ? `${problem.slice(0, 200)}…` : problem;
     const shown = problems.slice(0, 3).map(short).join('; ');
     const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
     throw new Error(

@@ -55,25 +55,20 @@ function trainingConfigOf(model: tf.LayersModel): tf.io.TrainingConfig | undefin
  * Where it goes depends on `destination`:
  *
  * - a directory path, or a `file://` URL (Node): the directory is created if needed and gets
- *   `model.json` (tfjs's format: `modelTopology`, `weightsManifest`, `trainingConfig`,
- *   `userDefinedMetadata`), `weights.bin` and `seq-echo.json` (the metadata; a copy is in
- *   `model.json`'s `userDefinedMetadata.seqEcho`, and that copy is the one loading uses).
- *   The save is atomic as a whole: if it fails or the process dies at any step, the directory
- *   still loads as the model it held before or as the new one, never a mix. (Each file is
- *   written to a new name and flushed to the disk; renaming `model.json` into place commits
- *   the new model; its weights then get their usual name, and a failed save's leftovers are
- *   removed by the next save.) Saves to one directory in one process run one at a time, in
- *   the order they were called, however the path is spelled: the last one wins, whole.
- *   Separate processes saving to one directory at once are not coordinated.
- *   A directory that holds files but no seq-echo model is refused unless
+ *   `model.json` (tfjs's format), `weights.bin` and `seq-echo.json` (the metadata, also kept
+ *   in `model.json`'s `userDefinedMetadata.seqEcho`). The save is atomic: if it fails or the
+ *   process dies at any step, the directory still loads as the model it held before or as
+ *   the new one, never a mix. Saves to one directory in one process run one at a time, in
+ *   the order they were called, however the path is spelled; separate processes are not
+ *   coordinated. A directory that holds files but no seq-echo model is refused unless
  *   `options.overwrite` is `true`.
  * - a TensorFlow.js URL, `indexeddb://name`, `localstorage://name`, `downloads://name` (in a
  *   browser) or `http(s)://…`: tfjs's own IO handler for it, with the metadata in the model
  *   artifacts' `userDefinedMetadata.seqEcho`.
  *
  * The optimizer's settings (loss, metrics, Adam's learning rate) are saved, not its state:
- * training a loaded model starts with fresh Adam moments. The model, its weights and its
- * LSTM state are not changed, and no tensor is left behind.
+ * training a loaded model starts with fresh Adam moments. The model is not changed, and no
+ * tensor is left behind.
  *
  * @param model - A model from {@link buildSeq2Seq}, {@link buildEncoderDecoder} or any model
  *   with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
