@@ -662,6 +662,24 @@ describe('loadEchoModel refuses damaged or foreign saves with clear errors, leak
       ],
     ],
     [
+      'a seq-echo.json naming a task seq-echo does not know (a string: the right kind)',
+      editJson('seq-echo.json', (json) => (json.task = 'sideways')),
+      RangeError,
+      (dir) => [join(dir, 'seq-echo.json'), "task must be 'echo' or 'reverse'", '"sideways"'],
+    ],
+    [
+      'a seq-echo.json with a task of the wrong kind',
+      editJson('seq-echo.json', (json) => (json.task = 1)),
+      TypeError,
+      (dir) => [join(dir, 'seq-echo.json'), "task must be 'echo' or 'reverse'", 'received 1'],
+    ],
+    [
+      'a seq-echo.json with a batch size of 0',
+      editJson('seq-echo.json', (json) => (json.batchSize = 0)),
+      RangeError,
+      (dir) => [join(dir, 'seq-echo.json'), 'batchSize must be an integer >= 1 or null'],
+    ],
+    [
       'metadata that does not describe the model',
       editMetadata((json) => (json.nUnique = 13)),
       Error,

@@ -109,14 +109,17 @@ function checkVersions(
 }
 
 /**
- * What a metadata field must be. A value `valid` refuses is a `TypeError`, except a number
- * given for an integer field (`numeric`): that is the right kind, so a `RangeError`.
+ * What a metadata field must be. A value `valid` refuses is a `RangeError` when it is of the
+ * field's kind (`ofKind`: a number for an integer field, a string for a named choice), else a
+ * `TypeError`, as for every argument seq-echo checks.
  */
 interface FieldRule<T> {
   expected: string;
   valid: (value: unknown) => value is T;
-  numeric?: boolean;
+  ofKind: (value: unknown) => boolean;
 }
+
+const isNumber = (value: unknown) => typeof value === 'number';
 
 const isIntegerFrom = (min: number) => (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && value >= min;
@@ -124,7 +127,7 @@ const isIntegerFrom = (min: number) => (value: unknown) =>
 const integerFrom = (min: number): FieldRule<number> => ({
   expected: `an integer >= ${min}`,
   valid: (value): value is number => isIntegerFrom(min)(value),
-  numeric: true,
+  ofKind: isNumber,
 });
 
 const oneOf = <T extends string>(...allowed: T[]): FieldRule<T> => ({
@@ -133,23 +136,27 @@ const oneOf = <T extends string>(...allowed: T[]): FieldRule<T> => ({
     .map((a) => `'${a}'`)
     .join(', ')} or '${allowed.at(-1)!}'`,
   valid: (value): value is T => (allowed as unknown[]).includes(value),
+  ofKind: (value) => typeof value === 'string',
 });
 
 const BOOLEAN: FieldRule<boolean> = {
   expected: 'a boolean',
   valid: (value): value is boolean => typeof value === 'boolean',
+  ofKind: () => false,
 };
 
 const BATCH_SIZE: FieldRule<number | null> = {
   expected: 'an integer >= 1 or null',
   valid: (value): value is number | null => value === null || isIntegerFrom(1)(value),
+  ofKind: isNumber,
 };
 
 /**
  * Checks stored seq-echo metadata and returns it typed. `where` names its source (a file
  * path, or the URL and key) in the messages. Throws a `TypeError` for metadata that is not
- * seq-echo's or has a field of the wrong kind, a `RangeError` for a format version newer
- * than this seq-echo reads, a library of another major version, or a size out of range.
+ * seq-echo's or has a field of the wrong kind, a `RangeError` for a field of the right kind
+ * with a value out of range: a format version newer than this seq-echo reads, a library of
+ * another major version, a size below its minimum, a name it does not know.
  */
 export function checkMetadata(fn: string, where: string, value: unknown): EchoModelMetadata {
   if (!isRecord(value)) {
@@ -160,7 +167,7 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
   const field = (name: string) => `${where}'s ${name}`;
   const check = <T>(name: keyof EchoModelMetadata, rule: FieldRule<T>, v = value[name]): T => {
     if (rule.valid(v)) return v;
-    const kind = rule.numeric === true && typeof v === 'number' ? RangeError : TypeError;
+    const kind = rule.ofKind(v) ? RangeError : TypeError;
     throw new kind(message(fn, field(name), rule.expected, v));
   };
   // Checked in this order (the first wrong field is the one reported). Models saved before
