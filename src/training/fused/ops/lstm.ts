@@ -5,9 +5,9 @@ import {
   dense,
   gradOf,
   project,
-  transpose,
   projectBackward,
   rowsOf,
+  transpose,
   type DenseValue,
   type Value,
 } from '../values';
