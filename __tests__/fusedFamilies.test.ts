@@ -30,6 +30,17 @@ function maxWeightDifference(a: tf.LayersModel, b: tf.LayersModel): number {
   return Math.max(...weightValues(a).flatMap((w, i) => w.map((v, j) => Math.abs(v - wb[i]![j]!))));
 }
 
+/** Compiles a hand-built one-hot model (8 ids) as seq-echo compiles its own, and tags its task. */
+function asEchoModel(model: tf.LayersModel): tf.LayersModel {
+  model.compile({
+    loss: 'categoricalCrossentropy',
+    optimizer: tf.train.adam(0.01),
+    metrics: ['accuracy'],
+  });
+  setEchoTask(model, { task: 'echo', representation: 'one-hot', nUnique: 8 });
+  return model;
+}
+
 /** Two stacked LSTMs, as a user might build: not a factory's model, but made of its layers. */
 function stackedLstms(): tf.LayersModel {
   const init = (seed: number) => ({
@@ -60,13 +71,7 @@ function stackedLstms(): tf.LayersModel {
       }),
     );
   });
-  model.compile({
-    loss: 'categoricalCrossentropy',
-    optimizer: tf.train.adam(0.01),
-    metrics: ['accuracy'],
-  });
-  setEchoTask(model, { task: 'echo', representation: 'one-hot', nUnique: 8 });
-  return model;
+  return asEchoModel(model);
 }
 
 /** A user model whose first Reshape splits one-hot rows across steps ([5, 8] -> [10, 4]). */
@@ -88,13 +93,7 @@ function splitReshape(): tf.LayersModel {
     model.add(tf.layers.reshape({ targetShape: [5, 8] }));
     model.add(tf.layers.softmax({ axis: -1 }));
   });
-  model.compile({
-    loss: 'categoricalCrossentropy',
-    optimizer: tf.train.adam(0.01),
-    metrics: ['accuracy'],
-  });
-  setEchoTask(model, { task: 'echo', representation: 'one-hot', nUnique: 8 });
-  return model;
+  return asEchoModel(model);
 }
 
 const small = { nUnique: 8, units: 6, seed: 3 };

@@ -1,10 +1,20 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { RecurrentActivation } from './common';
 import { readEchoTask } from './echoTask';
+import {
+  dims,
+  RECOGNISERS,
+  Unsupported,
+  unsupported,
+  type Config,
+  type PlanState,
+  type Symbolic,
+} from './fusedPlanLayers';
 
 /**
- * Recognition for the fused engine: reads a tfjs model's layer graph and maps every layer to
- * an op the engine computes exactly as tfjs does, with its weights named. A model outside
+ * Recognition for the fused engine: walks a tfjs model's layer graph and maps every layer (by
+ * its class's recogniser, in fusedPlanLayers.ts) to an op the engine computes exactly as tfjs
+ * does, with its weights named. A model outside
  * this vocabulary gets a sentence saying why, and trains with `model.fit` instead.
  *
  * Values are numbered slots; each op reads slots and writes its own. Slots hold
@@ -94,68 +104,6 @@ export interface TrainingPlan extends ModelPlan, PlanLoss {
   adam: { learningRate: number; beta1: number; beta2: number; epsilon: number };
 }
 
-type Config = Record<string, unknown>;
-
-/** The parts of tfjs's SymbolicTensor the recognizer reads (not all of them are typed). */
-interface Symbolic {
-  id: number;
-  shape: (number | null)[];
-  sourceLayer: tf.layers.Layer;
-  tensorIndex?: number;
-  inputs?: Symbolic[];
-  callArgs?: Config;
-}
-
-class Unsupported extends Error {}
-
-const unsupported = (why: string): never => {
-  throw new Unsupported(why);
-};
-
-/** Keras's regularisers, constraints, dropout: none of them may be set. */
-function assertPlain(name: string, config: Config, keys: readonly string[]): void {
-  for (const key of keys) {
-    const value = config[key];
-    if (value != null && value !== 0 && value !== false) {
-      unsupported(`its ${name} layer sets ${key}`);
-    }
-  }
-}
-
-const PLAIN_KEYS = [
-  'kernelRegularizer',
-  'biasRegularizer',
-  'activityRegularizer',
-  'kernelConstraint',
-  'biasConstraint',
-] as const;
-
-/** Finds the index in `model.weights` of a layer's weight whose name ends with `suffix`. */
-function weightRef(model: tf.LayersModel, layer: tf.layers.Layer, suffix: string): WeightRef {
-  const variable = layer.weights.find((w) => w.originalName.endsWith(`/${suffix}`));
-  if (!variable) return unsupported(`its ${layer.getClassName()} layer has no ${suffix} weight`);
-  const index = model.weights.indexOf(variable);
-  if (index < 0) return unsupported(`a weight of its ${layer.getClassName()} layer is not its own`);
-  return index;
-}
-
-const LAYER_CLASSES = new Set([
-  'InputLayer',
-  'Masking',
-  'LSTM',
-  'RepeatVector',
-  'Dense',
-  'TimeDistributed',
-  'Reshape',
-  'Flatten',
-  'Softmax',
-  'Activation',
-  'Concatenate',
-  'SeqEchoPositionEncoding',
-  'SeqEchoPositionQueries',
-  'SeqEchoDotAttention',
-]);
-
 /**
  * Maps a model's layer graph to a plan the fused engine runs, or says why it cannot: a
  * sentence naming the first layer or setting outside the engine's vocabulary (one input per
@@ -177,196 +125,14 @@ export function planModel(model: tf.LayersModel): ModelPlan | string {
 function buildPlan(model: tf.LayersModel): ModelPlan {
   if (model.outputs.length !== 1) unsupported(`it has ${model.outputs.length} outputs, not one`);
   for (const layer of model.layers) {
-    if (!LAYER_CLASSES.has(layer.getClassName())) {
+    if (!RECOGNISERS.has(layer.getClassName())) {
       unsupported(`its ${layer.getClassName()} layer is not one the fused engine computes`);
     }
   }
-  const ops: PlanOp[] = [];
-  const slotOf = new Map<number, number>();
-  const inputs: { slot: number; steps: number; width: number }[] = [];
-  let slots = 0;
-  let statefulLstms = 0;
-  const dims = (t: Symbolic): { steps: number | undefined; width: number } => {
-    const shape = t.shape;
-    if (shape.length === 3 && shape[1] != null && shape[2] != null) {
-      return { steps: shape[1], width: shape[2] };
-    }
-    if (shape.length === 2 && shape[1] != null) return { steps: undefined, width: shape[1] };
-    return unsupported(`a layer's output shape [${shape.join(', ')}] is not fixed`);
-  };
-  // The LSTM's outputs [sequence, h, c] share one op: visiting one visits them all.
-  const lstmOps = new Map<tf.layers.Layer, Extract<PlanOp, { op: 'lstm' }>>();
-
-  const visit = (t: Symbolic): number => {
-    const known = slotOf.get(t.id);
-    if (known !== undefined) return known;
-    const layer = t.sourceLayer;
-    const name = layer.getClassName();
-    const config = layer.getConfig() as Config;
-    const args = (t.inputs ?? []).map(visit);
-    const x = args[0] as number;
-    const out = slots++;
-    slotOf.set(t.id, out);
-    const { steps, width } = dims(t);
-    switch (name) {
-      case 'InputLayer': {
-        const input = model.inputs.findIndex((s) => (s as unknown as Symbolic).id === t.id);
-        if (input < 0 || steps === undefined) unsupported('an input is not a sequence');
-        inputs[input] = { slot: out, steps: steps!, width };
-        ops.push({ op: 'input', out, input, steps: steps!, width });
-        break;
-      }
-      case 'Masking':
-        ops.push({ op: 'masking', out, x, maskValue: Number(config.maskValue ?? 0) });
-        break;
-      case 'LSTM': {
-        const existing = lstmOps.get(layer);
-        if (existing) {
-          const index = t.tensorIndex ?? 0;
-          if (index === 1) existing.outH = out;
-          else if (index === 2) existing.outC = out;
-          else unsupported('an LSTM layer is applied more than once');
-          break;
-        }
-        assertPlain('LSTM', config, [
-          ...PLAIN_KEYS,
-          'recurrentRegularizer',
-          'recurrentConstraint',
-          'dropout',
-          'recurrentDropout',
-        ]);
-        if (config.activation !== 'tanh') unsupported('an LSTM has a non-tanh activation');
-        const gate = config.recurrentActivation;
-        if (gate !== 'hardSigmoid' && gate !== 'sigmoid') {
-          unsupported(`an LSTM's recurrentActivation is ${String(gate)}`);
-        }
-        if (config.useBias !== true) unsupported('an LSTM has no bias');
-        if (config.goBackwards === true) unsupported('an LSTM reads its input backwards');
-        if (config.unroll === true) unsupported('an LSTM is unrolled');
-        if (args.length !== 1 && args.length !== 3) unsupported('an LSTM has unexpected inputs');
-        const stateful = config.stateful === true;
-        if (stateful && args.length === 3) {
-          unsupported('a stateful LSTM also takes an initial state');
-        }
-        const op: Extract<PlanOp, { op: 'lstm' }> = {
-          op: 'lstm',
-          x,
-          out,
-          outH: undefined,
-          outC: undefined,
-          initial: args.length === 3 ? [args[1]!, args[2]!] : undefined,
-          units: Number(config.units),
-          returnSequences: config.returnSequences === true,
-          stateful,
-          gate: gate as GateActivation,
-          stateIndex: stateful ? statefulLstms++ : -1,
-          weights: {
-            kernel: weightRef(model, layer, 'kernel'),
-            recurrent: weightRef(model, layer, 'recurrent_kernel'),
-            bias: weightRef(model, layer, 'bias'),
-          },
-        };
-        lstmOps.set(layer, op);
-        const index = t.tensorIndex ?? 0;
-        if (index !== 0) {
-          // Reached through h or c first: the sequence output gets its own slot.
-          op.out = slots++;
-          if (index === 1) op.outH = out;
-          else op.outC = out;
-        }
-        ops.push(op);
-        break;
-      }
-      case 'RepeatVector':
-        ops.push({ op: 'repeat', out, x, n: Number(config.n) });
-        break;
-      case 'Dense':
-      case 'TimeDistributed': {
-        const inner =
-          name === 'Dense'
-            ? { config, layer }
-            : (() => {
-                const wrapped = config.layer as { className?: string; config?: Config } | undefined;
-                if (wrapped?.className !== 'Dense') {
-                  unsupported('a TimeDistributed layer wraps something other than Dense');
-                }
-                return { config: wrapped!.config ?? {}, layer };
-              })();
-        assertPlain('Dense', inner.config, PLAIN_KEYS);
-        const activation = inner.config.activation;
-        if (activation !== 'linear' && activation !== 'softmax') {
-          unsupported(`a Dense layer's activation is ${String(activation)}`);
-        }
-        ops.push({
-          op: 'dense',
-          out,
-          x,
-          units: Number(inner.config.units),
-          activation: activation as 'linear' | 'softmax',
-          weights: {
-            kernel: weightRef(model, layer, 'kernel'),
-            bias: inner.config.useBias === false ? undefined : weightRef(model, layer, 'bias'),
-          },
-        });
-        break;
-      }
-      case 'Reshape':
-      case 'Flatten':
-        ops.push({ op: 'reshape', out, x, steps, width });
-        break;
-      case 'Softmax':
-        if (config.axis !== -1 && config.axis !== (steps === undefined ? 1 : 2)) {
-          unsupported('a Softmax layer is not over the last axis');
-        }
-        ops.push({ op: 'softmax', out, x });
-        break;
-      case 'Activation':
-        if (config.activation === 'softmax') ops.push({ op: 'softmax', out, x });
-        else if (config.activation === 'linear') ops.push({ op: 'reshape', out, x, steps, width });
-        else unsupported(`an Activation layer is ${String(config.activation)}`);
-        break;
-      case 'Concatenate':
-        if (config.axis !== -1 && config.axis !== 2) {
-          unsupported('a Concatenate layer is not over the last axis');
-        }
-        ops.push({ op: 'concat', out, xs: args });
-        break;
-      case 'SeqEchoPositionEncoding':
-        ops.push({
-          op: 'positionEncoding',
-          out,
-          x,
-          dim: Number(config.dim),
-          maxWavelength: Number(config.maxWavelength),
-        });
-        break;
-      case 'SeqEchoPositionQueries':
-        ops.push({
-          op: 'positionQueries',
-          out,
-          x,
-          steps: Number(config.steps),
-          dim: Number(config.dim),
-          maxWavelength: Number(config.maxWavelength),
-        });
-        break;
-      case 'SeqEchoDotAttention':
-        ops.push({
-          op: 'dotAttention',
-          out,
-          queries: args[0]!,
-          memory: args[1]!,
-          scaled: config.scaled === true,
-        });
-        break;
-      default:
-        unsupported(`its ${name} layer is not one the fused engine computes`);
-    }
-    return out;
-  };
-
+  const state: PlanState = { ops: [], inputs: [], slots: 0, statefulLstms: 0, lstmOps: new Map() };
   const outputTensor = model.outputs[0] as unknown as Symbolic;
-  const output = visit(outputTensor);
+  const output = visit(model, state, new Map(), outputTensor);
+  const { ops, inputs, slots, statefulLstms } = state;
   if (Object.keys(inputs).length !== model.inputs.length) {
     unsupported('an input of the model does not reach its output');
   }
@@ -382,6 +148,32 @@ function buildPlan(model: tf.LayersModel): ModelPlan {
     statefulLstms,
     softmaxOutput,
   };
+}
+
+/**
+ * Gives the layer output `t` a slot, after its inputs', and adds its layer's op (inputs'
+ * first, so ops run in order). `slotOf` maps the tensors visited to their slots.
+ */
+function visit(
+  model: tf.LayersModel,
+  state: PlanState,
+  slotOf: Map<number, number>,
+  t: Symbolic,
+): number {
+  const known = slotOf.get(t.id);
+  if (known !== undefined) return known;
+  const layer = t.sourceLayer;
+  const name = layer.getClassName();
+  const args = (t.inputs ?? []).map((input) => visit(model, state, slotOf, input));
+  const out = state.slots++;
+  slotOf.set(t.id, out);
+  const { steps, width } = dims(t);
+  const recognise = RECOGNISERS.get(name);
+  if (!recognise) return unsupported(`its ${name} layer is not one the fused engine computes`);
+  const config = layer.getConfig() as Config;
+  const op = recognise({ model, t, layer, config, args, x: args[0]!, out, steps, width }, state);
+  if (op) state.ops.push(op);
+  return out;
 }
 
 /** Which accuracy the model was compiled with, as the fused engine reports it. */

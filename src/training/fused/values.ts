@@ -189,6 +189,19 @@ export function addInto(dst: Float32Array, src: Float32Array): void {
   for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
 }
 
+/** The `[cols, rows]` transpose of a `[rows, cols]` matrix. */
+export function transpose(
+  kernels: Kernels,
+  a: Float32Array,
+  rows: number,
+  cols: number,
+): Float32Array {
+  const out = kernels.scratch(rows * cols);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]!;
+  return out;
+}
+
 /** The value as dense numbers (a copy for sparse and concat values). */
 export function materialize(kernels: Kernels, v: Value): Float32Array {
   if (v.kind === 'dense') return v.data;

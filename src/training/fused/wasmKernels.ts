@@ -1,7 +1,6 @@
 /**
- * The WebAssembly SIMD kernels (kernels.wat) on one instance's memory, laid out as
- * `[resident arrays | scratch arena | staging | guard]`. Resident and scratch arrays are views
- * of that memory and go to the kernels by offset; other operands are copied into staging for
+ * The WebAssembly SIMD kernels (kernels.wat) on one instance's memory (wasmMemory.ts): resident
+ * and scratch arrays go to the kernels by offset; other operands are copied into staging for
  * the call (and results back). When an operand cannot be staged the call runs the JavaScript
  * reference instead, so a kernel never fails for lack of room.
  */
@@ -22,6 +21,9 @@ import {
   jsMatMulAdd,
   jsMatMulBackward,
 } from './jsKernels';
+import { inout, input, output, WasmMemory, type Operands } from './wasmMemory';
+
+export { GUARD } from './wasmMemory';
 
 /**
  * The module's exports, each parameter named as in kernels.wat. Pointers are byte offsets into
@@ -91,102 +93,23 @@ interface KernelExports {
 /** A WebAssembly boolean. */
 type Flag = 0 | 1;
 
-/**
- * One operand of a kernel call: the `n` values of `array` it touches, whether the kernel reads
- * them (a staged copy is filled first) and whether it writes them (a staged copy is copied
- * back after). `undefined` for an optional operand that is absent: it gets offset 0, which the
- * kernel must not touch.
- */
-interface Operand {
-  array: Float32Array;
-  n: number;
-  reads: boolean;
-  writes: boolean;
-}
-type Operands<K extends string> = Record<K, Operand | undefined>;
-
-const input = (array: Float32Array, n: number): Operand => ({
-  array,
-  n,
-  reads: true,
-  writes: false,
-});
-const output = (array: Float32Array, n: number): Operand => ({
-  array,
-  n,
-  reads: false,
-  writes: true,
-});
-const inout = (array: Float32Array, n: number): Operand => ({
-  array,
-  n,
-  reads: true,
-  writes: true,
-});
 const flag = (on: boolean): Flag => (on ? 1 : 0);
-/** Staging bytes for `floats` values over up to 10 operands, each aligned to 16 bytes. */
-const stagingRoom = (floats: number): number => floats * 4 + 10 * 16;
-
-const PAGE = 65536;
-/**
- * The most one instance's memory may grow to, in pages: 2 GiB, far beyond what the fused
- * engine's models need, and every byte offset stays a positive i32. (V8 reserves its address
- * space for a 32-bit memory, about 10 GB, whatever the maximum; the maximum bounds what is
- * committed, and what other engines reserve.)
- */
-const MAX_PAGES = 32768;
-/** The staging room, in values, that a new instance starts with. */
-const INITIAL_STAGING = 1 << 14;
-/**
- * Bytes after the last array: SIMD loads of a row's tail read past its end, up to 12 bytes (the
- * LSTM cell, a 4-wide vector) or 28 (mmadd's 8-column tile of W and out). Exported for
- * __tests__/kernels.test.ts, which checks the kernels against it.
- */
-export const GUARD = 32;
-/** `bytes` rounded up to a multiple of 16 (in floating point: sizes may pass 2^31). */
-const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 export class WasmKernels implements Kernels {
   readonly kind = 'wasm-simd';
   private readonly exports: KernelExports;
-  private readonly memory: WebAssembly.Memory;
-  private readonly offsets: number[] = [];
-  private readonly lengths: readonly number[];
-  private readonly arenaStart: number;
-  private arenaEnd: number;
-  private stagingEnd: number;
-  private heap: Float32Array;
-  private views: Float32Array[] = [];
-  /** Next free byte of the arena, and the bytes the current step asked of it. */
-  private arenaCursor: number;
-  private arenaDemand = 0;
-  private stagingCursor = 0;
+  private readonly memory: WasmMemory;
   private fallbackCount = 0;
 
   /**
    * Kernels on a new memory with room for resident arrays of the given lengths and some
-   * staging. Throws a `RangeError` when that memory cannot be allocated (or would pass
-   * {@link MAX_PAGES}); `createKernels` then falls back to the JavaScript kernels.
+   * staging. Throws a `RangeError` when that memory cannot be allocated (or would pass its
+   * maximum); `createKernels` then falls back to the JavaScript kernels.
    */
   constructor(module: WebAssembly.Module, lengths: readonly number[]) {
-    this.lengths = lengths;
-    let offset = 0;
-    for (const n of lengths) {
-      this.offsets.push(offset);
-      offset += align16(n * 4);
-    }
-    this.arenaStart = this.arenaEnd = this.stagingEnd = this.arenaCursor = offset;
-    const pages = Math.ceil((offset + stagingRoom(INITIAL_STAGING) + GUARD) / PAGE);
-    if (pages > MAX_PAGES) {
-      throw new RangeError(
-        `WasmKernels: ${offset} bytes of resident arrays exceed the ${MAX_PAGES * PAGE}-byte memory maximum`,
-      );
-    }
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES });
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.memory = new WasmMemory(lengths);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory.memory } });
     this.exports = instance.exports as unknown as KernelExports;
-    this.heap = new Float32Array(this.memory.buffer);
-    this.reserve(INITIAL_STAGING);
   }
 
   /** How many calls ran the JavaScript kernel because their operands did not fit staging. */
@@ -195,94 +118,26 @@ export class WasmKernels implements Kernels {
   }
 
   arrays(): Float32Array[] {
-    const buffer = this.memory.buffer;
-    if (this.views.length === 0 || this.views[0]!.buffer !== buffer) {
-      this.views = this.lengths.map((n, i) => new Float32Array(buffer, this.offsets[i], n));
-    }
-    return this.views;
+    return this.memory.arrays();
   }
 
-  /**
-   * Grows the memory, if needed, to room for the scratch the last step wanted (a quarter more)
-   * and then `floats` staged values. When the memory cannot grow (its maximum, or no address
-   * space left) the areas keep their sizes: scratch past the arena comes as ordinary arrays,
-   * and calls whose operands do not fit staging run the JavaScript kernels.
-   */
+  /** See {@link WasmMemory.reserve}. */
   reserve(floats: number): void {
-    const arenaBytes = Math.max(this.arenaEnd - this.arenaStart, align16(this.arenaDemand * 1.25));
-    const stagingBytes = Math.max(this.stagingEnd - this.arenaEnd, stagingRoom(floats));
-    const arenaEnd = this.arenaStart + arenaBytes;
-    const stagingEnd = arenaEnd + stagingBytes;
-    if (this.holds(stagingEnd + GUARD)) {
-      this.arenaEnd = arenaEnd;
-      this.stagingEnd = stagingEnd;
-    }
-    this.heap = new Float32Array(this.memory.buffer);
-    this.arenaCursor = this.arenaStart;
-    this.arenaDemand = 0;
-  }
-
-  /** Whether the memory holds `bytes`, after growing it if needed and possible. */
-  private holds(bytes: number): boolean {
-    const have = this.memory.buffer.byteLength;
-    if (bytes <= have) return true;
-    const pages = Math.ceil((bytes - have) / PAGE);
-    if (have / PAGE + pages > MAX_PAGES) return false;
-    try {
-      this.memory.grow(pages);
-      return true;
-    } catch (error) {
-      if (error instanceof RangeError) return false;
-      throw error;
-    }
+    this.memory.reserve(floats);
   }
 
   scratch(n: number): Float32Array {
-    const bytes = align16(n * 4);
-    this.arenaDemand += bytes;
-    if (this.arenaCursor + bytes > this.arenaEnd) return new Float32Array(n);
-    const view = new Float32Array(this.heap.buffer, this.arenaCursor, n);
-    view.fill(0);
-    this.arenaCursor += bytes;
-    return view;
+    return this.memory.scratch(n);
   }
 
   /**
-   * The byte offset of `array`'s first `n` values in memory: where it is, for a resident or
-   * scratch array; else a staged copy (or room for one when `copy` is false). -1 if no room.
-   */
-  private place(array: Float32Array, n: number, copy: boolean): number {
-    if (array.buffer === this.heap.buffer) return array.byteOffset;
-    const at = this.stagingCursor;
-    if (at + n * 4 > this.stagingEnd) return -1;
-    if (copy) this.heap.set(n === array.length ? array : array.subarray(0, n), at / 4);
-    this.stagingCursor = at + align16(n * 4);
-    return at;
-  }
-
-  /**
-   * Places every operand by name (those read copied in) and returns their offsets under the
-   * same names, or `undefined` if one does not fit: the caller then runs the JavaScript kernel.
+   * The operands' offsets (see {@link WasmMemory.stage}), or `undefined` when they do not fit:
+   * the call then runs the JavaScript kernel, counted in {@link fallbacks}.
    */
   private stage<K extends string>(operands: Operands<K>): Record<K, number> | undefined {
-    this.stagingCursor = this.arenaEnd;
-    const at: Partial<Record<K, number>> = {};
-    for (const name of Object.keys(operands) as K[]) {
-      const operand = operands[name];
-      const offset = operand ? this.place(operand.array, operand.n, operand.reads) : 0;
-      if (offset < 0) return undefined;
-      at[name] = offset;
-    }
-    return at as Record<K, number>;
-  }
-
-  /** Copies each staged operand the kernel writes back into its array. */
-  private unstage<K extends string>(operands: Operands<K>, at: Record<K, number>): void {
-    for (const name of Object.keys(operands) as K[]) {
-      const operand = operands[name];
-      if (!operand?.writes || operand.array.buffer === this.heap.buffer) continue;
-      operand.array.set(this.heap.subarray(at[name] / 4, at[name] / 4 + operand.n));
-    }
+    const at = this.memory.stage(operands);
+    if (!at) this.fallbackCount += 1;
+    return at;
   }
 
   matMulAdd(args: MatMulAddArgs): void {
@@ -294,12 +149,11 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbackCount += 1;
       jsMatMulAdd(args);
       return;
     }
     this.exports.mmadd(at.A, inner, 1, at.W, at.out, rows, inner, cols);
-    this.unstage(operands, at);
+    this.memory.unstage(operands, at);
   }
 
   matMulBackward(args: MatMulBackwardArgs): void {
@@ -314,14 +168,13 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbackCount += 1;
       jsMatMulBackward(args);
       return;
     }
     // dW [inner, cols] += A^T [inner, rows] · dOut [rows, cols]: A^T(k, r) = A[r * inner + k].
     this.exports.mmadd(at.A, 1, inner, at.dOut, at.dW, inner, rows, cols);
     if (dA) this.exports.mmabt(at.dOut, at.W, at.dA, rows, inner, cols);
-    this.unstage(operands, at);
+    this.memory.unstage(operands, at);
   }
 
   lstmForwardCell(args: LstmForwardCellArgs): void {
@@ -339,13 +192,12 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbackCount += 1;
       jsLstmForwardCell(args);
       return;
     }
     const sig = flag(gate === 'sigmoid');
     this.exports.lstmfwd(at.z, at.bias, at.cPrev, at.gates, at.c, at.tc, at.h, batch, units, sig);
-    this.unstage(operands, at);
+    this.memory.unstage(operands, at);
   }
 
   lstmBackwardCell(args: LstmBackwardCellArgs): void {
@@ -365,7 +217,6 @@ export class WasmKernels implements Kernels {
     };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbackCount += 1;
       jsLstmBackwardCell(args);
       return;
     }
@@ -384,7 +235,7 @@ export class WasmKernels implements Kernels {
       units,
       flag(gate === 'sigmoid'),
     );
-    this.unstage(operands, at);
+    this.memory.unstage(operands, at);
   }
 
   columnSum(args: ColumnSumArgs): void {
@@ -392,12 +243,11 @@ export class WasmKernels implements Kernels {
     const operands = { src: input(src, rows * cols), dst: inout(dst, cols) };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbackCount += 1;
       jsColumnSum(args);
       return;
     }
     this.exports.colsum(at.src, at.dst, rows, cols);
-    this.unstage(operands, at);
+    this.memory.unstage(operands, at);
   }
 
   adam(args: AdamArgs): void {
@@ -406,7 +256,6 @@ export class WasmKernels implements Kernels {
     const operands = { p: inout(p, n), g: input(g, n), m: inout(m, n), v: inout(v, n) };
     const at = this.stage(operands);
     if (!at) {
-      this.fallbackCount += 1;
       jsAdam(args);
       return;
     }
@@ -426,16 +275,16 @@ export class WasmKernels implements Kernels {
       epsilon,
       -learningRate,
     );
-    this.unstage(operands, at);
+    this.memory.unstage(operands, at);
   }
 
   /** tanh by the kernels' approximation, for testing its accuracy. */
   tanh(x: Float32Array): Float32Array {
     const operands = { x: input(x, x.length), out: output(new Float32Array(x.length), x.length) };
-    const at = this.stage(operands);
+    const at = this.memory.stage(operands);
     if (!at) throw new Error('tanh: the input does not fit the staging area');
     this.exports.tanh(at.x, at.out, x.length);
-    this.unstage(operands, at);
+    this.memory.unstage(operands, at);
     return operands.out.array;
   }
 }

@@ -1,7 +1,7 @@
 import { sinusoids } from '../../../models/attention/layers';
 import type { Kernels } from '../kernels';
 import { softmaxRows } from '../softmax';
-import { dense, gradOf, type DenseValue, type Shape } from '../values';
+import { dense, gradOf, transpose, type DenseValue, type Shape } from '../values';
 
 /**
  * The ops of `buildAttention`'s custom layers: sinusoidal position features, and Luong's
@@ -49,14 +49,6 @@ function scatterAdd(v: DenseValue, into: Float32Array, matrix: Float32Array, b: 
     const to = (t * batch + b) * width;
     for (let k = 0; k < width; k++) into[to + k]! += matrix[t * width + k]!;
   }
-}
-
-/** The `[cols, rows]` transpose of a `[rows, cols]` matrix. */
-function transpose(kernels: Kernels, a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = kernels.scratch(rows * cols);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]!;
-  return out;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   project,
   projectBackward,
   rowsOf,
+  transpose,
   type DenseValue,
   type Value,
 } from '../values';
@@ -163,10 +164,7 @@ export function lstmBackward(
   if (outputs.h.grad) addInto(dhNext, outputs.h.grad);
   if (outputs.c.grad) addInto(dcNext, outputs.c.grad);
   const dOut = outputs.out.grad;
-  const recurrentT = kernels.scratch(4 * u * u);
-  for (let k = 0; k < u; k++) {
-    for (let j = 0; j < 4 * u; j++) recurrentT[j * u + k] = w.recurrent[k * 4 * u + j]!;
-  }
+  const recurrentT = transpose(kernels, w.recurrent, u, 4 * u);
   for (let t = steps - 1; t >= 0; t--) {
     const dH = dOut && (returnSequences ? step(dOut, t, n) : t === steps - 1 ? dOut : undefined);
     const cPrev = t > 0 ? step(trace.c, t - 1, n) : trace.c0;
@@ -186,37 +184,82 @@ export function lstmBackward(
       units: u,
       gate,
     });
-    if (mask) {
-      // A masked step passes its state's gradient straight to the step before.
-      for (let b = 0; b < batch; b++) {
-        if (mask[t * batch + b]) continue;
-        dzt.fill(0, b * 4 * u, (b + 1) * 4 * u);
-        dcPrev.set(dcNext.subarray(b * u, (b + 1) * u), b * u);
-      }
-    }
+    if (mask) skipMaskedCell(mask, t, batch, u, dzt, dcPrev, dcNext);
     // d(h_{t-1}) = dz_t · R^T; the weight gradient waits for all steps (below).
     const dhPrev = t > 0 || wantInitial ? kernels.scratch(n) : undefined;
     if (dhPrev) {
       kernels.matMulAdd({ A: dzt, W: recurrentT, out: dhPrev, rows: batch, inner: 4 * u, cols: u });
-    }
-    if (mask && dhPrev) {
-      for (let b = 0; b < batch; b++) {
-        if (mask[t * batch + b]) continue;
-        for (let j = b * u; j < (b + 1) * u; j++) dhPrev[j]! += dhNext[j]! + (dH ? dH[j]! : 0);
-      }
+      if (mask) skipMaskedOutput(mask, t, batch, u, dhPrev, dhNext, dH);
     }
     dhNext = dhPrev ?? dhNext;
     dcNext = dcPrev;
   }
-  // dR = Σ_t h_{t-1}^T dz_t, as one product over every step: the outputs of steps 0 .. T-2 are
-  // contiguous, so they meet the gradients of steps 1 .. T-1 in one call (and R's gradient is
-  // read and written once, not once per step).
+  recurrentGrads(kernels, trace, w.recurrent, dz, dw.recurrent);
+  kernels.columnSum({ src: dz, dst: dw.bias, rows: rowsOf(x), cols: 4 * u });
+  projectBackward(kernels, x, w.kernel, dz, dw.kernel, 4 * u);
+  return { dh0: dhNext, dc0: dcNext };
+}
+
+/**
+ * At step `t`'s masked rows, the cell did nothing: no gradient reaches its pre-activations,
+ * and the cell state's gradient passes straight to the step before.
+ */
+function skipMaskedCell(
+  mask: Uint8Array,
+  t: number,
+  batch: number,
+  u: number,
+  dzt: Float32Array,
+  dcPrev: Float32Array,
+  dcNext: Float32Array,
+): void {
+  for (let b = 0; b < batch; b++) {
+    if (mask[t * batch + b]) continue;
+    dzt.fill(0, b * 4 * u, (b + 1) * 4 * u);
+    dcPrev.set(dcNext.subarray(b * u, (b + 1) * u), b * u);
+  }
+}
+
+/**
+ * At step `t`'s masked rows the output was the previous step's: its gradient, and the one
+ * from the step after, pass straight to the step before.
+ */
+function skipMaskedOutput(
+  mask: Uint8Array,
+  t: number,
+  batch: number,
+  u: number,
+  dhPrev: Float32Array,
+  dhNext: Float32Array,
+  dH: Float32Array | undefined,
+): void {
+  for (let b = 0; b < batch; b++) {
+    if (mask[t * batch + b]) continue;
+    for (let j = b * u; j < (b + 1) * u; j++) dhPrev[j]! += dhNext[j]! + (dH ? dH[j]! : 0);
+  }
+}
+
+/**
+ * `dR += Σ_t h_{t-1}^T dz_t`, as one product over every step: the outputs of steps 0 .. T-2
+ * are contiguous, so they meet the gradients of steps 1 .. T-1 in one call (and R's gradient
+ * is read and written once, not once per step).
+ */
+function recurrentGrads(
+  kernels: Kernels,
+  trace: LstmTrace,
+  recurrent: Float32Array,
+  dz: Float32Array,
+  dRecurrent: Float32Array,
+): void {
+  const { steps, batch } = trace.x;
+  const u = trace.units;
+  const n = batch * u;
   if (steps > 1) {
     kernels.matMulBackward({
       A: trace.h.subarray(0, (steps - 1) * n),
-      W: w.recurrent,
+      W: recurrent,
       dOut: dz.subarray(4 * n),
-      dW: dw.recurrent,
+      dW: dRecurrent,
       rows: (steps - 1) * batch,
       inner: u,
       cols: 4 * u,
@@ -225,17 +268,14 @@ export function lstmBackward(
   if (!trace.h0Zero) {
     kernels.matMulBackward({
       A: trace.h0,
-      W: w.recurrent,
+      W: recurrent,
       dOut: dz.subarray(0, 4 * n),
-      dW: dw.recurrent,
+      dW: dRecurrent,
       rows: batch,
       inner: u,
       cols: 4 * u,
     });
   }
-  kernels.columnSum({ src: dz, dst: dw.bias, rows: rowsOf(x), cols: 4 * u });
-  projectBackward(kernels, x, w.kernel, dz, dw.kernel, 4 * u);
-  return { dh0: dhNext, dc0: dcNext };
 }
 
 /** Sends the initial state's gradient to the values it came from. */
