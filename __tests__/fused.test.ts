@@ -6,6 +6,7 @@ import {
   predictEcho,
   trainEcho,
 } from '../src';
+import { planModel } from '../src/models/fusedPlan';
 import { preferKernels } from '../src/training/fused/kernels';
 import { expectRejection } from './helpers/errors';
 import { expectStateReset, weightValues } from './helpers/models';
@@ -150,6 +151,19 @@ describe("trainEcho's fused engine", () => {
     expect(sgdResult.fallbackReason).toMatch(/SGD|Sgd|sgd/);
     model.dispose();
     sgd.dispose();
+  });
+
+  it("names an LSTM's state as the output it does not plan, instead of failing", () => {
+    for (const index of [1, 2]) {
+      const input = tf.input({ shape: [5, 10] });
+      const outputs = tf.layers.lstm({ units: 4, returnState: true }).apply(input);
+      const model = tf.model({
+        inputs: input,
+        outputs: (outputs as tf.SymbolicTensor[])[index]!,
+      });
+      expect(planModel(model)).toBe("its output is an LSTM's state, not a layer's output");
+      model.dispose();
+    }
   });
 });
 

@@ -96,6 +96,44 @@ function splitReshape(): tf.LayersModel {
   return asEchoModel(model);
 }
 
+/**
+ * A user model whose encoder's sequence output is read after its state: a decoder LSTM starts
+ * from the encoder's [h, c] and its output is joined with the encoder's, so the plan reaches
+ * the encoder through its state first.
+ */
+function sequenceAfterState(): tf.LayersModel {
+  const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
+  let model!: tf.LayersModel;
+  tf.tidy(() => {
+    const input = tf.input({ shape: [5, 8] });
+    const [sequence, h, c] = tf.layers
+      .lstm({
+        units: 6,
+        returnSequences: true,
+        returnState: true,
+        kernelInitializer: glorot(11),
+        recurrentInitializer: glorot(12),
+      })
+      .apply(input) as tf.SymbolicTensor[];
+    const decoded = tf.layers
+      .lstm({
+        units: 6,
+        returnSequences: true,
+        kernelInitializer: glorot(13),
+        recurrentInitializer: glorot(14),
+      })
+      .apply(input, { initialState: [h!, c!] }) as tf.SymbolicTensor;
+    const joined = tf.layers.concatenate().apply([decoded, sequence!]) as tf.SymbolicTensor;
+    const output = tf.layers
+      .timeDistributed({
+        layer: tf.layers.dense({ units: 8, activation: 'softmax', kernelInitializer: glorot(15) }),
+      })
+      .apply(joined) as tf.SymbolicTensor;
+    model = tf.model({ inputs: input, outputs: output });
+  });
+  return asEchoModel(model);
+}
+
 const small = { nUnique: 8, units: 6, seed: 3 };
 
 const FAMILIES: [string, () => tf.LayersModel, { batchSize?: number; epochs?: number }][] = [
@@ -160,6 +198,11 @@ const FAMILIES: [string, () => tf.LayersModel, { batchSize?: number; epochs?: nu
   [
     'a Reshape that splits one-hot rows across steps (a user model)',
     splitReshape,
+    { batchSize: 8 },
+  ],
+  [
+    "an encoder's sequence read after its state (a user model)",
+    sequenceAfterState,
     { batchSize: 8 },
   ],
   [

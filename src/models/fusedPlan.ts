@@ -129,14 +129,23 @@ function buildPlan(model: tf.LayersModel): ModelPlan {
       unsupported(`its ${layer.getClassName()} layer is not one the fused engine computes`);
     }
   }
-  const state: PlanState = { ops: [], inputs: [], slots: 0, statefulLstms: 0, lstmOps: new Map() };
+  const state: PlanState = {
+    ops: [],
+    inputs: [],
+    slots: 0,
+    statefulLstms: 0,
+    lstmOps: new Map(),
+    unvisitedSequences: new Set(),
+  };
   const outputTensor = model.outputs[0] as unknown as Symbolic;
   const output = visit(model, state, new Map(), outputTensor);
   const { ops, inputs, slots, statefulLstms } = state;
   if (Object.keys(inputs).length !== model.inputs.length) {
     unsupported('an input of the model does not reach its output');
   }
-  const last = ops.find((o) => o.out === output)!;
+  const last =
+    ops.find((o) => o.out === output) ??
+    unsupported("its output is an LSTM's state, not a layer's output");
   const softmaxOutput =
     last.op === 'softmax' || (last.op === 'dense' && last.activation === 'softmax');
   return {

@@ -52,6 +52,8 @@ export interface PlanState {
   statefulLstms: number;
   /** The LSTM's outputs [sequence, h, c] share one op: visiting one visits them all. */
   lstmOps: Map<tf.layers.Layer, LstmOp>;
+  /** LSTM ops reached through a state first, whose sequence output has not been visited yet. */
+  unvisitedSequences: Set<LstmOp>;
 }
 
 /** Maps a layer to its op, or `undefined` when an op already made covers it. */
@@ -134,6 +136,7 @@ function recogniseLstm(v: LayerVisit, state: PlanState): PlanOp | undefined {
   if (existing) {
     if (index === 1) existing.outH = out;
     else if (index === 2) existing.outC = out;
+    else if (state.unvisitedSequences.delete(existing)) existing.out = out;
     else unsupported('an LSTM layer is applied more than once');
     return undefined;
   }
@@ -158,8 +161,10 @@ function recogniseLstm(v: LayerVisit, state: PlanState): PlanOp | undefined {
   };
   state.lstmOps.set(layer, op);
   if (index !== 0) {
-    // Reached through h or c first: the sequence output gets its own slot.
+    // Reached through h or c first: the sequence output gets a slot of its own until (and
+    // unless) a later visit reaches it and gives it the slot its consumers read.
     op.out = state.slots++;
+    state.unvisitedSequences.add(op);
     if (index === 1) op.outH = out;
     else op.outC = out;
   }
