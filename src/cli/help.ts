@@ -89,111 +89,110 @@ const BACKEND_ROW: readonly [string, string] = [
   'tfjs backend: auto (default), cpu or wasm',
 ];
 
+const { walkthroughWhole: ww, walkthroughPartial: wp, fastWhole: fw, fastPartial: fp } = presets;
+
 /** `train`'s options; defaults shown from the presets where they come from there. */
-function trainBlocks(): Block[] {
-  const { walkthroughWhole: ww, walkthroughPartial: wp, fastWhole: fw, fastPartial: fp } = presets;
-  return [
+const TRAIN_BLOCKS: readonly Block[] = [
+  [
+    'Recipe and preset:',
     [
-      'Recipe and preset:',
       [
-        [
-          '--recipe R',
-          'whole (default): model A, an LSTM echoing the whole window (buildSeq2Seq); ' +
-            'partial: model B, an encoder-decoder echoing its oldest items (buildEncoderDecoder)',
-        ],
-        [
-          '--preset P',
-          "walkthrough (default): the walkthrough's settings exactly; fast: the same task and " +
-            'sizes, trained faster, stopping at 99% on fresh sequences',
-        ],
+        '--recipe R',
+        'whole (default): model A, an LSTM echoing the whole window (buildSeq2Seq); ' +
+          'partial: model B, an encoder-decoder echoing its oldest items (buildEncoderDecoder)',
+      ],
+      [
+        '--preset P',
+        "walkthrough (default): the walkthrough's settings exactly; fast: the same task and " +
+          'sizes, trained faster, stopping at 99% on fresh sequences',
       ],
     ],
+  ],
+  [
+    'The presets (--recipe, --preset):',
     [
-      'The presets (--recipe, --preset):',
+      ['whole, walkthrough', ww.description],
+      ['whole, fast', fw.description],
+      ['partial, walkthrough', wp.description],
+      ['partial, fast', fp.description],
+    ],
+  ],
+  [
+    "Model (each overrides the preset's; defaults are the walkthrough's):",
+    [
+      ['--n-in N', 'time steps per window (default 5)'],
+      ['--n-out N', 'items echoed per window, partial only, at most --n-in (default 2)'],
+      ['--n-unique N', 'vocabulary size: the integers are in [0, N) (default 100)'],
+      ['--units N', 'LSTM units (default 20 whole, 150 partial)'],
       [
-        ['whole, walkthrough', ww.description],
-        ['whole, fast', fw.description],
-        ['partial, walkthrough', wp.description],
-        ['partial, fast', fp.description],
+        '--batch-size N',
+        'windows per batch: the fixed batch of a stateful model (default 7 whole, 21 partial), ' +
+          "the training batch of a stateless one (default: the preset's, else 32)",
+      ],
+      [
+        '--[no-]stateful',
+        "carry LSTM state from batch to batch, or not (default: the preset's; stateful " +
+          'except partial, fast)',
+      ],
+      [
+        '--learning-rate X',
+        `Adam's learning rate (default: the preset's; 0.001, ${fw.model.learningRate} whole ` +
+          `fast, ${fp.model.learningRate} partial fast)`,
       ],
     ],
+  ],
+  [
+    'Training:',
     [
-      "Model (each overrides the preset's; defaults are the walkthrough's):",
       [
-        ['--n-in N', 'time steps per window (default 5)'],
-        ['--n-out N', 'items echoed per window, partial only, at most --n-in (default 2)'],
-        ['--n-unique N', 'vocabulary size: the integers are in [0, N) (default 100)'],
-        ['--units N', 'LSTM units (default 20 whole, 150 partial)'],
-        [
-          '--batch-size N',
-          'windows per batch: the fixed batch of a stateful model (default 7 whole, 21 partial), ' +
-            "the training batch of a stateless one (default: the preset's, else 32)",
-        ],
-        [
-          '--[no-]stateful',
-          "carry LSTM state from batch to batch, or not (default: the preset's; stateful " +
-            'except partial, fast)',
-        ],
-        [
-          '--learning-rate X',
-          `Adam's learning rate (default: the preset's; 0.001, ${fw.model.learningRate} whole ` +
-            `fast, ${fp.model.learningRate} partial fast)`,
-        ],
+        '--epochs N',
+        `epochs to train at most, >= 1 (default: the preset's; whole ${ww.train.epochs} or ` +
+          `${fw.train.epochs}, partial ${wp.train.epochs} or ${fp.train.epochs})`,
+      ],
+      [
+        '--seed N',
+        'seed for the initial weights, the training data and the evaluation sequences, ' +
+          'an integer, negative ones too (default 1)',
+      ],
+      [
+        '--target X|none',
+        'stop once accuracy on fresh sequences reaches X, in (0, 1], or none to train every ' +
+          "epoch (default: the preset's; none for walkthrough, 0.99 for fast)",
+      ],
+      [
+        '--evaluate-every N',
+        `epochs between those checks (default: the preset's; ${fw.train.evaluateEvery} whole fast, else 10)`,
+      ],
+      [
+        '--sequence-length N',
+        `integers per training sequence, at least --n-in (default: the preset's; ${fp.train.sequenceLength} ` +
+          'partial fast, else 25)',
+      ],
+      [
+        '--backend B',
+        'tfjs backend: auto (default; wasm when @tensorflow/tfjs-backend-wasm is installed, ' +
+          "else tfjs's default), cpu or wasm. Training the factories' models does not depend on it.",
       ],
     ],
+  ],
+  [
+    'Output:',
     [
-      'Training:',
       [
-        [
-          '--epochs N',
-          `epochs to train at most, >= 1 (default: the preset's; whole ${ww.train.epochs} or ` +
-            `${fw.train.epochs}, partial ${wp.train.epochs} or ${fp.train.epochs})`,
-        ],
-        [
-          '--seed N',
-          'seed for the initial weights, the training data and the evaluation sequences, ' +
-            'an integer, negative ones too (default 1)',
-        ],
-        [
-          '--target X|none',
-          'stop once accuracy on fresh sequences reaches X, in (0, 1], or none to train every ' +
-            "epoch (default: the preset's; none for walkthrough, 0.99 for fast)",
-        ],
-        [
-          '--evaluate-every N',
-          `epochs between those checks (default: the preset's; ${fw.train.evaluateEvery} whole fast, else 10)`,
-        ],
-        [
-          '--sequence-length N',
-          `integers per training sequence, at least --n-in (default: the preset's; ${fp.train.sequenceLength} ` +
-            'partial fast, else 25)',
-        ],
-        [
-          '--backend B',
-          'tfjs backend: auto (default; wasm when @tensorflow/tfjs-backend-wasm is installed, ' +
-            "else tfjs's default), cpu or wasm. Training the factories' models does not depend on it.",
-        ],
+        '--save DIR',
+        'save the trained model in directory DIR (model.json, weights.bin, seq-echo.json), ' +
+          'for evaluate, predict and loadEchoModel',
       ],
-    ],
-    [
-      'Output:',
       [
-        [
-          '--save DIR',
-          'save the trained model in directory DIR (model.json, weights.bin, seq-echo.json), ' +
-            'for evaluate, predict and loadEchoModel',
-        ],
-        [
-          '--curve FILE',
-          'write the learning curve (an SVG of loss and accuracy per epoch) to FILE (default: ' +
-            'learning-curve.svg in DIR with --save, else in the current directory)',
-        ],
-        ['--no-curve', 'do not write the learning curve'],
-        HELP_ROW,
+        '--curve FILE',
+        'write the learning curve (an SVG of loss and accuracy per epoch) to FILE (default: ' +
+          'learning-curve.svg in DIR with --save, else in the current directory)',
       ],
+      ['--no-curve', 'do not write the learning curve'],
+      HELP_ROW,
     ],
-  ];
-}
+  ],
+];
 
 function trainHelp(): string[] {
   return [
@@ -208,7 +207,7 @@ function trainHelp(): string[] {
       88,
     ),
     '',
-    ...blocks(trainBlocks()),
+    ...blocks(TRAIN_BLOCKS),
     '',
     ...wrap(
       'A value out of range is a usage error (exit code 2) with the message of the seq-echo ' +
