@@ -32,10 +32,9 @@ import {
   buildSeq2Seq,
   disposeEchoModel,
   evaluateEcho,
-  selectBackend,
   trainEcho,
 } from '../src/index';
-import { parseVariantArgs } from './variant-args';
+import * as shared from './shared';
 
 /** One row of the comparison table. */
 interface Row {
@@ -47,16 +46,8 @@ interface Row {
   windows: number;
 }
 
-async function main(): Promise<void> {
-  const { epochs, seed, backend } = parseVariantArgs({
-    script: 'examples/topologies.ts',
-    summary:
-      'Trains one-to-one, many-to-one and many-to-many LSTMs on the same echo task and compares them.',
-    defaultEpochs: 300,
-  });
-  // seq-echo never switches backends on its own; trainEcho's fused engine trains these models
-  // whatever the backend (it matters to engine: 'tfjs', model.fit, only).
-  await selectBackend(backend);
+async function main(args: shared.ExampleArgs): Promise<void> {
+  const { epochs, seed } = args;
 
   // The same settings for all three: model A's task and LSTM size, stateless (so each batch of 7
   // windows starts from a zero state), and Adam at 0.03 instead of the walkthrough's 0.001.
@@ -67,11 +58,11 @@ async function main(): Promise<void> {
     ['many-to-one', () => buildManyToOne(settings)],
     ['many-to-many (model A)', () => buildSeq2Seq(settings)],
   ];
-  console.log('seq-echo: one-to-one vs many-to-one vs many-to-many on the whole-window echo');
-  console.log(
-    `backend: ${tf.getBackend()}  epochs: up to ${epochs}  seed: ${seed}  target accuracy: 0.99`,
+  shared.printHeader(
+    'seq-echo: one-to-one vs many-to-one vs many-to-many on the whole-window echo',
+    args,
+    'each model stops at 99%',
   );
-  console.log();
 
   const rows: Row[] = [];
   for (const [topology, build] of topologies) {
@@ -118,7 +109,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/topologies.ts',
+    summary:
+      'Trains one-to-one, many-to-one and many-to-many LSTMs on the same echo task and compares them.',
+    epochs: 300,
+    backend: 'wasm',
+  },
+  main,
+);
