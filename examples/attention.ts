@@ -15,7 +15,6 @@
  *
  * In your own project, import from 'seq-echo' instead of '../src/index'.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   attentionWeights,
   buildAttention,
@@ -40,8 +39,12 @@ function heatMap(weights: number[][]): string {
   return [header, ...rows].join('\n');
 }
 
-async function main(args: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void> {
-  const { choice: task, epochs, seed } = args;
+async function main({
+  choice: task,
+  epochs,
+  seed,
+  target,
+}: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void> {
   // trainEcho's fused engine trains the attention model whatever the backend; the backend
   // matters to engine: 'tfjs' (model.fit) only.
 
@@ -49,9 +52,7 @@ async function main(args: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void>
   // oldest first ('echo') or newest first ('reverse').
   const nIn = 20;
   const model = buildAttention({ nIn, nUnique: 100, task, seed });
-  console.log(
-    `seq-echo attention: ${task} windows of ${nIn} (backend ${tf.getBackend()}, ${model.countParams()} weights)`,
-  );
+  console.log(`model: ${task} windows of ${nIn} with attention, ${model.countParams()} weights`);
 
   // Step 2: training. Each epoch is one fresh random sequence; nIn + 127 items give 128
   // windows, 4 batches of 32. trainEcho checks fresh sequences every 5 epochs and stops at 99%.
@@ -60,7 +61,7 @@ async function main(args: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void>
     sequenceLength: nIn + 127,
     batchSize: 32,
     seed,
-    targetAccuracy: 0.99,
+    targetAccuracy: target,
     evaluateEvery: 5,
     evaluationSequences: 4,
     onEpochEnd: ({ epoch, loss, accuracy, elapsedMs }) => {
@@ -106,8 +107,10 @@ async function main(args: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void>
 shared.runExample(
   {
     script: 'examples/attention.ts',
+    title: 'seq-echo: an attention encoder-decoder on windows of 20',
     summary: 'An attention encoder-decoder echoing, or reversing, windows of 20 random integers.',
     epochs: 100,
+    target: 0.99,
     choice: {
       name: 'task',
       values: ['echo', 'reverse'] as const,

@@ -28,15 +28,9 @@
  * the backend and the printouts) is a helper of these examples, not part of seq-echo: copy it,
  * or print your own way.
  */
-import {
-  buildEncoderDecoder,
-  disposeEchoModel,
-  evaluateEcho,
-  generateSequence,
-  predictEcho,
-  presets,
-  trainEcho,
-} from '../src/index';
+// What trains the model, and what tests and frees it:
+import { buildEncoderDecoder, presets, trainEcho } from '../src/index';
+import { disposeEchoModel, evaluateEcho, generateSequence, predictEcho } from '../src/index';
 import * as shared from './shared';
 
 // The recipes `--preset` chooses between: seq-echo's `presets` for model B. Each is frozen
@@ -55,23 +49,14 @@ const recipes = { walkthrough: presets.walkthroughPartial, fast: presets.fastPar
 // preset's own, 5000 or 1000; `target` is --target or the preset's own, none or 0.99) and
 // selected the backend, tfjs's default unless --backend says. trainEcho's fused engine trains
 // this model whatever the backend; the backend still runs anything else done with the model.
-async function main(args: shared.ExampleArgs): Promise<void> {
-  const recipe = recipes[args.preset];
-  const { seed } = args;
-  shared.printHeader(
-    'seq-echo: echo part of the window (model B of the walkthrough)',
-    args,
-    `preset: ${args.preset}`,
-  );
-
+async function main({ preset, epochs, seed, target }: shared.ExampleArgs): Promise<void> {
+  const recipe = recipes[preset];
   // Step 1: the model. buildEncoderDecoder's defaults are the walkthrough's settings: 5 time
   // steps in, echo the oldest 2 (nOut), 100 possible integers, 150 units in each LSTM, stateful
   // with a fixed batch of 21, Adam with learning rate 0.001, categorical cross-entropy.
   // The preset's `model` options override some of them (the walkthrough preset none; the fast
   // one `stateful: false` and the learning rate); `seed` makes the initial weights repeatable.
-  const started = performance.now();
-  const model = buildEncoderDecoder({ ...recipe.model, seed });
-  shared.printModel(model, performance.now() - started);
+  const model = shared.timedBuild(() => buildEncoderDecoder({ ...recipe.model, seed }));
 
   // Step 2: training. trainEcho runs the walkthrough's loop: each epoch draws a fresh sequence of
   // 25 integers, frames it into 21 windows of 5 (target: the oldest 2 of each window), fits them
@@ -83,8 +68,8 @@ async function main(args: shared.ExampleArgs): Promise<void> {
   // stops once it reaches it: `--target 0.99` can save many of the 5000 epochs.
   const result = await trainEcho(model, {
     ...recipe.train,
-    epochs: args.epochs,
-    targetAccuracy: args.target,
+    epochs,
+    targetAccuracy: target,
     seed,
     onEpochEnd: shared.logProgress(),
   });
@@ -108,6 +93,7 @@ async function main(args: shared.ExampleArgs): Promise<void> {
 shared.runExample(
   {
     script: 'examples/echo-partial.ts',
+    title: 'seq-echo: echo part of the window (model B of the walkthrough)',
     summary:
       'Model B of the walkthrough: an encoder-decoder LSTM learns to echo the 2 oldest of 5 integers.',
     presets: recipes,

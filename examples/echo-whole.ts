@@ -21,15 +21,9 @@
  * the backend and the printouts) is a helper of these examples, not part of seq-echo: copy it,
  * or print your own way.
  */
-import {
-  buildSeq2Seq,
-  disposeEchoModel,
-  evaluateEcho,
-  generateSequence,
-  predictEcho,
-  presets,
-  trainEcho,
-} from '../src/index';
+// What trains the model, and what tests and frees it:
+import { buildSeq2Seq, presets, trainEcho } from '../src/index';
+import { disposeEchoModel, evaluateEcho, generateSequence, predictEcho } from '../src/index';
 import * as shared from './shared';
 
 // The recipes `--preset` chooses between: seq-echo's `presets` for model A. Each is frozen
@@ -47,23 +41,14 @@ const recipes = { walkthrough: presets.walkthroughWhole, fast: presets.fastWhole
 // '@tensorflow/tfjs-node' is the plain JavaScript 'cpu' backend (tfjs prints a hint about
 // tfjs-node when it loads; it is harmless). trainEcho's fused engine trains this model in
 // WebAssembly or plain JavaScript whatever the backend.
-async function main(args: shared.ExampleArgs): Promise<void> {
-  const { epochs, seed, target } = args;
-  const recipe = recipes[args.preset];
-  shared.printHeader(
-    'seq-echo: echo the whole window (model A of the walkthrough)',
-    args,
-    `preset: ${args.preset}`,
-  );
-
+async function main({ preset, epochs, seed, target }: shared.ExampleArgs): Promise<void> {
+  const recipe = recipes[preset];
   // Step 1: the model. buildSeq2Seq's defaults are the walkthrough's settings: 5 time steps in,
   // 100 possible integers, 20 LSTM units, a stateful LSTM with a fixed batch of 7, Adam with
   // learning rate 0.001, categorical cross-entropy. The preset's `model` options override some
   // of them (the walkthrough preset none; the fast one the learning rate); `seed` makes the
   // initial weights repeatable.
-  const buildStarted = performance.now();
-  const model = buildSeq2Seq({ ...recipe.model, seed });
-  shared.printModel(model, performance.now() - buildStarted);
+  const model = shared.timedBuild(() => buildSeq2Seq({ ...recipe.model, seed }));
 
   // Step 2: training. trainEcho runs the walkthrough's loop: each epoch draws a fresh sequence of
   // 25 integers, frames it into 21 windows of 5 (target: the same 5), fits them once in order
@@ -104,6 +89,7 @@ async function main(args: shared.ExampleArgs): Promise<void> {
 shared.runExample(
   {
     script: 'examples/echo-whole.ts',
+    title: 'seq-echo: echo the whole window (model A of the walkthrough)',
     summary: 'Model A of the walkthrough: an LSTM learns to echo the whole window of 5 integers.',
     presets: recipes,
   },

@@ -46,16 +46,9 @@ interface Outcome {
   evaluation: EchoEvaluation;
 }
 
-async function main(args: shared.ExampleArgs): Promise<void> {
-  const { epochs, seed } = args;
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
   // Both models train on trainEcho's fused engine (softmax with cross-entropy, and the linear
   // head with mean squared error), whatever the backend.
-  shared.printHeader(
-    'seq-echo variant 1: one-hot vs the linear representation',
-    args,
-    'each model stops at 99%',
-  );
-
   // Step 1: what the linear representation is. linearEncode scales each integer to
   // id / (nUnique - 1), one number per step; linearDecode multiplies back and rounds.
   const window = generateSequence(5, { seed: seed + 3 });
@@ -92,7 +85,7 @@ async function main(args: shared.ExampleArgs): Promise<void> {
       epochs,
       batchSize: 7,
       seed,
-      targetAccuracy: 0.99,
+      targetAccuracy: target,
       evaluateEvery: 10,
       onEpochEnd: shared.logProgress(5),
     });
@@ -127,10 +120,12 @@ async function main(args: shared.ExampleArgs): Promise<void> {
 shared.runExample(
   {
     script: 'examples/linear.ts',
+    title: 'seq-echo variant 1: one-hot vs the linear representation',
     summary:
       "Model A's whole-window echo with one-hot inputs and with the linear representation " +
       '(integers scaled to [0, 1]), side by side.',
     epochs: 800,
+    target: 0.99,
     backend: 'wasm',
   },
   main,

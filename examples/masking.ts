@@ -42,12 +42,9 @@ const showRow = (row: readonly number[]): string => {
   return id === -1 ? '_' : String(id);
 };
 
-async function main(args: shared.ExampleArgs): Promise<void> {
-  const { epochs, seed } = args;
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
   // trainEcho's fused engine masks padded steps exactly as tfjs does, so the backend matters
   // only to engine: 'tfjs' (model.fit).
-  shared.printHeader('seq-echo variant 2: padded windows and a Masking layer', args);
-
   // Step 1: padded framing on a tiny sequence, with toSupervised (the data function). Four
   // integers in 0..4, windows of 3, echo all 3: complete framing keeps the 2 full windows,
   // padded framing one window per item, the missing front rows all zeros (shown as _).
@@ -76,7 +73,7 @@ async function main(args: shared.ExampleArgs): Promise<void> {
   const result = await trainEcho(model, {
     epochs,
     seed,
-    targetAccuracy: 0.99,
+    targetAccuracy: target,
     evaluateEvery: 5,
     onEpochEnd: shared.logProgress(),
   });
@@ -104,9 +101,11 @@ async function main(args: shared.ExampleArgs): Promise<void> {
 shared.runExample(
   {
     script: 'examples/masking.ts',
+    title: 'seq-echo variant 2: padded windows and a Masking layer',
     summary:
       'Model A with a Masking layer: trained on padded framing, 25 windows per 25-integer sequence instead of 21.',
     epochs: 300,
+    target: 0.99,
     backend: 'wasm',
   },
   main,

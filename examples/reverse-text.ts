@@ -32,10 +32,7 @@ import {
 } from '../src/index';
 import * as shared from './shared';
 
-async function main(args: shared.ExampleArgs): Promise<void> {
-  const { epochs, seed } = args;
-  shared.printHeader('seq-echo variant 8: reverse text, window by window', args);
-
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
   // Step 1: the vocabulary: 26 letters, space, full stop and comma, ids 0..28 in this order.
   const vocabulary = createVocabulary(Array.from('abcdefghijklmnopqrstuvwxyz .,'));
   console.log(
@@ -66,7 +63,7 @@ async function main(args: shared.ExampleArgs): Promise<void> {
     sequenceLength: 100,
     batchSize: 32,
     seed,
-    targetAccuracy: 0.99,
+    targetAccuracy: target,
     evaluateEvery: 5,
     onEpochEnd: shared.logProgress(5),
   });
@@ -103,10 +100,12 @@ async function main(args: shared.ExampleArgs): Promise<void> {
 shared.runExample(
   {
     script: 'examples/reverse-text.ts',
+    title: 'seq-echo variant 8: reverse text, window by window',
     summary:
       'A character vocabulary and a model trained (on random ids) to reverse windows of 5, ' +
       'then used to reverse the windows of a sentence.',
     epochs: 100,
+    target: 0.99,
     backend: 'wasm',
   },
   main,

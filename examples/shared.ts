@@ -54,6 +54,10 @@ export interface ChoiceFlag<C extends string> {
 export interface ExampleInfo<C extends string = never> {
   /** The script's path, as a user would type it. */
   script: string;
+  /** The first line the example prints. */
+  title: string;
+  /** Shown after the run's settings under the title, e.g. `each model stops at 99%`. */
+  note?: string | undefined;
   /** A sentence or two saying what the example does. */
   summary: string;
   /**
@@ -249,7 +253,19 @@ export function runExample<C extends string = never>(
     }
     if (args.backend === undefined) await tf.ready();
     else await selectBackend(args.backend);
-    await main({ ...args, backend: tf.getBackend() });
+    const told = { ...args, backend: tf.getBackend() };
+    // The title, then the run's settings: `backend: cpu  epochs: up to 300  seed: 1  ...`.
+    const settings = [
+      `backend: ${told.backend}`,
+      `epochs: ${told.target === undefined ? '' : 'up to '}${told.epochs}`,
+      `seed: ${told.seed}`,
+      ...(told.target === undefined ? [] : [`target accuracy: ${told.target}`]),
+      ...(info.presets === undefined ? [] : [`preset: ${told.preset}`]),
+      ...(info.choice === undefined ? [] : [`${info.choice.name}: ${told.choice}`]),
+      ...(info.note === undefined ? [] : [info.note]),
+    ];
+    console.log(`${info.title}\n${settings.join('  ')}\n`);
+    await main(told);
   };
   start().catch((error: unknown) => {
     const option = cli.refusalOf(error)?.option;
@@ -261,38 +277,21 @@ export function runExample<C extends string = never>(
 }
 
 /**
- * Prints the example's title, then the run's settings (`backend: cpu  epochs: up to 300  seed:
- * 1  target accuracy: 0.99`, and any `fields` the example adds), then a blank line.
+ * Builds a model with `build`, then prints its input and output shapes (`[batch, time
+ * steps, one-hot width]`), its weight count and how long building it took.
  *
- * @param title - One line naming the example.
- * @param args - What the example was told.
- * @param fields - More settings to show, e.g. `preset: fast`.
+ * @param build - Calls the model factory.
+ * @returns The model.
  */
-export function printHeader(title: string, args: ExampleArgs<string>, ...fields: string[]): void {
-  const { epochs, seed, target, backend } = args;
-  const settings = [
-    `backend: ${backend}`,
-    `epochs: ${target === undefined ? '' : 'up to '}${epochs}`,
-    `seed: ${seed}`,
-    ...(target === undefined ? [] : [`target accuracy: ${target}`]),
-    ...fields,
-  ];
-  console.log(`${title}\n${settings.join('  ')}\n`);
-}
-
-/**
- * Prints a model's input and output shapes (`[batch, time steps, one-hot width]`), its weight
- * count and how long building it took.
- *
- * @param model - The model just built.
- * @param buildMs - Milliseconds the build took.
- */
-export function printModel(model: tf.LayersModel, buildMs: number): void {
+export function timedBuild(build: () => tf.LayersModel): tf.LayersModel {
+  const started = performance.now();
+  const model = build();
   console.log(
     `model: input ${JSON.stringify(model.inputs[0]!.shape)} -> output ` +
       `${JSON.stringify(model.outputs[0]!.shape)}, ${model.countParams()} weights, ` +
-      `built in ${seconds(buildMs)}`,
+      `built in ${seconds(performance.now() - started)}`,
   );
+  return model;
 }
 
 /**

@@ -52,16 +52,9 @@ interface Way {
   updates: number;
 }
 
-async function main(args: shared.ExampleArgs): Promise<void> {
-  const { epochs, seed } = args;
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
   // All three models train on trainEcho's fused engine, whatever the backend; it still runs
   // the evaluations and predictions.
-  shared.printHeader(
-    'seq-echo variant 4: stateful vs stateless model A',
-    args,
-    `learning rate: ${LEARNING_RATE} for all three`,
-  );
-
   const windows = 21; // 25 integers, windows of 5
   const ways: Way[] = [
     {
@@ -90,7 +83,7 @@ async function main(args: shared.ExampleArgs): Promise<void> {
       ...presets.walkthroughWhole.train,
       epochs,
       seed,
-      targetAccuracy: 0.99,
+      targetAccuracy: target,
       evaluateEvery: 5,
       onEpochEnd: shared.logProgress(4),
       ...(way.batchSize === undefined ? {} : { batchSize: way.batchSize }),
@@ -124,10 +117,13 @@ async function main(args: shared.ExampleArgs): Promise<void> {
 shared.runExample(
   {
     script: 'examples/stateless.ts',
+    title: 'seq-echo variant 4: stateful vs stateless model A',
+    note: `learning rate: ${LEARNING_RATE} for all three`,
     summary:
       "The walkthrough's model A three ways: stateful batch 7, stateless batch 1 (state reset " +
       'after every sample), stateless batch 21; same learning rate and epoch budget.',
     epochs: 500,
+    target: 0.99,
     backend: 'wasm',
   },
   main,

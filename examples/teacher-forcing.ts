@@ -29,10 +29,12 @@ import {
 } from '../src/index';
 import * as shared from './shared';
 
-async function main(args: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void> {
-  const { epochs, choice: task, seed, target } = args;
-  shared.printHeader(`seq-echo: teacher forcing (${task})`, args);
-
+async function main({
+  epochs,
+  choice: task,
+  seed,
+  target,
+}: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void> {
   // Step 1: three models sharing one set of weights: `training`, `encoder`, `decoder`.
   const models = buildTeacherForcing({
     maxLength: 6,
@@ -100,6 +102,7 @@ async function main(args: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void>
 shared.runExample(
   {
     script: 'examples/teacher-forcing.ts',
+    title: 'seq-echo: teacher forcing',
     summary:
       'An encoder-decoder trained with teacher forcing echoes (or reverses) sequences of 1 to 6 ' +
       'integers, decoding greedily until it says END.',

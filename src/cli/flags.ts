@@ -168,11 +168,25 @@ export function pathFlag(flag: string, text: string, cwd: string): string {
 }
 
 /**
- * A library function's refusal of a value as a {@link UsageError} (exit code 2), or `error`
- * itself when it is something else. seq-echo's public functions check their input before any
- * work and refuse it with a `TypeError` or `RangeError` whose message starts `fn: `; when it
- * goes on `options.name` and `flags` names the flag that set that option, the message is
- * prefixed with the flag (`--units: buildSeq2Seq: options.units must be ...`).
+ * What a seq-echo function refused, read from its error: seq-echo's public functions check
+ * their input before any work and refuse it with a `TypeError` or `RangeError` whose message
+ * starts `fn: `, and `fn: options.name` when it is an option.
+ *
+ * @param error - What was thrown.
+ * @returns The function's name and the option (if the refusal names one), or `undefined` for
+ *   any other error.
+ */
+export function refusalOf(error: unknown): { fn: string; option: string | undefined } | undefined {
+  if (!(error instanceof TypeError || error instanceof RangeError)) return undefined;
+  const match = /^(\w+): (?:options\.(\w+))?/.exec(error.message);
+  return match === null ? undefined : { fn: match[1]!, option: match[2] };
+}
+
+/**
+ * The refusal of a value by the library function `fn` ({@link refusalOf}) as a
+ * {@link UsageError} (exit code 2), or `error` itself when it is something else. When the
+ * refused option is one a flag sets, the message starts with that flag
+ * (`--units: buildSeq2Seq: options.units must be ...`).
  *
  * @param error - What was thrown.
  * @param fn - The library function called, e.g. `'trainEcho'`.
@@ -186,11 +200,11 @@ export function usageErrorFrom(
   flags: Readonly<Record<string, string>>,
   command?: string,
 ): unknown {
-  if (!(error instanceof TypeError || error instanceof RangeError)) return error;
-  if (!error.message.startsWith(`${fn}: `)) return error;
-  const option = /^\w+: options\.(\w+)/.exec(error.message)?.[1];
-  const flag = option === undefined ? undefined : flags[option];
-  return new UsageError(flag === undefined ? error.message : `${flag}: ${error.message}`, command);
+  const refusal = refusalOf(error);
+  if (refusal?.fn !== fn) return error;
+  const { message } = error as Error;
+  const flag = refusal.option === undefined ? undefined : flags[refusal.option];
+  return new UsageError(flag === undefined ? message : `${flag}: ${message}`, command);
 }
 
 /**

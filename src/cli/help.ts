@@ -194,39 +194,38 @@ const TRAIN_BLOCKS: readonly Block[] = [
   ],
 ];
 
-function trainHelp(): string[] {
-  return [
-    ...SYNOPSIS.train,
-    '',
-    ...wrap(
-      "Trains one of the walkthrough's models on fresh random sequences (progress on one line " +
-        'on a terminal, plain lines otherwise), evaluates it on 100 new sequences, prints the ' +
-        'Expected/Predicted table for one of them, saves the model (--save) and writes its ' +
-        'learning curve as an SVG. Ctrl-C stops training after the current epoch and still ' +
-        'reports.',
-      88,
-    ),
-    '',
-    ...blocks(TRAIN_BLOCKS),
-    '',
-    ...wrap(
-      'A value out of range is a usage error (exit code 2) with the message of the seq-echo ' +
-        'function that refuses it. Both output paths are checked before training starts: one ' +
-        'that cannot be written, or a curve that would overwrite a file of the saved model, is a ' +
-        'usage error too.',
-      88,
-    ),
-  ];
+/** A command's help: its synopsis, what it does, its options, and a last word if any. */
+function commandHelp(
+  topic: CommandName,
+  intro: string,
+  options: readonly Block[],
+  outro?: string,
+): string[] {
+  const outroLines = outro === undefined ? [] : ['', ...wrap(outro, 88)];
+  return [...SYNOPSIS[topic], '', ...wrap(intro, 88), '', ...blocks(options), ...outroLines];
 }
 
-function evaluateHelp(): string[] {
-  return [
-    ...SYNOPSIS.evaluate,
-    '',
-    'Loads a model saved by `seq-echo train --save` (or saveEchoModel) and measures how well',
-    'it echoes fresh random sequences of 25 integers: per item and per whole window.',
-    '',
-    ...blocks([
+const trainHelp = (): string[] =>
+  commandHelp(
+    'train',
+    "Trains one of the walkthrough's models on fresh random sequences (progress on one line " +
+      'on a terminal, plain lines otherwise), evaluates it on 100 new sequences, prints the ' +
+      'Expected/Predicted table for one of them, saves the model (--save) and writes its ' +
+      'learning curve as an SVG. Ctrl-C stops training after the current epoch and still ' +
+      'reports.',
+    TRAIN_BLOCKS,
+    'A value out of range is a usage error (exit code 2) with the message of the seq-echo ' +
+      'function that refuses it. Both output paths are checked before training starts: one ' +
+      'that cannot be written, or a curve that would overwrite a file of the saved model, is a ' +
+      'usage error too.',
+  );
+
+const evaluateHelp = (): string[] =>
+  commandHelp(
+    'evaluate',
+    'Loads a model saved by `seq-echo train --save` (or saveEchoModel) and measures how well ' +
+      'it echoes fresh random sequences of 25 integers: per item and per whole window.',
+    [
       [
         'Options:',
         [
@@ -239,21 +238,17 @@ function evaluateHelp(): string[] {
           HELP_ROW,
         ],
       ],
-    ]),
-  ];
-}
+    ],
+  );
 
-function predictHelp(): string[] {
-  return [
-    ...SYNOPSIS.predict,
-    '',
-    "Loads a saved model and prints the walkthrough's Expected/Predicted table for the",
-    'sequence given: integers in [0, nUnique) of the model, at least nIn of them, separated',
-    'by commas or spaces (e.g. 3,14,15,92,65,35 or "3 14 15 92 65 35").',
-    '',
-    ...blocks([['Options:', [BACKEND_ROW, HELP_ROW]]]),
-  ];
-}
+const predictHelp = (): string[] =>
+  commandHelp(
+    'predict',
+    "Loads a saved model and prints the walkthrough's Expected/Predicted table for the " +
+      'sequence given: integers in [0, nUnique) of the model, at least nIn of them, separated ' +
+      'by commas or spaces (e.g. 3,14,15,92,65,35 or "3 14 15 92 65 35").',
+    [['Options:', [BACKEND_ROW, HELP_ROW]]],
+  );
 
 /**
  * The full help of a command, or of `seq-echo` itself.
