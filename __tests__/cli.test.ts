@@ -732,9 +732,12 @@ interface Run {
 }
 
 /** Runs `npx tsx src/cli/main.ts ...args` from the repository root; stdout is a pipe, not a TTY. */
-function cli(args: string[]): Promise<Run> {
+const cli = (args: string[]): Promise<Run> => tsx('src/cli/main.ts', args);
+
+/** Runs `npx tsx script ...args` from the repository root. */
+function tsx(script: string, args: string[]): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn('npx', ['tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn('npx', ['tsx', script, ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 50_000,
@@ -993,5 +996,26 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     expect(help.code).toBe(0);
     expect(help.stderr).toBe('');
     expect(help.stdout).toContain('Usage: seq-echo <command> [options]');
+  });
+});
+
+describe('the examples read their flags with the CLI readers (examples/shared.ts)', () => {
+  it('--help exits 0; a bad flag, or a value seq-echo refuses, exits 2 with the usage', async () => {
+    const help = await tsx('examples/echo-whole.ts', ['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(
+      /^Usage: npx tsx examples\/echo-whole\.ts \[--preset walkthrough\|fast\]/,
+    );
+
+    const word = await tsx('examples/linear.ts', ['--epochs', 'many']);
+    expect(word.code).toBe(2);
+    expect(word.stderr).toContain('Error: --epochs must be a number, but received "many"');
+
+    const refused = await tsx('examples/echo-whole.ts', ['--epochs', '0']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'Error: --epochs: trainEcho: options.epochs must be an integer in [1, 1000000000], but received 0',
+    );
+    expect(refused.stderr).toContain('Usage: npx tsx examples/echo-whole.ts');
   });
 });
