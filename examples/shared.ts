@@ -5,16 +5,8 @@
  * format, src/cli/table.ts). This is a helper of the examples, not part of seq-echo: every
  * call that builds, trains, evaluates or predicts stays in the examples themselves.
  *
- * Flags (an example shows the ones it takes with `--help`):
- *
- *   --preset P   walkthrough or fast: one of seq-echo's `presets` (the echo examples)
- *   --<choice> C the example's own choice, e.g. `--task echo|reverse`
- *   --epochs N   epochs to train at most (`--epochs 3` is a quick smoke run)
- *   --seed N     seed for the initial weights and the random data (default 1)
- *   --target X   stop once accuracy on fresh sequences reaches X, in (0, 1]
- *   --backend B  tfjs backend, cpu or wasm
- *   --help       print the usage and exit
- *
+ * Flags: `--epochs N`, `--seed N`, `--backend cpu|wasm`, `--help`, and as the example says
+ * `--preset walkthrough|fast`, `--target X` and a choice of its own (`--task echo|reverse`).
  * Bad input (an unknown flag, a word where a number goes, or a value seq-echo refuses, such as
  * `--epochs 0`) prints the problem and the usage to stderr and exits with code 2; any other
  * failure exits with code 1.
