@@ -24,53 +24,59 @@
  * checks (`TrainEchoResult.checkMs`); bench/checks.ts compares those checks with full ones.
  */
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { choiceFlag, parseFlags, UsageError } from '../src/cli/flags';
 import { RECIPES, type RecipeName } from './recipes';
 import type { Config, Result } from './worker';
 import type { Impl } from './recipes';
 
-const { values } = parseArgs({
-  options: {
-    full: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    backends: { type: 'string', default: 'cpu,wasm' },
-    recipes: { type: 'string', default: 'A,B,A-fast,B-fast' },
-    families: { type: 'string', default: 'all' },
-    peer: { type: 'string', default: 'all' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-  strict: true,
-  allowPositionals: false,
-});
+const USAGE =
+  'Usage: npm run bench -- [--full] [--json] [--backends cpu,wasm] [--recipes A,B,A-fast,B-fast] [--families all|none|name,name] [--peer all|none]';
+
+/** The flags, read as the `seq-echo` command reads its own; bad ones exit with code 2. */
+function readFlags() {
+  try {
+    const { values } = parseFlags(process.argv.slice(2), {
+      full: { type: 'boolean' },
+      json: { type: 'boolean' },
+      backends: { type: 'string' },
+      recipes: { type: 'string' },
+      families: { type: 'string' },
+      peer: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    const recipes = (values.recipes ?? 'A,B,A-fast,B-fast').split(',');
+    const names = Object.keys(RECIPES) as RecipeName[];
+    return {
+      help: values.help === true,
+      full: values.full === true,
+      json: values.json === true,
+      backends: (values.backends ?? 'cpu,wasm').split(','),
+      recipes: recipes.map((r) => choiceFlag('--recipes', r, names)),
+      families: values.families ?? 'all',
+      peer: choiceFlag('--peer', values.peer ?? 'all', ['all', 'none'] as const),
+    };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench: ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = readFlags();
 if (values.help) {
-  console.log(
-    'Usage: npm run bench -- [--full] [--json] [--backends cpu,wasm] [--recipes A,B,A-fast,B-fast] [--families all|none|name,name] [--peer all|none]',
-  );
+  console.log(USAGE);
   process.exit(0);
 }
 const mode = values.full ? 'full' : 'short';
-const backends = values.backends.split(',');
-const recipes = values.recipes.split(',');
-if (values.peer !== 'all' && values.peer !== 'none') {
-  console.error(`bench: --peer takes all or none, but received "${values.peer}"`);
-  process.exit(2);
-}
-const badRecipe = recipes.find((r) => !(r in RECIPES));
-if (badRecipe !== undefined) {
-  console.error(
-    `bench: --recipes takes some of ${Object.keys(RECIPES).join(', ')}, but received "${badRecipe}"`,
-  );
-  process.exit(2);
-}
+const { backends, recipes } = values;
 
 const configs: Config[] = [];
 for (const backend of backends) {
   for (const recipe of recipes) {
-    const name = recipe as RecipeName;
-    const impls = RECIPES[name].walkthrough
+    const impls = RECIPES[recipe].walkthrough
       ? (['naive', 'tfjs', 'fused-js', 'fused'] as const)
       : (['fused'] as const);
-    for (const impl of impls) configs.push({ kind: 'train', recipe: name, impl, backend, mode });
+    for (const impl of impls) configs.push({ kind: 'train', recipe, impl, backend, mode });
   }
   configs.push({ kind: 'inference', backend, mode });
 }

@@ -11,11 +11,10 @@
  *   npx tsx examples/attention.ts --epochs 3         # a quick smoke run
  *
  * Flags: --task echo|reverse (default echo), --epochs N (default 100), --seed N (default 1),
- * --backend wasm|cpu (default wasm, several times faster here), parsed by variant-args.ts.
+ * --backend wasm|cpu (default wasm, several times faster here), read by shared.ts.
  *
  * In your own project, import from 'seq-echo' instead of '../src/index'.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   attentionWeights,
   buildAttention,
@@ -23,10 +22,9 @@ import {
   evaluateEcho,
   generateSequence,
   predictEcho,
-  selectBackend,
   trainEcho,
 } from '../src/index';
-import { parseVariantArgs } from './variant-args';
+import * as shared from './shared';
 
 /** One character per weight, darker for more: a small text heat map of a [nOut][nIn] matrix. */
 function heatMap(weights: number[][]): string {
@@ -41,34 +39,20 @@ function heatMap(weights: number[][]): string {
   return [header, ...rows].join('\n');
 }
 
-async function main(): Promise<void> {
-  const {
-    choice: task,
-    epochs,
-    seed,
-    backend,
-  } = parseVariantArgs({
-    script: 'examples/attention.ts',
-    summary: 'An attention encoder-decoder echoing, or reversing, windows of 20 random integers.',
-    defaultEpochs: 100,
-    choice: {
-      name: 'task',
-      values: ['echo', 'reverse'] as const,
-      default: 'echo',
-      help: 'answer each window oldest first (echo) or newest first (reverse)',
-    },
-  });
-  // seq-echo never switches backends on its own. trainEcho's fused engine trains the attention
-  // model whatever the backend; the backend matters to engine: 'tfjs' (model.fit) only.
-  await selectBackend(backend);
+async function main({
+  choice: task,
+  epochs,
+  seed,
+  target,
+}: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void> {
+  // trainEcho's fused engine trains the attention model whatever the backend; the backend
+  // matters to engine: 'tfjs' (model.fit) only.
 
   // Step 1: the model. Windows of nIn = 20 integers in 0..99, answered whole (nOut = nIn),
   // oldest first ('echo') or newest first ('reverse').
   const nIn = 20;
   const model = buildAttention({ nIn, nUnique: 100, task, seed });
-  console.log(
-    `seq-echo attention: ${task} windows of ${nIn} (backend ${tf.getBackend()}, ${model.countParams()} weights)`,
-  );
+  console.log(`model: ${task} windows of ${nIn} with attention, ${model.countParams()} weights`);
 
   // Step 2: training. Each epoch is one fresh random sequence; nIn + 127 items give 128
   // windows, 4 batches of 32. trainEcho checks fresh sequences every 5 epochs and stops at 99%.
@@ -77,7 +61,7 @@ async function main(): Promise<void> {
     sequenceLength: nIn + 127,
     batchSize: 32,
     seed,
-    targetAccuracy: 0.99,
+    targetAccuracy: target,
     evaluateEvery: 5,
     evaluationSequences: 4,
     onEpochEnd: ({ epoch, loss, accuracy, elapsedMs }) => {
@@ -120,7 +104,20 @@ async function main(): Promise<void> {
   disposeEchoModel(model);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/attention.ts',
+    title: 'seq-echo: an attention encoder-decoder on windows of 20',
+    summary: 'An attention encoder-decoder echoing, or reversing, windows of 20 random integers.',
+    epochs: 100,
+    target: 0.99,
+    choice: {
+      name: 'task',
+      values: ['echo', 'reverse'] as const,
+      default: 'echo',
+      help: 'answer each window oldest first (echo) or newest first (reverse)',
+    },
+    backend: 'wasm',
+  },
+  main,
+);

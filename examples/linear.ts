@@ -20,10 +20,9 @@
  *   npx tsx examples/linear.ts --epochs 3    # a quick smoke run
  *   npx tsx examples/linear.ts --backend cpu # tfjs's plain JavaScript backend (slower)
  *
- * In your own project, import from 'seq-echo' instead of '../src/index'. variant-args.ts and
- * report.ts are helpers of these examples, not part of seq-echo.
+ * In your own project, import from 'seq-echo' instead of '../src/index'. shared.ts (the flags, the
+ * backend and the printouts) is a helper of these examples, not part of seq-echo.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
   disposeEchoModel,
@@ -32,21 +31,12 @@ import {
   linearDecode,
   linearEncode,
   predictEcho,
-  selectBackend,
   trainEcho,
   type EchoEvaluation,
   type EchoRepresentation,
   type TrainEchoResult,
 } from '../src/index';
-import * as report from './report';
-import {
-  parseVariantArgs,
-  percent,
-  printRows,
-  printSummary,
-  seconds,
-  summaryPart,
-} from './variant-args';
+import * as shared from './shared';
 
 /** One trained model's figures, for the comparison table. */
 interface Outcome {
@@ -56,21 +46,9 @@ interface Outcome {
   evaluation: EchoEvaluation;
 }
 
-async function main(): Promise<void> {
-  const { epochs, seed, backend } = parseVariantArgs({
-    script: 'examples/linear.ts',
-    summary:
-      "Model A's whole-window echo with one-hot inputs and with the linear representation " +
-      '(integers scaled to [0, 1]), side by side.',
-    defaultEpochs: 800,
-  });
-
-  // Step 0: the backend. Both models train on trainEcho's fused engine (softmax with
-  // cross-entropy, and the linear head with mean squared error), whatever the backend.
-  await selectBackend(backend);
-  console.log('seq-echo variant 1: one-hot vs the linear representation');
-  console.log(`backend: ${tf.getBackend()}  epochs: up to ${epochs} each  seed: ${seed}\n`);
-
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
+  // Both models train on trainEcho's fused engine (softmax with cross-entropy, and the linear
+  // head with mean squared error), whatever the backend.
   // Step 1: what the linear representation is. linearEncode scales each integer to
   // id / (nUnique - 1), one number per step; linearDecode multiplies back and rounds.
   const window = generateSequence(5, { seed: seed + 3 });
@@ -107,18 +85,18 @@ async function main(): Promise<void> {
       epochs,
       batchSize: 7,
       seed,
-      targetAccuracy: 0.99,
+      targetAccuracy: target,
       evaluateEvery: 10,
-      onEpochEnd: report.logProgress(5),
+      onEpochEnd: shared.logProgress(5),
     });
-    report.printStop(result);
+    shared.printStop(result);
 
     // Step 4: 100 fresh sequences the model has never seen (a seed apart from training's),
     // then a few windows of one more. predictEcho reads the representation from the model and
     // rescales and rounds the linear model's outputs for you.
     const evaluation = await evaluateEcho(model, { sequences: 100, seed: seed + 1 });
-    console.log(`fresh sequences: ${percent(evaluation.accuracy)} of items correct`);
-    printRows(predictEcho(model, generateSequence(25, { seed: seed + 2 })).slice(0, 4));
+    console.log(`fresh sequences: ${shared.percent(evaluation.accuracy)} of items correct`);
+    shared.printRows(predictEcho(model, generateSequence(25, { seed: seed + 2 })).slice(0, 4));
     console.log();
     outcomes.push({ representation, params, result, evaluation });
     disposeEchoModel(model);
@@ -129,15 +107,26 @@ async function main(): Promise<void> {
   for (const { representation, params, result, evaluation } of outcomes) {
     console.log(
       `${representation.padEnd(14)}  ${String(params).padStart(7)}  ${String(result.epochs).padStart(6)}` +
-        `  ${seconds(result.elapsedMs).padStart(7)}  ${(result.elapsedMs / result.epochs).toFixed(0).padStart(8)}` +
-        `  ${percent(evaluation.accuracy).padStart(14)}`,
+        `  ${shared.seconds(result.elapsedMs).padStart(7)}  ${(result.elapsedMs / result.epochs).toFixed(0).padStart(8)}` +
+        `  ${shared.percent(evaluation.accuracy).padStart(14)}`,
     );
   }
   console.log("(both train on trainEcho's fused engine: compare epochs first, seconds second)\n");
-  printSummary(outcomes.map((o) => summaryPart(o.representation, o.result, o.evaluation)));
+  shared.printSummary(
+    outcomes.map((o) => shared.summaryPart(o.representation, o.result, o.evaluation)),
+  );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/linear.ts',
+    title: 'seq-echo variant 1: one-hot vs the linear representation',
+    summary:
+      "Model A's whole-window echo with one-hot inputs and with the linear representation " +
+      '(integers scaled to [0, 1]), side by side.',
+    epochs: 800,
+    target: 0.99,
+    backend: 'wasm',
+  },
+  main,
+);

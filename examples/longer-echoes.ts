@@ -29,21 +29,18 @@
  *   npx tsx examples/longer-echoes.ts --task both      # one after the other
  *   npx tsx examples/longer-echoes.ts --epochs 3       # a quick smoke run
  *
- * In your own project, import from 'seq-echo' instead of '../src/index'. variant-args.ts and
- * report.ts are helpers of these examples, not part of seq-echo.
+ * In your own project, import from 'seq-echo' instead of '../src/index'. shared.ts (the flags, the
+ * backend and the printouts) is a helper of these examples, not part of seq-echo.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   buildEncoderDecoder,
   disposeEchoModel,
   evaluateEcho,
   generateSequence,
   predictEcho,
-  selectBackend,
   trainEcho,
 } from '../src/index';
-import * as report from './report';
-import { parseVariantArgs, printRows, printSummary, summaryPart } from './variant-args';
+import * as shared from './shared';
 
 /** One longer echo: the window, the echo, and the hidden size and learning rate it needs. */
 interface Task {
@@ -59,26 +56,14 @@ const TASKS: readonly Task[] = [
   { name: '10of20', nIn: 20, nOut: 10, units: 200, learningRate: 0.01 },
 ];
 
-async function main(): Promise<void> {
-  const { epochs, seed, backend, choice } = parseVariantArgs({
-    script: 'examples/longer-echoes.ts',
-    summary:
-      "Model B's encoder-decoder echoing the 5 oldest of 10 integers and the 10 oldest of 20.",
-    defaultEpochs: 1500,
-    choice: {
-      name: 'task',
-      values: ['5of10', '10of20', 'both'] as const,
-      default: '5of10',
-      help: 'which echo to train',
-    },
-  });
-
-  // Step 0: the backend. Training runs on trainEcho's fused engine whatever the backend; the
-  // backend runs the evaluations and predictions.
-  await selectBackend(backend);
-  console.log('seq-echo variant 3: longer echoes with the encoder-decoder');
-  console.log(`backend: ${tf.getBackend()}  epochs: up to ${epochs} each  seed: ${seed}\n`);
-
+async function main({
+  epochs,
+  seed,
+  choice,
+  target,
+}: shared.ExampleArgs<Task['name'] | 'both'>): Promise<void> {
+  // Training runs on trainEcho's fused engine whatever the backend; the backend runs the
+  // evaluations and predictions.
   const parts: string[] = [];
   for (const task of TASKS.filter((t) => choice === 'both' || t.name === choice)) {
     const { nIn, nOut, units, learningRate } = task;
@@ -98,25 +83,39 @@ async function main(): Promise<void> {
       sequenceLength,
       batchSize: 32,
       seed,
-      targetAccuracy: 0.99,
+      targetAccuracy: target,
       evaluateEvery: 10,
-      onEpochEnd: report.logProgress(5),
+      onEpochEnd: shared.logProgress(5),
     });
-    report.printStop(result);
+    shared.printStop(result);
 
     // Step 3: 100 fresh sequences (a seed apart from training's) of the walkthrough's 25
     // integers: 16 windows each for 5 of 10, 6 for 10 of 20. Then a few windows of one more.
     const evaluation = await evaluateEcho(model, { sequences: 100, seed: seed + 1 });
-    report.printEvaluation(evaluation, 100);
-    printRows(predictEcho(model, generateSequence(nIn + 2, { seed: seed + 2 })));
+    shared.printEvaluation(evaluation, 100);
+    shared.printRows(predictEcho(model, generateSequence(nIn + 2, { seed: seed + 2 })));
     console.log();
-    parts.push(summaryPart(`${nOut} of ${nIn}`, result, evaluation));
+    parts.push(shared.summaryPart(`${nOut} of ${nIn}`, result, evaluation));
     disposeEchoModel(model);
   }
-  printSummary(parts);
+  shared.printSummary(parts);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/longer-echoes.ts',
+    title: 'seq-echo variant 3: longer echoes with the encoder-decoder',
+    summary:
+      "Model B's encoder-decoder echoing the 5 oldest of 10 integers and the 10 oldest of 20.",
+    epochs: 1500,
+    target: 0.99,
+    choice: {
+      name: 'task',
+      values: ['5of10', '10of20', 'both'] as const,
+      default: '5of10',
+      help: 'which echo to train',
+    },
+    backend: 'wasm',
+  },
+  main,
+);

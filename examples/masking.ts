@@ -18,10 +18,9 @@
  *   npx tsx examples/masking.ts --epochs 3    # a quick smoke run
  *   npx tsx examples/masking.ts --backend cpu # tfjs's plain JavaScript backend (slower)
  *
- * In your own project, import from 'seq-echo' instead of '../src/index'. variant-args.ts and
- * report.ts are helpers of these examples, not part of seq-echo.
+ * In your own project, import from 'seq-echo' instead of '../src/index'. shared.ts (the flags, the
+ * backend and the printouts) is a helper of these examples, not part of seq-echo.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
   disposeEchoModel,
@@ -29,12 +28,10 @@ import {
   generateSequence,
   oneHotEncode,
   predictEcho,
-  selectBackend,
   toSupervised,
   trainEcho,
 } from '../src/index';
-import * as report from './report';
-import { parseVariantArgs, printRows, printSummary, summaryPart } from './variant-args';
+import * as shared from './shared';
 
 /** An item for printing: padding (`-1` from predictEcho) as `_`. */
 const showItem = (id: number): string => (id === -1 ? '_' : String(id));
@@ -45,20 +42,9 @@ const showRow = (row: readonly number[]): string => {
   return id === -1 ? '_' : String(id);
 };
 
-async function main(): Promise<void> {
-  const { epochs, seed, backend } = parseVariantArgs({
-    script: 'examples/masking.ts',
-    summary:
-      'Model A with a Masking layer: trained on padded framing, 25 windows per 25-integer sequence instead of 21.',
-    defaultEpochs: 300,
-  });
-
-  // Step 0: the backend. trainEcho's fused engine masks padded steps exactly as tfjs does, so
-  // the backend matters only to engine: 'tfjs' (model.fit).
-  await selectBackend(backend);
-  console.log('seq-echo variant 2: padded windows and a Masking layer');
-  console.log(`backend: ${tf.getBackend()}  epochs: up to ${epochs}  seed: ${seed}\n`);
-
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
+  // trainEcho's fused engine masks padded steps exactly as tfjs does, so the backend matters
+  // only to engine: 'tfjs' (model.fit).
   // Step 1: padded framing on a tiny sequence, with toSupervised (the data function). Four
   // integers in 0..4, windows of 3, echo all 3: complete framing keeps the 2 full windows,
   // padded framing one window per item, the missing front rows all zeros (shown as _).
@@ -87,16 +73,16 @@ async function main(): Promise<void> {
   const result = await trainEcho(model, {
     epochs,
     seed,
-    targetAccuracy: 0.99,
+    targetAccuracy: target,
     evaluateEvery: 5,
-    onEpochEnd: report.logProgress(),
+    onEpochEnd: shared.logProgress(),
   });
-  report.printStop(result);
+  shared.printStop(result);
 
   // Step 4: 100 fresh sequences the model has never seen (a seed apart from training's): 2500
   // windows, padding not counted.
   const evaluation = await evaluateEcho(model, { sequences: 100, seed: seed + 1 });
-  report.printEvaluation(evaluation, 100);
+  shared.printEvaluation(evaluation, 100);
 
   // Step 5: the first windows of a new sequence. With complete framing the table would start
   // at the fifth item; here the first 4 rows are the padded windows the walkthrough drops, and
@@ -105,14 +91,22 @@ async function main(): Promise<void> {
   console.log(
     `one new sequence: ${rows.length} windows (complete framing would give 21); the first 7:`,
   );
-  printRows(rows.slice(0, 7), showItem);
+  shared.printRows(rows.slice(0, 7), showItem);
   console.log();
 
-  printSummary([summaryPart('masking', result, evaluation)]);
+  shared.printSummary([shared.summaryPart('masking', result, evaluation)]);
   disposeEchoModel(model);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/masking.ts',
+    title: 'seq-echo variant 2: padded windows and a Masking layer',
+    summary:
+      'Model A with a Masking layer: trained on padded framing, 25 windows per 25-integer sequence instead of 21.',
+    epochs: 300,
+    target: 0.99,
+    backend: 'wasm',
+  },
+  main,
+);

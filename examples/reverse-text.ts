@@ -19,36 +19,20 @@
  *   npx tsx examples/reverse-text.ts --epochs 3    # a quick smoke run
  *   npx tsx examples/reverse-text.ts --backend cpu # tfjs's plain JavaScript backend (slower)
  *
- * In your own project, import from 'seq-echo' instead of '../src/index'. variant-args.ts and report.ts are helpers of these examples, not
- * part of seq-echo.
+ * In your own project, import from 'seq-echo' instead of '../src/index'. shared.ts (the flags, the
+ * backend and the printouts) is a helper of these examples, not part of seq-echo.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   buildAttention,
   createVocabulary,
   disposeEchoModel,
   evaluateEcho,
   predictEcho,
-  selectBackend,
   trainEcho,
 } from '../src/index';
-import * as report from './report';
-import { parseVariantArgs, percent, printSummary, summaryPart } from './variant-args';
+import * as shared from './shared';
 
-async function main(): Promise<void> {
-  const { epochs, seed, backend } = parseVariantArgs({
-    script: 'examples/reverse-text.ts',
-    summary:
-      'A character vocabulary and a model trained (on random ids) to reverse windows of 5, ' +
-      'then used to reverse the windows of a sentence.',
-    defaultEpochs: 100,
-  });
-
-  // Step 0: the backend: the attention model trains through tfjs's model.fit.
-  await selectBackend(backend);
-  console.log('seq-echo variant 8: reverse text, window by window');
-  console.log(`backend: ${tf.getBackend()}  epochs: up to ${epochs}  seed: ${seed}\n`);
-
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
   // Step 1: the vocabulary: 26 letters, space, full stop and comma, ids 0..28 in this order.
   const vocabulary = createVocabulary(Array.from('abcdefghijklmnopqrstuvwxyz .,'));
   console.log(
@@ -79,15 +63,15 @@ async function main(): Promise<void> {
     sequenceLength: 100,
     batchSize: 32,
     seed,
-    targetAccuracy: 0.99,
+    targetAccuracy: target,
     evaluateEvery: 5,
-    onEpochEnd: report.logProgress(5),
+    onEpochEnd: shared.logProgress(5),
   });
-  report.printStop(result);
+  shared.printStop(result);
 
   // Step 4: 100 fresh random sequences (a seed apart from training's).
   const evaluation = await evaluateEcho(model, { sequences: 100, seed: seed + 1 });
-  report.printEvaluation(evaluation, 100);
+  shared.printEvaluation(evaluation, 100);
 
   // Step 5: a real sentence. Encode it, let predictEcho frame it into windows of 5 and answer
   // each one, then decode what the model said back to characters.
@@ -106,14 +90,23 @@ async function main(): Promise<void> {
   const tiled = rows.filter((_, i) => i % nIn === 0).map((row) => text(row.predicted));
   console.log(`each window reversed in place: "${tiled.join('')}"\n`);
 
-  printSummary([
-    summaryPart('reverse', result, evaluation),
-    `sentence windows ${correct}/${rows.length} (${percent(correct / rows.length)})`,
+  shared.printSummary([
+    shared.summaryPart('reverse', result, evaluation),
+    `sentence windows ${correct}/${rows.length} (${shared.percent(correct / rows.length)})`,
   ]);
   disposeEchoModel(model);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/reverse-text.ts',
+    title: 'seq-echo variant 8: reverse text, window by window',
+    summary:
+      'A character vocabulary and a model trained (on random ids) to reverse windows of 5, ' +
+      'then used to reverse the windows of a sentence.',
+    epochs: 100,
+    target: 0.99,
+    backend: 'wasm',
+  },
+  main,
+);

@@ -20,10 +20,9 @@
  *   npx tsx examples/stateless.ts --epochs 3    # a quick smoke run
  *   npx tsx examples/stateless.ts --seed 2      # another seed, to see how much it varies
  *
- * In your own project, import from 'seq-echo' instead of '../src/index'. variant-args.ts and
- * report.ts are helpers of these examples, not part of seq-echo.
+ * In your own project, import from 'seq-echo' instead of '../src/index'. shared.ts (the flags, the
+ * backend and the printouts) is a helper of these examples, not part of seq-echo.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   buildSeq2Seq,
   disposeEchoModel,
@@ -31,22 +30,13 @@ import {
   generateSequence,
   predictEcho,
   presets,
-  selectBackend,
   trainEcho,
   type EchoEvaluation,
   type Seq2SeqOptions,
   type TrainEchoOptions,
   type TrainEchoResult,
 } from '../src/index';
-import * as report from './report';
-import {
-  parseVariantArgs,
-  percent,
-  printRows,
-  printSummary,
-  seconds,
-  summaryPart,
-} from './variant-args';
+import * as shared from './shared';
 
 /** The one learning rate all three models train with. */
 const LEARNING_RATE = 0.003;
@@ -62,24 +52,9 @@ interface Way {
   updates: number;
 }
 
-async function main(): Promise<void> {
-  const { epochs, seed, backend } = parseVariantArgs({
-    script: 'examples/stateless.ts',
-    summary:
-      "The walkthrough's model A three ways: stateful batch 7, stateless batch 1 (state reset " +
-      'after every sample), stateless batch 21; same learning rate and epoch budget.',
-    defaultEpochs: 500,
-  });
-
-  // Step 0: the backend. All three models train on trainEcho's fused engine, whatever the
-  // backend; it still runs the evaluations and predictions.
-  await selectBackend(backend);
-  console.log('seq-echo variant 4: stateful vs stateless model A');
-  console.log(
-    `backend: ${tf.getBackend()}  epochs: up to ${epochs} each  seed: ${seed}` +
-      `  learning rate: ${LEARNING_RATE} for all three\n`,
-  );
-
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
+  // All three models train on trainEcho's fused engine, whatever the backend; it still runs
+  // the evaluations and predictions.
   const windows = 21; // 25 integers, windows of 5
   const ways: Way[] = [
     {
@@ -108,18 +83,18 @@ async function main(): Promise<void> {
       ...presets.walkthroughWhole.train,
       epochs,
       seed,
-      targetAccuracy: 0.99,
+      targetAccuracy: target,
       evaluateEvery: 5,
-      onEpochEnd: report.logProgress(4),
+      onEpochEnd: shared.logProgress(4),
       ...(way.batchSize === undefined ? {} : { batchSize: way.batchSize }),
     };
     const result = await trainEcho(model, options);
-    report.printStop(result);
+    shared.printStop(result);
 
     // Step 3: 100 fresh sequences (a seed apart from training's) and a few windows of one more.
     const evaluation = await evaluateEcho(model, { sequences: 100, seed: seed + 1 });
-    console.log(`fresh sequences: ${percent(evaluation.accuracy)} of items correct`);
-    printRows(predictEcho(model, generateSequence(25, { seed: seed + 2 })).slice(0, 3));
+    console.log(`fresh sequences: ${shared.percent(evaluation.accuracy)} of items correct`);
+    shared.printRows(predictEcho(model, generateSequence(25, { seed: seed + 2 })).slice(0, 3));
     console.log();
     outcomes.push({ way, result, evaluation });
     disposeEchoModel(model);
@@ -132,14 +107,24 @@ async function main(): Promise<void> {
     const reached = result.stopReason === 'targetAccuracy' ? String(result.epochs) : '-';
     console.log(
       `${way.label.padEnd(21)}  ${String(way.updates).padStart(13)}  ${reached.padStart(13)}` +
-        `  ${seconds(result.elapsedMs).padStart(7)}  ${percent(evaluation.accuracy).padStart(14)}`,
+        `  ${shared.seconds(result.elapsedMs).padStart(7)}  ${shared.percent(evaluation.accuracy).padStart(14)}`,
     );
   }
   console.log();
-  printSummary(outcomes.map((o) => summaryPart(o.way.label, o.result, o.evaluation)));
+  shared.printSummary(outcomes.map((o) => shared.summaryPart(o.way.label, o.result, o.evaluation)));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/stateless.ts',
+    title: 'seq-echo variant 4: stateful vs stateless model A',
+    note: `learning rate: ${LEARNING_RATE} for all three`,
+    summary:
+      "The walkthrough's model A three ways: stateful batch 7, stateless batch 1 (state reset " +
+      'after every sample), stateless batch 21; same learning rate and epoch budget.',
+    epochs: 500,
+    target: 0.99,
+    backend: 'wasm',
+  },
+  main,
+);

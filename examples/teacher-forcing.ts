@@ -16,82 +16,25 @@
  *
  * Flags: --epochs N, --task echo|reverse, --seed N, --target X (exact-sequence accuracy at
  * which to stop, default 0.99), --backend wasm|cpu (default wasm; the fused engine that trains
- * and decodes does not use it).
+ * and decodes does not use it), read by shared.ts.
  *
  * In your own project, import from 'seq-echo' instead of '../src/index'.
  */
-import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import {
   buildTeacherForcing,
   decodeGreedyBatch,
   evaluateTeacherForcing,
   generateSequence,
-  selectBackend,
   trainTeacherForcing,
 } from '../src/index';
+import * as shared from './shared';
 
-const usage =
-  'usage: npx tsx examples/teacher-forcing.ts [--epochs N] [--task echo|reverse] [--seed N] [--target X] [--backend wasm|cpu]';
-
-function fail(text: string): never {
-  console.error(`${text}\n${usage}`);
-  process.exit(2);
-}
-
-function readArgs(): {
-  epochs: number;
-  task: 'echo' | 'reverse';
-  seed: number;
-  target: number;
-  backend: string;
-} {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        epochs: { type: 'string' },
-        task: { type: 'string' },
-        seed: { type: 'string' },
-        target: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  if (values.help === true) {
-    console.log(usage);
-    process.exit(0);
-  }
-  const int = (name: string, fallback: number): number => {
-    const text = values[name];
-    if (text === undefined) return fallback;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 0)
-      fail(`--${name} must be a whole number, got ${String(text)}`);
-    return n;
-  };
-  const task = values.task ?? 'echo';
-  if (task !== 'echo' && task !== 'reverse')
-    fail(`--task must be echo or reverse, got ${String(task)}`);
-  const target = values.target === undefined ? 0.99 : Number(values.target);
-  if (!(target > 0 && target <= 1))
-    fail(`--target must be in (0, 1], got ${String(values.target)}`);
-  const backend = values.backend ?? 'wasm';
-  if (backend !== 'wasm' && backend !== 'cpu')
-    fail(`--backend must be wasm or cpu, got ${String(backend)}`);
-  return { epochs: Math.max(1, int('epochs', 120)), task, seed: int('seed', 1), target, backend };
-}
-
-async function main(): Promise<void> {
-  const { epochs, task, seed, target, backend } = readArgs();
-  // seq-echo never switches backends on its own; the wasm one needs the optional
-  // '@tensorflow/tfjs-backend-wasm' package.
-  await selectBackend(backend);
-  console.log(`seq-echo: teacher forcing (${task}), backend ${tf.getBackend()}, seed ${seed}`);
-
+async function main({
+  epochs,
+  choice: task,
+  seed,
+  target,
+}: shared.ExampleArgs<'echo' | 'reverse'>): Promise<void> {
   // Step 1: three models sharing one set of weights: `training`, `encoder`, `decoder`.
   const models = buildTeacherForcing({
     maxLength: 6,
@@ -156,7 +99,22 @@ async function main(): Promise<void> {
   models.dispose();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/teacher-forcing.ts',
+    title: 'seq-echo: teacher forcing',
+    summary:
+      'An encoder-decoder trained with teacher forcing echoes (or reverses) sequences of 1 to 6 ' +
+      'integers, decoding greedily until it says END.',
+    epochs: 120,
+    target: 0.99,
+    choice: {
+      name: 'task',
+      values: ['echo', 'reverse'] as const,
+      default: 'echo',
+      help: 'answer the items oldest first (echo) or newest first (reverse)',
+    },
+    backend: 'wasm',
+  },
+  main,
+);

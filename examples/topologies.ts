@@ -32,10 +32,9 @@ import {
   buildSeq2Seq,
   disposeEchoModel,
   evaluateEcho,
-  selectBackend,
   trainEcho,
 } from '../src/index';
-import { parseVariantArgs } from './variant-args';
+import * as shared from './shared';
 
 /** One row of the comparison table. */
 interface Row {
@@ -47,17 +46,7 @@ interface Row {
   windows: number;
 }
 
-async function main(): Promise<void> {
-  const { epochs, seed, backend } = parseVariantArgs({
-    script: 'examples/topologies.ts',
-    summary:
-      'Trains one-to-one, many-to-one and many-to-many LSTMs on the same echo task and compares them.',
-    defaultEpochs: 300,
-  });
-  // seq-echo never switches backends on its own; trainEcho's fused engine trains these models
-  // whatever the backend (it matters to engine: 'tfjs', model.fit, only).
-  await selectBackend(backend);
-
+async function main({ epochs, seed, target }: shared.ExampleArgs): Promise<void> {
   // The same settings for all three: model A's task and LSTM size, stateless (so each batch of 7
   // windows starts from a zero state), and Adam at 0.03 instead of the walkthrough's 0.001.
   const settings = { nIn: 5, nUnique: 100, units: 20, stateful: false, learningRate: 0.03, seed };
@@ -67,12 +56,6 @@ async function main(): Promise<void> {
     ['many-to-one', () => buildManyToOne(settings)],
     ['many-to-many (model A)', () => buildSeq2Seq(settings)],
   ];
-  console.log('seq-echo: one-to-one vs many-to-one vs many-to-many on the whole-window echo');
-  console.log(
-    `backend: ${tf.getBackend()}  epochs: up to ${epochs}  seed: ${seed}  target accuracy: 0.99`,
-  );
-  console.log();
-
   const rows: Row[] = [];
   for (const [topology, build] of topologies) {
     const model = build();
@@ -87,7 +70,7 @@ async function main(): Promise<void> {
       epochs,
       seed,
       batchSize: 7,
-      targetAccuracy: 0.99,
+      targetAccuracy: target,
       evaluateEvery: 10,
       engine: 'tfjs',
     });
@@ -118,7 +101,15 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+shared.runExample(
+  {
+    script: 'examples/topologies.ts',
+    title: 'seq-echo: one-to-one vs many-to-one vs many-to-many on the whole-window echo',
+    summary:
+      'Trains one-to-one, many-to-one and many-to-many LSTMs on the same echo task and compares them.',
+    epochs: 300,
+    target: 0.99,
+    backend: 'wasm',
+  },
+  main,
+);

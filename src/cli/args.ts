@@ -1,32 +1,29 @@
 /**
  * The `seq-echo` command line, parsed into what to do: pure functions from `argv` to a
- * {@link Command}, with every default filled in from seq-echo's presets. Anything wrong with
- * the command line is a {@link UsageError} (exit code 2), raised before tfjs is even loaded.
+ * {@link Command}, with the defaults filled in from seq-echo's presets. A flag's text that is
+ * not what it must be (a number, one of some words, a path) is a {@link UsageError} (exit
+ * code 2), raised before tfjs is even loaded; whether a value is in range is for the library
+ * to say when the command runs (commands.ts turns its refusal into a usage error too).
  * Flags are parsed by Node's `util.parseArgs`, strictly: unknown flags and stray arguments
  * are errors.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { EchoPreset, EncoderDecoderOptions } from '../index';
-import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { presets } from '../presets';
-import { COMMANDS, type CommandName } from './help';
+import {
+  choiceFlag,
+  DEFAULT_SEED,
+  lastToggle,
+  numberFlag,
+  numberOr,
+  parseFlags,
+  pathFlag,
+  UsageError,
+  withCommand,
+} from './flags';
+import { COMMANDS, isCommand, type CommandName } from './help';
 
-/** A mistake on the command line: printed with the usage, exit code 2. */
-export class UsageError extends Error {
-  /** The command whose usage to show, or `undefined` for `seq-echo`'s own. */
-  readonly command: CommandName | undefined;
-
-  /**
-   * @param message - What is wrong, e.g. `--epochs must be an integer >= 1, but received "0"`.
-   * @param command - The command whose usage to show.
-   */
-  constructor(message: string, command: CommandName | undefined) {
-    super(message);
-    this.name = 'UsageError';
-    this.command = command;
-  }
-}
+export { DEFAULT_SEED, UsageError } from './flags';
 
 /** `--recipe`: which of the walkthrough's models to train. */
 export const RECIPES = ['whole', 'partial'] as const;
@@ -41,10 +38,17 @@ export const BACKENDS = ['auto', 'cpu', 'wasm'] as const;
 /** One of {@link BACKENDS}. */
 export type BackendName = (typeof BACKENDS)[number];
 
-/** The seed when `--seed` is not given to `train`: fixed, so two runs print the same numbers. */
-export const DEFAULT_SEED = 1;
-/** Fresh sequences per check during training when the preset does not say. */
-const DEFAULT_CHECK_SEQUENCES = 20;
+/**
+ * `trainEcho`'s own defaults, for the settings the CLI must know before training (to print
+ * them, and to run its fresh-sequence checks as `trainEcho` would): used where a preset does
+ * not say. A test checks them against `trainEcho`.
+ */
+export const TRAIN_ECHO_DEFAULTS = {
+  sequenceLength: 25,
+  batchSize: 32,
+  evaluateEvery: 10,
+  evaluationSequences: 20,
+} as const;
 
 /** The seq-echo preset for each recipe and preset name. */
 const PRESET_TABLE: Record<Recipe, Record<PresetName, EchoPreset<EncoderDecoderOptions>>> = {
@@ -60,8 +64,8 @@ export interface TrainSettings {
   seed: number;
   /** Integers per training sequence. */
   sequenceLength: number;
-  /** `trainEcho`'s batch size for a stateless model; `undefined` for a stateful one. */
-  batchSize: number | undefined;
+  /** `trainEcho`'s batch size for a stateless model (a stateful one trains with its own). */
+  batchSize: number;
   /** Epochs between fresh-sequence checks (when there is a target). */
   evaluateEvery: number;
   /** Fresh sequences per check. */
@@ -121,145 +125,93 @@ export type Command =
   | { kind: 'evaluate'; plan: EvaluatePlan }
   | { kind: 'predict'; plan: PredictPlan };
 
-const INTEGER = /^[+-]?\d+$/;
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** The flags of `seq-echo train`: all take a value but the toggles. */
+const TRAIN_FLAGS = {
+  recipe: { type: 'string' },
+  preset: { type: 'string' },
+  'n-in': { type: 'string' },
+  'n-out': { type: 'string' },
+  'n-unique': { type: 'string' },
+  units: { type: 'string' },
+  'batch-size': { type: 'string' },
+  stateful: { type: 'boolean' },
+  'no-stateful': { type: 'boolean' },
+  'learning-rate': { type: 'string' },
+  epochs: { type: 'string' },
+  seed: { type: 'string' },
+  target: { type: 'string' },
+  'evaluate-every': { type: 'string' },
+  'sequence-length': { type: 'string' },
+  backend: { type: 'string' },
+  save: { type: 'string' },
+  curve: { type: 'string' },
+  'no-curve': { type: 'boolean' },
+} as const;
 
-/** Parses a whole number in [min, max] written in decimal, or throws a {@link UsageError}. */
-function integer(
-  command: CommandName,
-  flag: string,
-  text: string,
-  min = Number.MIN_SAFE_INTEGER,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  const value = Number(text);
-  if (!INTEGER.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    const range =
-      min === Number.MIN_SAFE_INTEGER
-        ? 'an integer'
-        : max === Number.MAX_SAFE_INTEGER
-          ? `an integer >= ${min}`
-          : `an integer in [${min}, ${max}]`;
-    throw new UsageError(`${flag} must be ${range}, but received "${text}"`, command);
+type TrainValues = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
+
+/** The string value of a flag that takes one (`parseArgs` guarantees the type). */
+const text = (values: TrainValues, flag: keyof typeof TRAIN_FLAGS): string | undefined =>
+  values[flag] as string | undefined;
+
+/** The factory options `train` gives: the preset's, each model flag given on top, the seed. */
+function modelOptions(
+  values: TrainValues,
+  stateful: boolean | undefined,
+  recipe: Recipe,
+  preset: EchoPreset<EncoderDecoderOptions>,
+  seed: number,
+): EncoderDecoderOptions {
+  const model: EncoderDecoderOptions = { ...preset.model };
+  const flags = [
+    ['nIn', 'n-in'],
+    ['nOut', 'n-out'],
+    ['nUnique', 'n-unique'],
+    ['units', 'units'],
+    ['batchSize', 'batch-size'],
+    ['learningRate', 'learning-rate'],
+  ] as const;
+  for (const [option, flag] of flags) {
+    const given = text(values, flag);
+    if (given !== undefined) model[option] = numberFlag(`--${flag}`, given);
   }
-  return value;
-}
-
-/** Parses a decimal number in (min, max], or throws a {@link UsageError}. */
-function number(
-  command: CommandName,
-  flag: string,
-  text: string,
-  min: number,
-  max: number,
-): number {
-  const value = Number(text);
-  if (!DECIMAL.test(text.trim()) || !(value > min && value <= max)) {
+  // Which flags go with which model is the CLI's to say: buildSeq2Seq has no nOut at all.
+  if (model.nOut !== undefined && recipe === 'whole') {
     throw new UsageError(
-      `${flag} must be a number in (${min}, ${max}], but received "${text}"`,
-      command,
+      '--n-out applies to --recipe partial only (model A echoes the whole window)',
     );
   }
-  return value;
+  if (stateful !== undefined) model.stateful = stateful;
+  model.seed = seed;
+  return model;
 }
 
-/** Checks that `text` is one of `choices`, or throws a {@link UsageError}. */
-function oneOf<T extends string>(
-  command: CommandName,
-  flag: string,
-  text: string,
-  choices: readonly T[],
-): T {
-  if (!(choices as readonly string[]).includes(text)) {
-    throw new UsageError(
-      `${flag} must be one of ${choices.join(', ')}, but received "${text}"`,
-      command,
-    );
-  }
-  return text as T;
-}
-
-type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
-/** A word that is a negative number (`-5`, `-0.5`, `-.5`, `-1e3`), not a flag. */
-const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
-
-/**
- * Rewrites `--flag -5` as `--flag=-5` for the flags that take a value. `util.parseArgs`
- * refuses a separate value that starts with `-` as ambiguous; a negative number cannot be a
- * flag, so it is the flag's value. Nothing after `--` is touched.
- */
-function joinNegativeValues(args: readonly string[], options: OptionSpec): string[] {
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--') {
-      joined.push(...args.slice(i));
-      break;
-    }
-    const next = args[i + 1];
-    const takesValue = arg.startsWith('--') && options[arg.slice(2)]?.type === 'string';
-    if (takesValue && next !== undefined && NEGATIVE_NUMBER.test(next)) {
-      joined.push(`${arg}=${next}`);
-      i++;
-    } else {
-      joined.push(arg);
-    }
-  }
-  return joined;
-}
-
-/**
- * `util.parseArgs`, strict, with its errors turned into {@link UsageError}s, and negative
- * numbers accepted as values in both forms (`--seed -5` and `--seed=-5`).
- */
-function parseFlags<O extends OptionSpec>(
-  command: CommandName,
-  args: readonly string[],
-  options: O,
-  allowPositionals: boolean,
-) {
-  try {
-    return parseArgs({
-      args: joinNegativeValues(args, options),
-      options,
-      strict: true,
-      allowPositionals,
-      tokens: true,
-    });
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    throw new UsageError(text, command);
-  }
-}
-
-/** Whether a `--name` / `--no-name` pair was given, the last one winning; `undefined` if neither. */
-function lastToggle(
-  tokens: readonly { kind: string; name?: string }[],
-  name: string,
-): boolean | undefined {
-  let value: boolean | undefined;
-  for (const token of tokens) {
-    if (token.kind !== 'option') continue;
-    if (token.name === name) value = true;
-    else if (token.name === `no-${name}`) value = false;
-  }
-  return value;
-}
-
-/** A path flag's value: non-empty, resolved against `cwd`. */
-function path(command: CommandName, flag: string, text: string, cwd: string): string {
-  if (text.trim() === '') throw new UsageError(`${flag} must be a path, but received ""`, command);
-  return resolve(cwd, text);
+/** The training settings: the preset's, each flag given on top, trainEcho's defaults under. */
+function trainSettings(
+  values: TrainValues,
+  preset: EchoPreset<EncoderDecoderOptions>,
+  seed: number,
+): TrainSettings {
+  const given = (flag: keyof typeof TRAIN_FLAGS, fallback: number): number =>
+    numberOr(`--${flag}`, text(values, flag), fallback);
+  const p = preset.train;
+  const d = TRAIN_ECHO_DEFAULTS;
+  return {
+    epochs: given('epochs', p.epochs),
+    seed,
+    sequenceLength: given('sequence-length', p.sequenceLength ?? d.sequenceLength),
+    batchSize: given('batch-size', p.batchSize ?? d.batchSize),
+    evaluateEvery: given('evaluate-every', p.evaluateEvery ?? d.evaluateEvery),
+    evaluationSequences: p.evaluationSequences ?? d.evaluationSequences,
+  };
 }
 
 /**
  * Parses the flags of `seq-echo train` into a {@link TrainPlan}: the preset for `--recipe`
  * and `--preset` (default `whole`, `walkthrough`), each model and training flag on top, the
  * seed (default {@link DEFAULT_SEED}) on the model and the data, and the paths resolved
- * against `cwd`. Combinations the library would refuse are usage errors too: `--n-out` with
- * `--recipe whole` or above `--n-in`, a sequence shorter than a window, and a stateful batch
- * size that does not divide the windows of a sequence.
+ * against `cwd`. Values are not range-checked here: `buildSeq2Seq`/`buildEncoderDecoder` and
+ * `trainEcho` check them when the command runs.
  *
  * @param args - The arguments after `train`.
  * @param cwd - The directory relative paths start from.
@@ -267,147 +219,49 @@ function path(command: CommandName, flag: string, text: string, cwd: string): st
  * @throws UsageError for anything wrong on the command line.
  */
 export function parseTrainArgs(args: readonly string[], cwd: string): TrainPlan {
-  const c = 'train';
-  const { values, tokens } = parseFlags(
-    c,
-    args,
-    {
-      recipe: { type: 'string' },
-      preset: { type: 'string' },
-      'n-in': { type: 'string' },
-      'n-out': { type: 'string' },
-      'n-unique': { type: 'string' },
-      units: { type: 'string' },
-      'batch-size': { type: 'string' },
-      stateful: { type: 'boolean' },
-      'no-stateful': { type: 'boolean' },
-      'learning-rate': { type: 'string' },
-      epochs: { type: 'string' },
-      seed: { type: 'string' },
-      target: { type: 'string' },
-      'evaluate-every': { type: 'string' },
-      'sequence-length': { type: 'string' },
-      backend: { type: 'string' },
-      save: { type: 'string' },
-      curve: { type: 'string' },
-      'no-curve': { type: 'boolean' },
-    },
-    false,
-  );
-  const recipe = oneOf(c, '--recipe', values.recipe ?? 'whole', RECIPES);
-  const presetName = oneOf(c, '--preset', values.preset ?? 'walkthrough', PRESET_NAMES);
-  const preset = PRESET_TABLE[recipe][presetName];
-  const seed = values.seed === undefined ? DEFAULT_SEED : integer(c, '--seed', values.seed);
-
-  // The model: the preset's options, each flag on top.
-  const model: EncoderDecoderOptions = { ...preset.model };
-  if (values['n-in'] !== undefined) model.nIn = integer(c, '--n-in', values['n-in'], 1);
-  if (values['n-out'] !== undefined) {
-    if (recipe === 'whole') {
-      throw new UsageError(
-        '--n-out applies to --recipe partial only (model A echoes the whole window)',
-        c,
-      );
-    }
-    model.nOut = integer(c, '--n-out', values['n-out'], 1);
-  }
-  if (values['n-unique'] !== undefined) {
-    model.nUnique = integer(c, '--n-unique', values['n-unique'], 2);
-  }
-  if (values.units !== undefined) model.units = integer(c, '--units', values.units, 1);
-  const batchFlag =
-    values['batch-size'] === undefined
-      ? undefined
-      : integer(c, '--batch-size', values['batch-size'], 1);
-  if (batchFlag !== undefined) model.batchSize = batchFlag;
-  const stateful = lastToggle(tokens, 'stateful');
-  if (stateful !== undefined) model.stateful = stateful;
-  if (values['learning-rate'] !== undefined) {
-    model.learningRate = number(c, '--learning-rate', values['learning-rate'], 0, 10);
-  }
-  model.seed = seed;
-
-  const nIn = model.nIn ?? 5;
-  if (recipe === 'partial' && (model.nOut ?? 2) > nIn) {
-    throw new UsageError(
-      `--n-out must be at most --n-in (${nIn}), but it is ${model.nOut ?? 2}` +
-        (model.nOut === undefined ? ' (the default)' : ''),
-      c,
+  return withCommand('train', () => {
+    const { values, tokens } = parseFlags(args, TRAIN_FLAGS);
+    const recipe = choiceFlag('--recipe', text(values, 'recipe') ?? 'whole', RECIPES);
+    const presetName = choiceFlag(
+      '--preset',
+      text(values, 'preset') ?? 'walkthrough',
+      PRESET_NAMES,
     );
-  }
-
-  // Training: the preset's settings, each flag on top.
-  const epochs =
-    values.epochs === undefined
-      ? preset.train.epochs
-      : integer(c, '--epochs', values.epochs, 1, 1e9);
-  const sequenceLength =
-    values['sequence-length'] === undefined
-      ? (preset.train.sequenceLength ?? 25)
-      : integer(c, '--sequence-length', values['sequence-length'], 1, MAX_SEQUENCE_LENGTH);
-  if (sequenceLength < nIn) {
-    throw new UsageError(
-      `--sequence-length must be at least --n-in (${nIn}) to make a window, but it is ${sequenceLength}`,
-      c,
-    );
-  }
-  const isStateful = model.stateful ?? true;
-  const windows = sequenceLength - nIn + 1;
-  if (isStateful) {
-    const batch = model.batchSize ?? (recipe === 'whole' ? 7 : 21);
-    if (windows % batch !== 0) {
-      const fits = nIn - 1 + Math.ceil(windows / batch) * batch;
-      throw new UsageError(
-        `a stateful model trains whole batches, and its batch size ${batch} does not divide the ` +
-          `${windows} windows of a ${sequenceLength}-integer sequence: use --sequence-length ${fits}, ` +
-          'another --batch-size, or --no-stateful',
-        c,
-      );
+    const preset = PRESET_TABLE[recipe][presetName];
+    const seed = numberOr('--seed', values.seed, DEFAULT_SEED);
+    const targetText = values.target;
+    const target =
+      targetText === undefined
+        ? preset.train.targetAccuracy
+        : targetText === 'none'
+          ? undefined
+          : numberFlag('--target', targetText);
+    const save = values.save === undefined ? undefined : pathFlag('--save', values.save, cwd);
+    let curve: string | undefined;
+    if (lastToggle(tokens, 'curve') !== false) {
+      curve =
+        values.curve === undefined
+          ? resolve(save ?? cwd, 'learning-curve.svg')
+          : pathFlag('--curve', values.curve, cwd);
     }
-  }
-  let target = preset.train.targetAccuracy;
-  if (values.target !== undefined) {
-    target = values.target === 'none' ? undefined : number(c, '--target', values.target, 0, 1);
-  }
-  const evaluateEvery =
-    values['evaluate-every'] === undefined
-      ? (preset.train.evaluateEvery ?? 10)
-      : integer(c, '--evaluate-every', values['evaluate-every'], 1);
-
-  const backend = oneOf(c, '--backend', values.backend ?? 'auto', BACKENDS);
-  const save = values.save === undefined ? undefined : path(c, '--save', values.save, cwd);
-  let curve: string | undefined;
-  if (lastToggle(tokens, 'curve') !== false) {
-    curve =
-      values.curve === undefined
-        ? resolve(save ?? cwd, 'learning-curve.svg')
-        : path(c, '--curve', values.curve, cwd);
-  }
-
-  return {
-    recipe,
-    preset: presetName,
-    model,
-    train: {
-      epochs,
-      seed,
-      sequenceLength,
-      batchSize: isStateful ? undefined : (batchFlag ?? preset.train.batchSize),
-      evaluateEvery,
-      evaluationSequences: preset.train.evaluationSequences ?? DEFAULT_CHECK_SEQUENCES,
-    },
-    target,
-    backend,
-    save,
-    curve,
-  };
+    return {
+      recipe,
+      preset: presetName,
+      model: modelOptions(values, lastToggle(tokens, 'stateful'), recipe, preset, seed),
+      train: trainSettings(values, preset, seed),
+      target,
+      backend: choiceFlag('--backend', values.backend ?? 'auto', BACKENDS),
+      save,
+      curve,
+    };
+  });
 }
 
 /** The model directory: the first positional argument. */
-function modelDir(command: CommandName, positionals: readonly string[], cwd: string): string {
+function modelDir(positionals: readonly string[], cwd: string): string {
   const dir = positionals[0];
   if (dir === undefined || dir.trim() === '') {
-    throw new UsageError('MODEL_DIR is required: the directory of a saved model', command);
+    throw new UsageError('MODEL_DIR is required: the directory of a saved model');
   }
   return resolve(cwd, dir);
 }
@@ -421,56 +275,46 @@ function modelDir(command: CommandName, positionals: readonly string[], cwd: str
  * @throws UsageError for anything wrong on the command line.
  */
 export function parseEvaluateArgs(args: readonly string[], cwd: string): EvaluatePlan {
-  const c = 'evaluate';
-  const { values, positionals } = parseFlags(
-    c,
-    args,
-    { sequences: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' } },
-    true,
-  );
-  const model = modelDir(c, positionals, cwd);
-  if (positionals.length > 1) {
-    throw new UsageError(`unexpected argument "${positionals[1] ?? ''}" after MODEL_DIR`, c);
-  }
-  return {
-    model,
-    sequences:
-      values.sequences === undefined
-        ? 100
-        : integer(c, '--sequences', values.sequences, 1, 1_000_000),
-    seed: values.seed === undefined ? undefined : integer(c, '--seed', values.seed),
-    backend: oneOf(c, '--backend', values.backend ?? 'auto', BACKENDS),
-  };
+  return withCommand('evaluate', () => {
+    const { values, positionals } = parseFlags(
+      args,
+      { sequences: { type: 'string' }, seed: { type: 'string' }, backend: { type: 'string' } },
+      true,
+    );
+    const model = modelDir(positionals, cwd);
+    if (positionals.length > 1) {
+      throw new UsageError(`unexpected argument "${positionals[1] ?? ''}" after MODEL_DIR`);
+    }
+    return {
+      model,
+      sequences: numberOr('--sequences', values.sequences, 100),
+      seed: numberOr('--seed', values.seed, undefined),
+      backend: choiceFlag('--backend', values.backend ?? 'auto', BACKENDS),
+    };
+  });
 }
 
 /**
- * Reads a sequence of integer ids from command-line words: separated by commas, spaces or
- * both, across any number of words (`1,2,3 4 5` or `"1, 2, 3"`).
+ * Reads a sequence of ids from command-line words: numbers separated by commas, spaces or
+ * both, across any number of words (`1,2,3 4 5` or `"1, 2, 3"`). Whether they are ids the
+ * model knows is `predictEcho`'s to check.
  *
  * @param words - The words after MODEL_DIR.
  * @returns The ids.
- * @throws UsageError when there are none, or one is not a non-negative integer.
+ * @throws UsageError when there are none, or one is not a number.
  */
 export function parseSequence(words: readonly string[]): number[] {
-  const items = words
-    .join(' ')
-    .split(/[\s,]+/)
-    .filter((item) => item !== '');
-  if (items.length === 0) {
-    throw new UsageError(
-      'a sequence is required after MODEL_DIR: integer ids separated by commas or spaces',
-      'predict',
-    );
-  }
-  return items.map((item) => {
-    const value = Number(item);
-    if (!/^\d+$/.test(item) || !Number.isSafeInteger(value)) {
+  return withCommand('predict', () => {
+    const items = words
+      .join(' ')
+      .split(/[\s,]+/)
+      .filter((item) => item !== '');
+    if (items.length === 0) {
       throw new UsageError(
-        `the sequence must hold non-negative integers, but received "${item}"`,
-        'predict',
+        'a sequence is required after MODEL_DIR: integer ids separated by commas or spaces',
       );
     }
-    return value;
+    return items.map((item) => numberFlag('each id of the sequence', item));
   });
 }
 
@@ -483,17 +327,15 @@ export function parseSequence(words: readonly string[]): number[] {
  * @throws UsageError for anything wrong on the command line.
  */
 export function parsePredictArgs(args: readonly string[], cwd: string): PredictPlan {
-  const c = 'predict';
-  const { values, positionals } = parseFlags(c, args, { backend: { type: 'string' } }, true);
-  return {
-    model: modelDir(c, positionals, cwd),
-    sequence: parseSequence(positionals.slice(1)),
-    backend: oneOf(c, '--backend', values.backend ?? 'auto', BACKENDS),
-  };
+  return withCommand('predict', () => {
+    const { values, positionals } = parseFlags(args, { backend: { type: 'string' } }, true);
+    return {
+      model: modelDir(positionals, cwd),
+      sequence: parseSequence(positionals.slice(1)),
+      backend: choiceFlag('--backend', values.backend ?? 'auto', BACKENDS),
+    };
+  });
 }
-
-const isCommand = (word: string | undefined): word is CommandName =>
-  (COMMANDS as readonly (string | undefined)[]).includes(word);
 
 /** Whether `args` asks for help (`-h` or `--help`, before any `--`). */
 function wantsHelp(args: readonly string[]): boolean {
@@ -513,7 +355,7 @@ function wantsHelp(args: readonly string[]): boolean {
  */
 export function parseCli(argv: readonly string[], cwd: string): Command {
   const [first, ...rest] = argv;
-  if (first === undefined) throw new UsageError('a command is required', undefined);
+  if (first === undefined) throw new UsageError('a command is required');
   if (first === '--help' || first === '-h') return { kind: 'help', topic: undefined };
   if (first === '--version' || first === '-v') return { kind: 'version' };
   if (first === 'help') {
@@ -522,14 +364,13 @@ export function parseCli(argv: readonly string[], cwd: string): Command {
     if (!isCommand(topic) || extra.length > 0) {
       throw new UsageError(
         `help takes one of ${COMMANDS.join(', ')}, but received "${rest.join(' ')}"`,
-        undefined,
       );
     }
     return { kind: 'help', topic };
   }
   if (!isCommand(first)) {
     const what = first.startsWith('-') ? 'option' : 'command';
-    throw new UsageError(`unknown ${what} "${first}"`, undefined);
+    throw new UsageError(`unknown ${what} "${first}"`);
   }
   if (wantsHelp(rest)) return { kind: 'help', topic: first };
   switch (first) {

@@ -4,27 +4,16 @@
  */
 import { presets } from '../presets';
 import { VERSION } from '../version';
+import { wrap } from './flags';
 
 /** The commands `seq-echo` knows. */
 export const COMMANDS = ['train', 'evaluate', 'predict'] as const;
 /** One of {@link COMMANDS}. */
 export type CommandName = (typeof COMMANDS)[number];
 
-/** Splits `text` into lines of at most `width` characters, breaking between words. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(line);
-  return lines;
-}
+/** Whether `word` is one of {@link COMMANDS}. */
+export const isCommand = (word: string | undefined): word is CommandName =>
+  (COMMANDS as readonly (string | undefined)[]).includes(word);
 
 /** Column where option descriptions start; a longer option name gets a line of its own. */
 const COLUMN = 24;
@@ -83,150 +72,183 @@ function mainHelp(): string[] {
   ];
 }
 
-function trainHelp(): string[] {
-  const presetLines = (
-    [
-      ['whole, walkthrough', presets.walkthroughWhole.description],
-      ['whole, fast', presets.fastWhole.description],
-      ['partial, walkthrough', presets.walkthroughPartial.description],
-      ['partial, fast', presets.fastPartial.description],
-    ] as const
-  ).flatMap(([name, text]) => described(text, `  ${name}`));
-  return [
-    ...SYNOPSIS.train,
-    '',
-    ...wrap(
-      "Trains one of the walkthrough's models on fresh random sequences (progress on one line " +
-        'on a terminal, plain lines otherwise), evaluates it on 100 new sequences, prints the ' +
-        'Expected/Predicted table for one of them, saves the model (--save) and writes its ' +
-        'learning curve as an SVG. Ctrl-C stops training after the current epoch and still ' +
-        'reports.',
-      88,
-    ),
-    '',
+/** A block of the help: its heading, then one option (or preset) a row, wrapped beside its name. */
+type Block = readonly [heading: string, rows: readonly (readonly [name: string, text: string])[]];
+
+/** The blocks, a blank line between two. */
+const blocks = (list: readonly Block[]): string[] =>
+  list.flatMap(([heading, rows], i) => [
+    ...(i === 0 ? [] : ['']),
+    heading,
+    ...rows.flatMap(([name, text]) => described(text, `  ${name}`)),
+  ]);
+
+const HELP_ROW: readonly [string, string] = ['-h, --help', 'show this help'];
+const BACKEND_ROW: readonly [string, string] = [
+  '--backend B',
+  'tfjs backend: auto (default), cpu or wasm',
+];
+
+const { walkthroughWhole: ww, walkthroughPartial: wp, fastWhole: fw, fastPartial: fp } = presets;
+
+/** `train`'s options; defaults shown from the presets where they come from there. */
+const TRAIN_BLOCKS: readonly Block[] = [
+  [
     'Recipe and preset:',
-    ...described(
-      'whole (default): model A, an LSTM echoing the whole window (buildSeq2Seq); ' +
-        'partial: model B, an encoder-decoder echoing its oldest items (buildEncoderDecoder)',
-      '  --recipe R',
-    ),
-    ...described(
-      "walkthrough (default): the walkthrough's settings exactly; fast: the same task and " +
-        'sizes, trained faster, stopping at 99% on fresh sequences',
-      '  --preset P',
-    ),
-    '',
+    [
+      [
+        '--recipe R',
+        'whole (default): model A, an LSTM echoing the whole window (buildSeq2Seq); ' +
+          'partial: model B, an encoder-decoder echoing its oldest items (buildEncoderDecoder)',
+      ],
+      [
+        '--preset P',
+        "walkthrough (default): the walkthrough's settings exactly; fast: the same task and " +
+          'sizes, trained faster, stopping at 99% on fresh sequences',
+      ],
+    ],
+  ],
+  [
     'The presets (--recipe, --preset):',
-    ...presetLines,
-    '',
+    [
+      ['whole, walkthrough', ww.description],
+      ['whole, fast', fw.description],
+      ['partial, walkthrough', wp.description],
+      ['partial, fast', fp.description],
+    ],
+  ],
+  [
     "Model (each overrides the preset's; defaults are the walkthrough's):",
-    ...described('time steps per window (default 5)', '  --n-in N'),
-    ...described(
-      'items echoed per window, partial only, at most --n-in (default 2)',
-      '  --n-out N',
-    ),
-    ...described('vocabulary size: the integers are in [0, N) (default 100)', '  --n-unique N'),
-    ...described('LSTM units (default 20 whole, 150 partial)', '  --units N'),
-    ...described(
-      'windows per batch: the fixed batch of a stateful model (default 7 whole, 21 partial), ' +
-        "the training batch of a stateless one (default: the preset's, else 32)",
-      '  --batch-size N',
-    ),
-    ...described(
-      "carry LSTM state from batch to batch, or not (default: the preset's; stateful " +
-        'except partial, fast)',
-      '  --[no-]stateful',
-    ),
-    ...described(
-      "Adam's learning rate, in (0, 10] (default: the preset's; 0.001, 0.03 whole fast, " +
-        '0.01 partial fast)',
-      '  --learning-rate X',
-    ),
-    '',
+    [
+      ['--n-in N', 'time steps per window (default 5)'],
+      ['--n-out N', 'items echoed per window, partial only, at most --n-in (default 2)'],
+      ['--n-unique N', 'vocabulary size: the integers are in [0, N) (default 100)'],
+      ['--units N', 'LSTM units (default 20 whole, 150 partial)'],
+      [
+        '--batch-size N',
+        'windows per batch: the fixed batch of a stateful model (default 7 whole, 21 partial), ' +
+          "the training batch of a stateless one (default: the preset's, else 32)",
+      ],
+      [
+        '--[no-]stateful',
+        "carry LSTM state from batch to batch, or not (default: the preset's; stateful " +
+          'except partial, fast)',
+      ],
+      [
+        '--learning-rate X',
+        `Adam's learning rate (default: the preset's; 0.001, ${fw.model.learningRate} whole ` +
+          `fast, ${fp.model.learningRate} partial fast)`,
+      ],
+    ],
+  ],
+  [
     'Training:',
-    ...described(
-      `epochs to train at most, >= 1 (default: the preset's; whole ${presets.walkthroughWhole.train.epochs} or ` +
-        `${presets.fastWhole.train.epochs}, partial ${presets.walkthroughPartial.train.epochs} or ${presets.fastPartial.train.epochs})`,
-      '  --epochs N',
-    ),
-    ...described(
-      'seed for the initial weights, the training data and the evaluation sequences, ' +
-        'an integer, negative ones too (default 1)',
-      '  --seed N',
-    ),
-    ...described(
-      'stop once accuracy on fresh sequences reaches X, in (0, 1], or none to train every ' +
-        "epoch (default: the preset's; none for walkthrough, 0.99 for fast)",
-      '  --target X|none',
-    ),
-    ...described(
-      "epochs between those checks (default: the preset's; 5 whole fast, else 10)",
-      '  --evaluate-every N',
-    ),
-    ...described(
-      "integers per training sequence, at least --n-in and at most 16777216 (default: the preset's; 100 " +
-        'partial fast, else 25)',
-      '  --sequence-length N',
-    ),
-    ...described(
-      'tfjs backend: auto (default; wasm when @tensorflow/tfjs-backend-wasm is installed, ' +
-        "else tfjs's default), cpu or wasm. Training the factories' models does not depend on it.",
-      '  --backend B',
-    ),
-    '',
+    [
+      [
+        '--epochs N',
+        `epochs to train at most, >= 1 (default: the preset's; whole ${ww.train.epochs} or ` +
+          `${fw.train.epochs}, partial ${wp.train.epochs} or ${fp.train.epochs})`,
+      ],
+      [
+        '--seed N',
+        'seed for the initial weights, the training data and the evaluation sequences, ' +
+          'an integer, negative ones too (default 1)',
+      ],
+      [
+        '--target X|none',
+        'stop once accuracy on fresh sequences reaches X, in (0, 1], or none to train every ' +
+          "epoch (default: the preset's; none for walkthrough, 0.99 for fast)",
+      ],
+      [
+        '--evaluate-every N',
+        `epochs between those checks (default: the preset's; ${fw.train.evaluateEvery} whole fast, else 10)`,
+      ],
+      [
+        '--sequence-length N',
+        `integers per training sequence, at least --n-in (default: the preset's; ${fp.train.sequenceLength} ` +
+          'partial fast, else 25)',
+      ],
+      [
+        '--backend B',
+        'tfjs backend: auto (default; wasm when @tensorflow/tfjs-backend-wasm is installed, ' +
+          "else tfjs's default), cpu or wasm. Training the factories' models does not depend on it.",
+      ],
+    ],
+  ],
+  [
     'Output:',
-    ...described(
-      'save the trained model in directory DIR (model.json, weights.bin, seq-echo.json), ' +
-        'for evaluate, predict and loadEchoModel',
-      '  --save DIR',
-    ),
-    ...described(
-      'write the learning curve (an SVG of loss and accuracy per epoch) to FILE (default: ' +
-        'learning-curve.svg in DIR with --save, else in the current directory)',
-      '  --curve FILE',
-    ),
-    ...described('do not write the learning curve', '  --no-curve'),
-    ...described('show this help', '  -h, --help'),
-    '',
-    ...wrap(
-      'Both output paths are checked before training starts: one that cannot be written, or ' +
-        'a curve that would overwrite a file of the saved model, is a usage error (exit code 2).',
-      88,
-    ),
-  ];
+    [
+      [
+        '--save DIR',
+        'save the trained model in directory DIR (model.json, weights.bin, seq-echo.json), ' +
+          'for evaluate, predict and loadEchoModel',
+      ],
+      [
+        '--curve FILE',
+        'write the learning curve (an SVG of loss and accuracy per epoch) to FILE (default: ' +
+          'learning-curve.svg in DIR with --save, else in the current directory)',
+      ],
+      ['--no-curve', 'do not write the learning curve'],
+      HELP_ROW,
+    ],
+  ],
+];
+
+/** A command's help: its synopsis, what it does, its options, and a last word if any. */
+function commandHelp(
+  topic: CommandName,
+  intro: string,
+  options: readonly Block[],
+  outro?: string,
+): string[] {
+  const outroLines = outro === undefined ? [] : ['', ...wrap(outro, 88)];
+  return [...SYNOPSIS[topic], '', ...wrap(intro, 88), '', ...blocks(options), ...outroLines];
 }
 
-function evaluateHelp(): string[] {
-  return [
-    ...SYNOPSIS.evaluate,
-    '',
-    'Loads a model saved by `seq-echo train --save` (or saveEchoModel) and measures how well',
-    'it echoes fresh random sequences of 25 integers: per item and per whole window.',
-    '',
-    'Options:',
-    ...described('how many fresh sequences, >= 1 (default 100)', '  --sequences N'),
-    ...described(
-      'seed for the sequences, an integer (default: none, new sequences every run)',
-      '  --seed N',
-    ),
-    ...described('tfjs backend: auto (default), cpu or wasm', '  --backend B'),
-    ...described('show this help', '  -h, --help'),
-  ];
-}
+const trainHelp = (): string[] =>
+  commandHelp(
+    'train',
+    "Trains one of the walkthrough's models on fresh random sequences (progress on one line " +
+      'on a terminal, plain lines otherwise), evaluates it on 100 new sequences, prints the ' +
+      'Expected/Predicted table for one of them, saves the model (--save) and writes its ' +
+      'learning curve as an SVG. Ctrl-C stops training after the current epoch and still ' +
+      'reports.',
+    TRAIN_BLOCKS,
+    'A value out of range is a usage error (exit code 2) with the message of the seq-echo ' +
+      'function that refuses it. Both output paths are checked before training starts: one ' +
+      'that cannot be written, or a curve that would overwrite a file of the saved model, is a ' +
+      'usage error too.',
+  );
 
-function predictHelp(): string[] {
-  return [
-    ...SYNOPSIS.predict,
-    '',
-    "Loads a saved model and prints the walkthrough's Expected/Predicted table for the",
-    'sequence given: integers in [0, nUnique) of the model, at least nIn of them, separated',
-    'by commas or spaces (e.g. 3,14,15,92,65,35 or "3 14 15 92 65 35").',
-    '',
-    'Options:',
-    ...described('tfjs backend: auto (default), cpu or wasm', '  --backend B'),
-    ...described('show this help', '  -h, --help'),
-  ];
-}
+const evaluateHelp = (): string[] =>
+  commandHelp(
+    'evaluate',
+    'Loads a model saved by `seq-echo train --save` (or saveEchoModel) and measures how well ' +
+      'it echoes fresh random sequences of 25 integers: per item and per whole window.',
+    [
+      [
+        'Options:',
+        [
+          ['--sequences N', 'how many fresh sequences, >= 1 (default 100)'],
+          [
+            '--seed N',
+            'seed for the sequences, an integer (default: none, new sequences every run)',
+          ],
+          BACKEND_ROW,
+          HELP_ROW,
+        ],
+      ],
+    ],
+  );
+
+const predictHelp = (): string[] =>
+  commandHelp(
+    'predict',
+    "Loads a saved model and prints the walkthrough's Expected/Predicted table for the " +
+      'sequence given: integers in [0, nUnique) of the model, at least nIn of them, separated ' +
+      'by commas or spaces (e.g. 3,14,15,92,65,35 or "3 14 15 92 65 35").',
+    [['Options:', [BACKEND_ROW, HELP_ROW]]],
+  );
 
 /**
  * The full help of a command, or of `seq-echo` itself.

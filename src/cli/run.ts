@@ -4,9 +4,10 @@
  */
 import { VERSION } from '../version';
 import { type Command, parseCli, UsageError } from './args';
-import { type CliIo, runEvaluate, runPredict, runTrain } from './commands';
+import { type CliIo, runEvaluate, runPredict } from './commands';
 import { escapeControl } from './escape';
-import { helpText, synopsis } from './help';
+import { helpText, isCommand, synopsis } from './help';
+import { runTrain } from './train';
 
 export type { CliIo } from './commands';
 
@@ -20,7 +21,9 @@ export const EXIT_INTERRUPTED = 130;
 /** Prints a usage error and the usage it concerns to stderr; returns {@link EXIT_USAGE}. */
 function usageFailure(io: CliIo, error: UsageError): number {
   const prefix = error.command === undefined ? 'seq-echo' : `seq-echo ${error.command}`;
-  io.stderr.write(`${prefix}: ${escapeControl(error.message)}\n\n${synopsis(error.command)}\n`);
+  io.stderr.write(
+    `${prefix}: ${escapeControl(error.message)}\n\n${synopsis(isCommand(error.command) ? error.command : undefined)}\n`,
+  );
   return EXIT_USAGE;
 }
 
