@@ -38,28 +38,53 @@ export function writeRows(
 }
 
 /**
+ * Already-checked sequences (lengths in `[1, maxLength]`, ids in range) framed as rows of
+ * ids, `-1` for an all-zero (padding) row: the encoder's `[n, maxLength]` padded in front, the
+ * decoder's input and target `[n, maxLength + 1]` padded after. The fused engine trains on
+ * these ids; {@link teacherForcingTensors} one-hot encodes them.
+ */
+export function teacherForcingIds(
+  sizes: TeacherForcingSizes,
+  sequences: readonly (readonly number[])[],
+): { encoderInput: Int32Array; decoderInput: Int32Array; decoderTarget: Int32Array } {
+  const { maxLength, nUnique, task } = sizes;
+  const n = sequences.length;
+  const steps = maxLength + 1;
+  const encoderInput = new Int32Array(n * maxLength).fill(-1);
+  const decoderInput = new Int32Array(n * steps).fill(-1);
+  const decoderTarget = new Int32Array(n * steps).fill(-1);
+  sequences.forEach((sequence, s) => {
+    const f = frameChecked(sequence, nUnique, task);
+    encoderInput.set(f.encoderInput, s * maxLength + maxLength - f.encoderInput.length);
+    decoderInput.set(f.decoderInput, s * steps);
+    decoderTarget.set(f.decoderTarget, s * steps);
+  });
+  return { encoderInput, decoderInput, decoderTarget };
+}
+
+/** `[n, steps, width]` one-hot rows of `ids` (one id a row, `-1` an all-zero row). */
+function oneHotRows(ids: Int32Array, n: number, steps: number, width: number): tf.Tensor3D {
+  const values = new Float32Array(ids.length * width);
+  ids.forEach((id, row) => {
+    if (id >= 0) values[row * width + id] = 1;
+  });
+  return tf.tensor3d(values, [n, steps, width]);
+}
+
+/**
  * Frames already-checked sequences (lengths in `[1, maxLength]`, ids in range) into the
- * training tensors: one buffer per tensor, no nested arrays.
+ * training tensors (see {@link teacherForcingIds}).
  */
 export function teacherForcingTensors(
   sizes: TeacherForcingSizes,
   sequences: readonly (readonly number[])[],
 ): TeacherForcingTensors {
-  const { maxLength, nUnique, task } = sizes;
+  const { maxLength, nUnique } = sizes;
   const n = sequences.length;
-  const vocab = nUnique + 1;
-  const enc = new Float32Array(n * maxLength * nUnique);
-  const decIn = new Float32Array(n * (maxLength + 1) * vocab);
-  const decOut = new Float32Array(n * (maxLength + 1) * vocab);
-  sequences.forEach((sequence, s) => {
-    const f = frameChecked(sequence, nUnique, task);
-    writeRows(enc, s, maxLength, nUnique, f.encoderInput, true);
-    writeRows(decIn, s, maxLength + 1, vocab, f.decoderInput);
-    writeRows(decOut, s, maxLength + 1, vocab, f.decoderTarget);
-  });
+  const ids = teacherForcingIds(sizes, sequences);
   return {
-    encoderInput: tf.tensor3d(enc, [n, maxLength, nUnique]),
-    decoderInput: tf.tensor3d(decIn, [n, maxLength + 1, vocab]),
-    decoderTarget: tf.tensor3d(decOut, [n, maxLength + 1, vocab]),
+    encoderInput: oneHotRows(ids.encoderInput, n, maxLength, nUnique),
+    decoderInput: oneHotRows(ids.decoderInput, n, maxLength + 1, nUnique + 1),
+    decoderTarget: oneHotRows(ids.decoderTarget, n, maxLength + 1, nUnique + 1),
   };
 }

@@ -1,5 +1,4 @@
 import type * as tf from '@tensorflow/tfjs';
-import { assertOneOf } from '../internal/assert';
 import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { planTraining, type TrainingPlan } from '../models/fusedPlan';
 import {
@@ -18,7 +17,7 @@ export interface EngineChoice {
 }
 
 /**
- * Checks `options.engine` and resolves it for `model`: `'fused'` throws when the fused engine
+ * Resolves the checked `options.engine` for `model`: `'fused'` throws when the fused engine
  * cannot compute the model (`subject` names it in the message: "a model", "models"), and a
  * fused run's working values for one batch of `rows` rows must stay within the tensor limit
  * (`shownBatch` is the batch size the message names).
@@ -26,11 +25,10 @@ export interface EngineChoice {
 export function chooseEngine(
   fn: string,
   model: tf.LayersModel,
-  engine: unknown,
+  engine: 'auto' | 'fused' | 'tfjs',
   batch: { size: number; rows: number; shown: unknown },
   subject: string,
 ): EngineChoice {
-  assertOneOf(fn, 'options.engine', engine, ['auto', 'fused', 'tfjs'] as const);
   if (engine === 'tfjs') return { plan: undefined, fallbackReason: undefined };
   const plan = planTraining(model);
   if (typeof plan === 'string') {

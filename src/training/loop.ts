@@ -1,5 +1,15 @@
 import type * as tf from '@tensorflow/tfjs';
-import { assertAbortSignal, assertFunction, assertInteger, assertNumber } from '../internal/assert';
+import {
+  assertAbortSignal,
+  assertBoolean,
+  assertFunction,
+  assertInteger,
+  assertKnownKeys,
+  assertNumber,
+  assertOneOf,
+  isRecord,
+  message,
+} from '../internal/assert';
 import { yieldToEventLoop } from '../internal/yieldToEventLoop';
 
 /**
@@ -95,28 +105,45 @@ export function lastValue(history: tf.History, ...keys: string[]): number {
   return Number.NaN;
 }
 
-/** The loop options {@link checkLoopOptions} checked, typed (the callback stays the caller's). */
+/**
+ * Checks that a training function's `options` is an object of known `keys` with a valid
+ * `epochs` (required, `>= 1`), before the function reads its own options.
+ */
+export function checkTrainingOptions(
+  fn: string,
+  options: unknown,
+  keys: readonly string[],
+): asserts options is Record<string, unknown> & { epochs: number } {
+  if (!isRecord(options)) {
+    throw new TypeError(message(fn, 'options', 'an options object with epochs', options));
+  }
+  assertKnownKeys(fn, 'options', options, keys);
+  assertInteger(fn, 'options.epochs', options.epochs, { min: 1, max: 1e9 });
+}
+
+/** The loop options {@link checkLoopOptions} checked and defaulted. */
 export interface LoopOptions {
   targetAccuracy: number | undefined;
   evaluateEvery: number;
+  onEpochEnd: ((log: EpochRecord) => void | Promise<void>) | undefined;
   signal: AbortSignal | undefined;
+  verbose: boolean;
+  engine: 'auto' | 'fused' | 'tfjs';
 }
 
 /**
  * Checks the options every training loop shares (trainEcho, trainTeacherForcing): the target
- * accuracy in `(0, 1]`, the epochs between its checks, the per-epoch callback and the abort
- * signal. Throws naming `fn` and the option; returns them typed.
+ * accuracy in `(0, 1]`, the epochs between its checks (`evaluateEvery` defaults to the
+ * function's own), the per-epoch callback, the abort signal, `verbose` and `engine`. Throws
+ * naming `fn` and the option; returns them typed.
  */
 export function checkLoopOptions(
   fn: string,
-  options: {
-    targetAccuracy: unknown;
-    evaluateEvery: unknown;
-    onEpochEnd: unknown;
-    signal: unknown;
-  },
+  options: Record<string, unknown>,
+  defaultEvaluateEvery: number,
 ): LoopOptions {
-  const { targetAccuracy, evaluateEvery, onEpochEnd, signal } = options;
+  const { targetAccuracy, onEpochEnd, signal } = options;
+  const { evaluateEvery = defaultEvaluateEvery, verbose = false, engine = 'auto' } = options;
   if (targetAccuracy !== undefined) {
     assertNumber(fn, 'options.targetAccuracy', targetAccuracy, {
       min: 0,
@@ -127,7 +154,10 @@ export function checkLoopOptions(
   assertInteger(fn, 'options.evaluateEvery', evaluateEvery, { min: 1 });
   if (onEpochEnd !== undefined) assertFunction(fn, 'options.onEpochEnd', onEpochEnd);
   if (signal !== undefined) assertAbortSignal(fn, 'options.signal', signal);
-  return { targetAccuracy, evaluateEvery, signal };
+  assertBoolean(fn, 'options.verbose', verbose);
+  assertOneOf(fn, 'options.engine', engine, ['auto', 'fused', 'tfjs'] as const);
+  const callback = onEpochEnd as LoopOptions['onEpochEnd'];
+  return { targetAccuracy, evaluateEvery, onEpochEnd: callback, signal, verbose, engine };
 }
 
 /** How long training or a check computes before it yields to the event loop, in ms. */
@@ -170,8 +200,6 @@ export interface EpochLoop<E> {
   fn: string;
   epochs: number;
   loop: LoopOptions;
-  onEpochEnd: ((log: EpochRecord) => void | Promise<void>) | undefined;
-  verbose: boolean;
   /** Trains one epoch (epochs count from 1). */
   train: (epoch: number) => Promise<{ loss: number; accuracy: number }>;
   /** Makes the model's weights current (the fused engine writes them back lazily). */
@@ -202,7 +230,7 @@ export async function runEpochs<E>(run: EpochLoop<E>): Promise<EpochLoopResult<E
   const { fn, epochs, loop } = run;
   const history = { loss: [] as number[], accuracy: [] as number[] };
   const evaluations: (E & { epoch: number })[] = [];
-  const print = run.verbose ? progressPrinter(fn, epochs) : undefined;
+  const print = loop.verbose ? progressPrinter(fn, epochs) : undefined;
   let stopReason: EpochLoopResult<E>['stopReason'] = 'epochs';
   const started = performance.now();
   let checkMs = 0;
@@ -217,9 +245,9 @@ export async function runEpochs<E>(run: EpochLoop<E>): Promise<EpochLoopResult<E
     history.loss.push(loss);
     history.accuracy.push(accuracy);
     print?.(epoch, loss, accuracy);
-    if (run.onEpochEnd) {
+    if (loop.onEpochEnd) {
       run.sync();
-      await run.onEpochEnd({
+      await loop.onEpochEnd({
         epoch,
         epochs,
         elapsedMs: performance.now() - started,
@@ -242,7 +270,7 @@ export async function runEpochs<E>(run: EpochLoop<E>): Promise<EpochLoopResult<E
           break;
         }
         evaluations.push({ epoch, ...outcome.evaluation });
-        if (run.verbose) console.log(`${fn}: epoch ${epoch} ${outcome.summary}`);
+        if (loop.verbose) console.log(`${fn}: epoch ${epoch} ${outcome.summary}`);
         if (outcome.reached) {
           stopReason = 'targetAccuracy';
           break;

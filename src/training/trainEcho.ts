@@ -1,15 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence } from '../data/generateSequence';
 import { deriveSeed, mulberry32 } from '../data/random';
-import {
-  assertBoolean,
-  assertInteger,
-  assertKnownKeys,
-  assertOneOf,
-  message,
-  optionKeys,
-  showValue,
-} from '../internal/assert';
+import { assertInteger, message, optionKeys, showValue } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { holdModels } from '../internal/modelLock';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
@@ -22,6 +14,7 @@ import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
 import { echoData } from './fused/echoData';
 import {
   checkLoopOptions,
+  checkTrainingOptions,
   lastValue,
   runEpochs,
   type CheckOutcome,
@@ -144,39 +137,19 @@ interface ResolvedTrainOptions extends LoopOptions, EngineChoice {
   seed: number | undefined;
   batchSize: number;
   evaluationSequences: number;
-  onEpochEnd: TrainEchoOptions['onEpochEnd'];
-  verbose: boolean;
 }
 
 function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedTrainOptions {
   const fn = 'trainEcho';
   const shape = readEchoShape(fn, model);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(message(fn, 'options', 'an options object with epochs', options));
-  }
-  assertKnownKeys(fn, 'options', options, TRAIN_ECHO_KEYS);
-  const {
-    epochs,
-    sequenceLength = 25,
-    seed,
-    batchSize,
-    targetAccuracy,
-    evaluateEvery = 10,
-    evaluationSequences = 20,
-    onEpochEnd,
-    signal,
-    verbose = false,
-    engine = 'auto',
-  } = options as { [K in keyof TrainEchoOptions]?: unknown };
-  assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
+  checkTrainingOptions(fn, options, TRAIN_ECHO_KEYS);
+  const { epochs, sequenceLength = 25, seed, batchSize, evaluationSequences = 20 } = options;
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
   const windows = checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
-  const loop = checkLoopOptions(fn, { targetAccuracy, evaluateEvery, onEpochEnd, signal });
+  const loop = checkLoopOptions(fn, options, 10);
   assertInteger(fn, 'options.evaluationSequences', evaluationSequences, { min: 1, max: 1_000_000 });
-  assertBoolean(fn, 'options.verbose', verbose);
-  assertOneOf(fn, 'options.engine', engine, ['auto', 'fused', 'tfjs'] as const);
   if ((model as { optimizer?: unknown }).optimizer == null) {
     throw new TypeError(
       `${fn}: model must be compiled (model.compile) before training, but received a model without an optimizer`,
@@ -194,9 +167,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     batchSize: fitBatch,
     ...loop,
     evaluationSequences,
-    onEpochEnd: onEpochEnd as TrainEchoOptions['onEpochEnd'],
-    verbose,
-    ...chooseEngine(fn, model, engine, batch, 'a model'),
+    ...chooseEngine(fn, model, loop.engine, batch, 'a model'),
   };
 }
 
@@ -368,8 +339,6 @@ function trainHeld(
     fn: 'trainEcho',
     epochs: o.epochs,
     loop: o,
-    onEpochEnd: o.onEpochEnd,
-    verbose: o.verbose,
     train: () => {
       const sequence = drawSequence('trainEcho', o.sequenceLength, shape.nUnique, dataRandom);
       const windows = frameEcho(sequence, shape);

@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed, mulberry32 } from '../data/random';
-import { frameChecked } from '../data/teacherForcingFrames';
-import {
-  assertBoolean,
-  assertInteger,
-  assertKnownKeys,
-  assertOneOf,
-  message,
-  optionKeys,
-} from '../internal/assert';
+import { assertInteger, optionKeys } from '../internal/assert';
 import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { holdModels } from '../internal/modelLock';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
-import { teacherForcingTensors } from '../tensors/teacherForcingTensors';
+import { teacherForcingIds, teacherForcingTensors } from '../tensors/teacherForcingTensors';
 import { chooseEngine, fusedEpochs, type EngineChoice } from './engine';
 import {
   drawSamples,
@@ -24,6 +16,7 @@ import {
 import type { FusedData } from './fused/trainer';
 import {
   checkLoopOptions,
+  checkTrainingOptions,
   lastValue,
   runEpochs,
   type EpochLoopResult,
@@ -112,8 +105,6 @@ interface ResolvedOptions extends LoopOptions, EngineChoice {
   lengths: LengthRange;
   seed: number | undefined;
   evaluationSamples: number;
-  onEpochEnd: TrainTeacherForcingOptions['onEpochEnd'];
-  verbose: boolean;
 }
 
 /** Checks `trainTeacherForcing`'s models and options, before any weight changes. */
@@ -123,26 +114,9 @@ function resolveOptions(
   options: unknown,
 ): ResolvedOptions {
   assertTeacherForcingModels(fn, models);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(message(fn, 'options', 'an options object with epochs', options));
-  }
-  assertKnownKeys(fn, 'options', options, TRAIN_TEACHER_FORCING_KEYS);
-  const {
-    epochs,
-    samplesPerEpoch = 1024,
-    batchSize = 64,
-    minLength,
-    maxLength,
-    seed,
-    targetAccuracy,
-    evaluateEvery = 1,
-    evaluationSamples = 256,
-    onEpochEnd,
-    signal,
-    verbose = false,
-    engine = 'auto',
-  } = options as { [K in keyof TrainTeacherForcingOptions]?: unknown };
-  assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
+  checkTrainingOptions(fn, options, TRAIN_TEACHER_FORCING_KEYS);
+  const { epochs, samplesPerEpoch = 1024, batchSize = 64, minLength, maxLength, seed } = options;
+  const { evaluationSamples = 256 } = options;
   assertInteger(fn, 'options.samplesPerEpoch', samplesPerEpoch, { min: 1, max: 1_000_000 });
   assertWithin(
     fn,
@@ -155,22 +129,18 @@ function resolveOptions(
   assertInteger(fn, 'options.batchSize', batchSize, { min: 1, max: 1_000_000 });
   const lengths = resolveLengths(fn, models, minLength, maxLength);
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
-  const loop = checkLoopOptions(fn, { targetAccuracy, evaluateEvery, onEpochEnd, signal });
+  const loop = checkLoopOptions(fn, options, 1);
   assertInteger(fn, 'options.evaluationSamples', evaluationSamples, { min: 1, max: 1_000_000 });
-  assertBoolean(fn, 'options.verbose', verbose);
-  assertOneOf(fn, 'options.engine', engine, ['auto', 'fused', 'tfjs'] as const);
   const batch = { size: batchSize, rows: samplesPerEpoch, shown: batchSize };
   return {
     ...loop,
-    ...chooseEngine(fn, models.training, engine, batch, 'models'),
+    ...chooseEngine(fn, models.training, loop.engine, batch, 'models'),
     epochs,
     samplesPerEpoch,
     batchSize,
     lengths,
     seed,
     evaluationSamples,
-    onEpochEnd: onEpochEnd as TrainTeacherForcingOptions['onEpochEnd'],
-    verbose,
   };
 }
 
@@ -236,8 +206,6 @@ function trainHeld(
     fn,
     epochs: o.epochs,
     loop: o,
-    onEpochEnd: o.onEpochEnd,
-    verbose: o.verbose,
     train: async () => {
       const samples = drawSamples(fn, o.samplesPerEpoch, o.lengths, models.nUnique, dataRandom);
       return fused
@@ -273,25 +241,14 @@ function teacherForcingData(
   models: TeacherForcingModels,
   sequences: readonly (readonly number[])[],
 ): FusedData {
-  const { maxLength, nUnique, task } = models;
-  const n = sequences.length;
-  const steps = maxLength + 1;
-  const enc = new Int32Array(n * maxLength).fill(-1);
-  const decIn = new Int32Array(n * steps).fill(-1);
-  const decOut = new Int32Array(n * steps).fill(-1);
-  sequences.forEach((sequence, s) => {
-    const f = frameChecked(sequence, nUnique, task);
-    enc.set(f.encoderInput, s * maxLength + maxLength - f.encoderInput.length);
-    decIn.set(f.decoderInput, s * steps);
-    decOut.set(f.decoderTarget, s * steps);
-  });
+  const ids = teacherForcingIds(models, sequences);
   return {
-    rows: n,
+    rows: sequences.length,
     feeds: [
-      { kind: 'ids', ids: enc, width: nUnique },
-      { kind: 'ids', ids: decIn, width: nUnique + 1 },
+      { kind: 'ids', ids: ids.encoderInput, width: models.nUnique },
+      { kind: 'ids', ids: ids.decoderInput, width: models.nUnique + 1 },
     ],
-    target: { kind: 'ids', ids: decOut },
+    target: { kind: 'ids', ids: ids.decoderTarget },
   };
 }
 
