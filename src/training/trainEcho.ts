@@ -92,8 +92,8 @@ export interface TrainEchoOptions extends TrainingLoopOptions<EpochLog> {
    *   all `evaluationSequences` sequences (see {@link EpochEvaluation.complete}), so only a
    *   check that reaches the target tests them all.
    *
-   * {@link TrainEchoResult.checkMs} says how long the checks took. Default: none (run all
-   * epochs).
+   * The result's {@link TrainingLoopResult.checkMs} says how long the checks took. Default:
+   * none (run all epochs).
    */
   targetAccuracy?: number | undefined;
   /**
