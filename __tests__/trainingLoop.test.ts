@@ -117,10 +117,19 @@ describe('the shared training loop', () => {
           expect(Number(m[2])).toBeCloseTo(result.history.loss[epoch - 1]!, 4);
           expect(Number(m[3])).toBeCloseTo(result.history.accuracy[epoch - 1]!, 4);
         }
-        const checks = lines.filter((line) =>
-          new RegExp(`^${name}: epoch (10|20) fresh-`).test(line),
+        const checks = lines.filter(
+          (line) => line.startsWith(`${name}: epoch `) && line.includes(' fresh-'),
         );
+        // One line per check made, with its score: per item for trainEcho, per sequence for
+        // teacher forcing (what targetAccuracy compares).
         expect(checks).toHaveLength(result.evaluations.length);
+        expect(checks.length).toBeGreaterThan(0); // the check after the last epoch always runs
+        result.evaluations.forEach((e, i) => {
+          const score = name === 'trainEcho' ? e.accuracy : e.sequenceAccuracy;
+          expect(checks[i]).toMatch(
+            new RegExp(`^${name}: epoch ${e.epoch} fresh-.* accuracy ${score.toFixed(4)} \\(`),
+          );
+        });
         expect(lines).toHaveLength(progress.length + checks.length);
       });
     } finally {
