@@ -16,7 +16,7 @@ import { setEchoTask } from '../src/models/echoTask';
 import { tfjsWeights } from '../src/training/attentionWeights';
 import { planTraining } from '../src/models/fusedPlan';
 import { preferKernels } from '../src/training/fused/kernels';
-import { decodeChecked } from '../src/training/teacherForcing';
+import { decodeChecked } from '../src/training/decodeGreedy';
 import { weightValues } from './helpers/models';
 
 /**

@@ -4,15 +4,14 @@ import {
   type TeacherForcingModels,
   type TeacherForcingOptions,
 } from '../src/models/teacherForcing';
+import { decodeGreedy, decodeGreedyBatch } from '../src/training/decodeGreedy';
+import { evaluateTeacherForcing } from '../src/training/evaluateTeacherForcing';
+import { frameTeacherForcing } from '../src/data/teacherForcingFrames';
+import { teacherForcingTensors } from '../src/tensors/teacherForcingTensors';
 import {
-  decodeGreedy,
-  decodeGreedyBatch,
-  evaluateTeacherForcing,
-  frameTeacherForcing,
-  teacherForcingTensors,
   trainTeacherForcing,
   type TeacherForcingEpochLog,
-} from '../src/training/teacherForcing';
+} from '../src/training/trainTeacherForcing';
 import { selectBackend } from '../src/backend/selectBackend';
 import { generateSequence } from '../src/data/generateSequence';
 import { expectError, expectRejection } from './helpers/errors';

@@ -9,7 +9,6 @@ import {
 import type { EpochLog } from '../src';
 import { expectRejection } from './helpers/errors';
 import { expectStateReset, weightValues } from './helpers/models';
-import { useCheapChecks } from '../src/training/earlyStop';
 
 const small = { nUnique: 10, units: 8 };
 
@@ -111,53 +110,6 @@ describe('trainEcho', () => {
     expect(result.evaluations).toHaveLength(1);
     expect(result.evaluations[0]).toMatchObject({ epoch: 5, windows: 20 * 21 });
     model.dispose();
-  });
-
-  it('verbose: a progress line ten times over the run (and the first epoch), and the evaluations', async () => {
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    // Full checks, so both due checks run whole and print (earlyStop.test.ts covers the gate
-    // and the sequential check, and how they print).
-    useCheapChecks(false);
-    try {
-      const model = buildSeq2Seq({ seed: 1, ...small });
-      await trainEcho(model, { epochs: 20, seed: 1 });
-      expect(log).not.toHaveBeenCalled(); // quiet by default
-
-      const result = await trainEcho(model, {
-        epochs: 20,
-        seed: 1,
-        verbose: true,
-        targetAccuracy: 1, // not reached by this small model in 20 epochs: both checks print
-        evaluateEvery: 10,
-      });
-      expect(result.epochs).toBe(20);
-      const lines = log.mock.calls.map((args) => String(args[0]));
-      expect(log.mock.calls.every((args) => args.length === 1)).toBe(true);
-      const progress = lines.flatMap((line) => {
-        const m = /^trainEcho: epoch (\d+)\/20 loss ([\d.]+) accuracy ([\d.]+)$/.exec(line);
-        return m ? [m] : [];
-      });
-      // Every other epoch (20 / 10), and the first.
-      expect(progress.map((m) => Number(m[1]))).toEqual([1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20]);
-      // The printed loss and accuracy are the history's.
-      for (const m of progress) {
-        const epoch = Number(m[1]);
-        expect(Number(m[2])).toBeCloseTo(result.history.loss[epoch - 1]!, 4);
-        expect(Number(m[3])).toBeCloseTo(result.history.accuracy[epoch - 1]!, 4);
-      }
-      const checks = lines.filter((line) =>
-        /^trainEcho: epoch \d+ fresh-sequence accuracy/.test(line),
-      );
-      expect(checks).toHaveLength(2);
-      expect(checks[0]).toContain(
-        `accuracy ${result.evaluations[0]!.accuracy.toFixed(4)} (420 windows)`,
-      );
-      expect(lines).toHaveLength(progress.length + checks.length);
-      model.dispose();
-    } finally {
-      useCheapChecks(true);
-      log.mockRestore();
-    }
   });
 
   it('switches engines on one model: each engine starts from the weights the other left', async () => {

@@ -45,20 +45,23 @@ export {
 } from './models/teacherForcing';
 export {
   trainTeacherForcing,
-  evaluateTeacherForcing,
-  decodeGreedy,
-  decodeGreedyBatch,
-  frameTeacherForcing,
   type TrainTeacherForcingOptions,
   type TrainTeacherForcingResult,
   type TeacherForcingEpochLog,
   type TeacherForcingEpochEvaluation,
+} from './training/trainTeacherForcing';
+export type { TrainingLoopOptions, TrainingLoopResult } from './training/loop';
+export {
+  evaluateTeacherForcing,
   type EvaluateTeacherForcingOptions,
   type TeacherForcingEvaluation,
-  type DecodeGreedyOptions,
+} from './training/evaluateTeacherForcing';
+export { decodeGreedy, decodeGreedyBatch, type DecodeGreedyOptions } from './training/decodeGreedy';
+export {
+  frameTeacherForcing,
   type TeacherForcingFrame,
   type FrameTeacherForcingOptions,
-} from './training/teacherForcing';
+} from './data/teacherForcingFrames';
 export { selectBackend, type BackendChoice } from './backend/selectBackend';
 export { presets, type EchoPreset, type EchoPresets } from './presets';
 export {

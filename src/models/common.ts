@@ -138,8 +138,8 @@ export function resolveModelOptions(
   );
   // Weights: the first LSTM reads one-hot rows, a second reads the first's outputs, the head.
   const weights =
-    4 * units * (nUnique + units + 1) +
-    (defaults.lstmLayers - 1) * 4 * units * (2 * units + 1) +
+    lstmWeights(nUnique, units) +
+    (defaults.lstmLayers - 1) * lstmWeights(units, units) +
     units * nUnique +
     nUnique;
   assertWithin(fn, 'options.units', units, weights, MAX_MODEL_WEIGHTS, 'the weight count');
@@ -164,6 +164,14 @@ export function resolveModelOptions(
     masking: false,
     recurrentActivation,
   };
+}
+
+/**
+ * The weights of an LSTM layer that reads `inputs` values per step: the four gates' kernels,
+ * recurrent kernels and biases. For the factories' weight-count limit.
+ */
+export function lstmWeights(inputs: number, units: number): number {
+  return 4 * units * (inputs + units + 1);
 }
 
 /** The values of {@link RecurrentActivation}. */
@@ -248,7 +256,7 @@ export function inputLayers(o: ResolvedModelOptions): {
  * (`returnSequences`, the input shape of a first layer).
  */
 export function echoLstm(
-  o: ResolvedModelOptions,
+  o: Pick<ResolvedModelOptions, 'units' | 'stateful' | 'recurrentActivation' | 'seed'>,
   index: number,
   extra: Omit<Parameters<typeof tf.layers.lstm>[0], 'units'> = {},
 ): tf.layers.Layer {

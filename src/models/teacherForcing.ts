@@ -11,7 +11,14 @@ import {
 } from '../internal/assert';
 import { assertWithin, MAX_MODEL_WEIGHTS, MAX_TENSOR_VALUES } from '../internal/limits';
 import { assertNotTraining } from '../internal/modelLock';
-import { layerInitializers, RECURRENT_ACTIVATIONS, type RecurrentActivation } from './common';
+import {
+  buildInTidy,
+  echoLstm,
+  layerInitializers,
+  lstmWeights,
+  RECURRENT_ACTIVATIONS,
+  type RecurrentActivation,
+} from './common';
 import type { EchoTask } from './echoTask';
 
 /** Options of {@link buildTeacherForcing}; all optional. */
@@ -150,7 +157,52 @@ export function assertTeacherForcingModels(
  * ```
  */
 export function buildTeacherForcing(options: TeacherForcingOptions = {}): TeacherForcingModels {
-  const fn = 'buildTeacherForcing';
+  const o = resolveTeacherForcingOptions('buildTeacherForcing', options);
+  const { training, encoder, decoder } = buildInTidy(() => buildGraphs(o));
+  let disposed = false;
+  const models: TeacherForcingModels = {
+    training,
+    encoder,
+    decoder,
+    maxLength: o.maxLength,
+    nUnique: o.nUnique,
+    units: o.units,
+    task: o.task,
+    startId: o.nUnique,
+    endId: o.nUnique,
+    get disposed() {
+      return disposed;
+    },
+    dispose() {
+      if (disposed) return;
+      assertNotTraining('models.dispose', 'models', models, true);
+      disposed = true;
+      const variables = new Set<tf.LayerVariable>();
+      for (const model of [training, encoder, decoder]) {
+        for (const layer of model.layers) for (const w of layer.weights) variables.add(w);
+      }
+      for (const variable of variables) variable.dispose();
+      training.optimizer.dispose();
+    },
+  };
+  registry.add(models);
+  return models;
+}
+
+/** {@link TeacherForcingOptions} checked and defaulted. */
+interface ResolvedTeacherForcingOptions {
+  maxLength: number;
+  nUnique: number;
+  units: number;
+  learningRate: number;
+  task: EchoTask;
+  seed: number | undefined;
+  recurrentActivation: RecurrentActivation;
+  stateful: false;
+}
+
+/** Checks {@link buildTeacherForcing}'s options, before any weight is made. */
+function resolveTeacherForcingOptions(fn: string, options: unknown): ResolvedTeacherForcingOptions {
   assertOptions(fn, 'options', options);
   assertKnownKeys(fn, 'options', options, TEACHER_FORCING_KEYS);
   const {
@@ -170,8 +222,8 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   assertOneOf(fn, 'options.recurrentActivation', recurrentActivation, RECURRENT_ACTIVATIONS);
   const vocab = nUnique + 1;
-  const weights =
-    4 * units * (nUnique + units + 1) + 4 * units * (vocab + units + 1) + units * vocab + vocab;
+  // The encoder reads the items, the decoder the items and START; the head answers per step.
+  const weights = lstmWeights(nUnique, units) + lstmWeights(vocab, units) + units * vocab + vocab;
   assertWithin(fn, 'options.units', units, weights, MAX_MODEL_WEIGHTS, 'the weight count');
   assertWithin(
     fn,
@@ -181,106 +233,69 @@ export function buildTeacherForcing(options: TeacherForcingOptions = {}): Teache
     MAX_TENSOR_VALUES,
     "one sample's one-hot values ((maxLength + 1) x (nUnique + 1))",
   );
+  const checked = { maxLength, nUnique, units, learningRate, task, seed, recurrentActivation };
+  return { ...checked, stateful: false };
+}
 
-  // tfjs's LSTM leaves a few tensors of its initialisers behind when it builds (4 per layer
-  // here); building inside a tidy frees them. Weights are variables, which a tidy keeps.
-  let built:
-    { training: tf.LayersModel; encoder: tf.LayersModel; decoder: tf.LayersModel } | undefined;
-  tf.tidy(() => {
-    const encoderInput = tf.input({ shape: [maxLength, nUnique], name: 'encoder_input' });
-    const encoderLstm = tf.layers.lstm({
-      units,
-      returnState: true,
-      recurrentActivation,
-      unitForgetBias: true, // Keras's default; tfjs's is false
-      name: 'encoder_lstm',
-      ...layerInitializers(seed, 0),
-    });
-    const [, h, c] = encoderLstm.apply(encoderInput) as tf.SymbolicTensor[];
-    const states = [h!, c!];
-
-    const decoderLstm = tf.layers.lstm({
-      units,
-      returnSequences: true,
-      returnState: true,
-      recurrentActivation,
-      unitForgetBias: true,
-      name: 'decoder_lstm',
-      ...layerInitializers(seed, 1),
-    });
-    const head = tf.layers.dense({
-      units: vocab,
-      activation: 'softmax',
-      name: 'decoder_softmax',
-      kernelInitializer: layerInitializers(seed, 2).kernelInitializer,
-    });
-
-    const decoderInput = tf.input({ shape: [maxLength + 1, vocab], name: 'decoder_input' });
-    const [decoded] = decoderLstm.apply(decoderInput, {
-      initialState: states,
-    }) as tf.SymbolicTensor[];
-    const probabilities = head.apply(decoded!) as tf.SymbolicTensor;
-    const training = tf.model({
-      inputs: [encoderInput, decoderInput],
-      outputs: probabilities,
-      name: 'teacher_forcing_training',
-    });
-    training.compile({
-      loss: 'categoricalCrossentropy',
-      optimizer: tf.train.adam(learningRate),
-      metrics: [maskedAccuracy],
-    });
-
-    const encoder = tf.model({
-      inputs: encoderInput,
-      outputs: states,
-      name: 'teacher_forcing_encoder',
-    });
-
-    const token = tf.input({ shape: [1, vocab], name: 'decoder_token' });
-    const hIn = tf.input({ shape: [units], name: 'decoder_h' });
-    const cIn = tf.input({ shape: [units], name: 'decoder_c' });
-    const [stepOut, hOut, cOut] = decoderLstm.apply(token, {
-      initialState: [hIn, cIn],
-    }) as tf.SymbolicTensor[];
-    const stepProbabilities = head.apply(stepOut!) as tf.SymbolicTensor;
-    const decoder = tf.model({
-      inputs: [token, hIn, cIn],
-      outputs: [stepProbabilities, hOut!, cOut!],
-      name: 'teacher_forcing_decoder',
-    });
-    built = { training, encoder, decoder };
+/**
+ * The three models over one set of layers: the training model (compiled), the encoder, and
+ * the one-step decoder that reuses the training decoder's LSTM and softmax head.
+ */
+function buildGraphs(o: ResolvedTeacherForcingOptions): {
+  training: tf.LayersModel;
+  encoder: tf.LayersModel;
+  decoder: tf.LayersModel;
+} {
+  const { maxLength, nUnique, units } = o;
+  const vocab = nUnique + 1;
+  const encoderInput = tf.input({ shape: [maxLength, nUnique], name: 'encoder_input' });
+  const encoderLstm = echoLstm(o, 0, { returnState: true, name: 'encoder_lstm' });
+  const [, h, c] = encoderLstm.apply(encoderInput) as tf.SymbolicTensor[];
+  const states = [h!, c!];
+  const decoderLstm = echoLstm(o, 1, {
+    returnSequences: true,
+    returnState: true,
+    name: 'decoder_lstm',
   });
-  const { training, encoder, decoder } = built!;
+  const head = tf.layers.dense({
+    units: vocab,
+    activation: 'softmax',
+    name: 'decoder_softmax',
+    kernelInitializer: layerInitializers(o.seed, 2).kernelInitializer,
+  });
 
-  let disposed = false;
-  const models: TeacherForcingModels = {
-    training,
-    encoder,
-    decoder,
-    maxLength,
-    nUnique,
-    units,
-    task,
-    startId: nUnique,
-    endId: nUnique,
-    get disposed() {
-      return disposed;
-    },
-    dispose() {
-      if (disposed) return;
-      assertNotTraining('models.dispose', 'models', models, true);
-      disposed = true;
-      const variables = new Set<tf.LayerVariable>();
-      for (const model of [training, encoder, decoder]) {
-        for (const layer of model.layers) for (const w of layer.weights) variables.add(w);
-      }
-      for (const variable of variables) variable.dispose();
-      training.optimizer.dispose();
-    },
-  };
-  registry.add(models);
-  return models;
+  const decoderInput = tf.input({ shape: [maxLength + 1, vocab], name: 'decoder_input' });
+  const [decoded] = decoderLstm.apply(decoderInput, {
+    initialState: states,
+  }) as tf.SymbolicTensor[];
+  const training = tf.model({
+    inputs: [encoderInput, decoderInput],
+    outputs: head.apply(decoded!) as tf.SymbolicTensor,
+    name: 'teacher_forcing_training',
+  });
+  training.compile({
+    loss: 'categoricalCrossentropy',
+    optimizer: tf.train.adam(o.learningRate),
+    metrics: [maskedAccuracy],
+  });
+  const encoder = tf.model({
+    inputs: encoderInput,
+    outputs: states,
+    name: 'teacher_forcing_encoder',
+  });
+
+  const token = tf.input({ shape: [1, vocab], name: 'decoder_token' });
+  const hIn = tf.input({ shape: [units], name: 'decoder_h' });
+  const cIn = tf.input({ shape: [units], name: 'decoder_c' });
+  const [stepOut, hOut, cOut] = decoderLstm.apply(token, {
+    initialState: [hIn, cIn],
+  }) as tf.SymbolicTensor[];
+  const decoder = tf.model({
+    inputs: [token, hIn, cIn],
+    outputs: [head.apply(stepOut!) as tf.SymbolicTensor, hOut!, cOut!],
+    name: 'teacher_forcing_decoder',
+  });
+  return { training, encoder, decoder };
 }
 
 /**

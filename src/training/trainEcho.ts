@@ -1,20 +1,28 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence } from '../data/generateSequence';
 import { deriveSeed, mulberry32 } from '../data/random';
-import { assertBoolean, assertInteger, showValue, message } from '../internal/assert';
-import { assertWithin, MAX_SEQUENCE_LENGTH, MAX_TENSOR_VALUES } from '../internal/limits';
-import { yieldToEventLoop } from '../internal/yieldToEventLoop';
-import { readEchoShape, type EchoShape } from '../models/echoShape';
-import { encodeWindows } from '../tensors/oneHotWindows';
-import { planTraining, type TrainingPlan } from '../models/fusedPlan';
-import { echoData } from './fused/echoData';
-import { batchWorkingFloats, FusedTrainer } from './fused/trainer';
-import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
-import { checkWindows, frameEcho } from './checkWindows';
-import { checkLoopOptions, lastValue } from './loop';
-import { assertKnownKeys, optionKeys } from '../internal/assert';
+import { assertInteger, message, optionKeys, showValue } from '../internal/assert';
+import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { holdModels } from '../internal/modelLock';
+import { readEchoShape, type EchoShape } from '../models/echoShape';
+import type { TrainingPlan } from '../models/fusedPlan';
+import { encodeWindows } from '../tensors/oneHotWindows';
+import { checkWindows, frameEcho } from './checkWindows';
 import { cheapChecksOn, gateOpen } from './earlyStop';
+import { chooseEngine, forgetTrainer, fusedEpochs, type EngineChoice } from './engine';
+import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
+import { echoData } from './fused/echoData';
+import {
+  checkLoopOptions,
+  checkTrainingOptions,
+  lastValue,
+  runEpochs,
+  type CheckOutcome,
+  type EpochLoopResult,
+  type LoopOptions,
+  type TrainingLoopOptions,
+  type TrainingLoopResult,
+} from './loop';
 
 /** What {@link TrainEchoOptions.onEpochEnd} receives after every epoch. */
 export interface EpochLog {
@@ -44,7 +52,7 @@ export interface EpochEvaluation extends EchoEvaluation {
 }
 
 /** Options of {@link trainEcho}. */
-export interface TrainEchoOptions {
+export interface TrainEchoOptions extends TrainingLoopOptions<EpochLog> {
   /** How many epochs at most; each epoch is one fresh random sequence. Required, `>= 1`. */
   epochs: number;
   /**
@@ -84,8 +92,8 @@ export interface TrainEchoOptions {
    *   all `evaluationSequences` sequences (see {@link EpochEvaluation.complete}), so only a
    *   check that reaches the target tests them all.
    *
-   * {@link TrainEchoResult.checkMs} says how long the checks took. Default: none (run all
-   * epochs).
+   * The result's {@link TrainingLoopResult.checkMs} says how long the checks took. Default:
+   * none (run all epochs).
    */
   targetAccuracy?: number | undefined;
   /**
@@ -98,33 +106,6 @@ export interface TrainEchoOptions {
    * when all of them together reach it. Default `20`.
    */
   evaluationSequences?: number | undefined;
-  /** Called after every epoch; training waits for a returned promise. */
-  onEpochEnd?: ((log: EpochLog) => void | Promise<void>) | undefined;
-  /**
-   * Aborting it stops training after the current epoch, or during an evaluation on the way
-   * (between two of its sequences; that evaluation is dropped); the model stays usable.
-   */
-  signal?: AbortSignal | undefined;
-  /** Print a progress line ten times over the run, and the evaluations. Default `false`. */
-  verbose?: boolean | undefined;
-  /**
-   * How to compute each training step:
-   * - `'fused'`: seq-echo's own forward and backward pass, in WebAssembly SIMD (plain
-   *   JavaScript where the runtime lacks it), for every model seq-echo's factories build and
-   *   any model made of the same layers (`Masking`, `LSTM`, `RepeatVector`, `Dense`,
-   *   `TimeDistributed(Dense)`, `Reshape`, `Flatten`, `Softmax`, `Concatenate` and the
-   *   attention layers), compiled with categorical cross-entropy or mean squared error and Adam. It
-   *   computes what `model.fit` computes (tested to agree to float32 precision) without tfjs's
-   *   per-op overhead, whatever the tfjs backend: see the README's performance section for how
-   *   much faster. Its Adam moments are its own, kept per model across `trainEcho` calls. It reads
-   *   the model's weights when the run starts and writes them back before each `onEpochEnd`,
-   *   each evaluation and at the end, so weights changed by hand during a run are overwritten.
-   * - `'tfjs'`: `model.fit`, one call per epoch, on the current tfjs backend.
-   * - `'auto'`: `'fused'` when the model qualifies, otherwise `'tfjs'`.
-   *
-   * Default `'auto'`.
-   */
-  engine?: 'auto' | 'fused' | 'tfjs' | undefined;
 }
 
 /** Every key of {@link TrainEchoOptions}, for the unknown-key check. */
@@ -142,136 +123,42 @@ const TRAIN_ECHO_KEYS = optionKeys<TrainEchoOptions>()([
   'engine',
 ]);
 
-/** Result of {@link trainEcho}. */
-export interface TrainEchoResult {
-  /** Epochs actually trained. */
-  epochs: number;
-  /** Loss and accuracy of every epoch trained, in order. */
-  history: {
-    /** Mean training loss of each epoch trained, in order (as {@link EpochLog.loss}). */
-    loss: number[];
-    /** Mean training accuracy of each epoch trained, in order (as {@link EpochLog.accuracy}). */
-    accuracy: number[];
-  };
-  /**
-   * Fresh-sequence checks made on the way (only with `targetAccuracy`), including those that
-   * stopped early (`complete: false`); due checks the training-accuracy gate skipped are not
-   * listed.
-   */
-  evaluations: EpochEvaluation[];
-  /**
-   * Wall-clock milliseconds spent in fresh-sequence checks (part of `elapsedMs`); `0` without
-   * `targetAccuracy`. `elapsedMs - checkMs` is about the time spent training.
-   */
-  checkMs: number;
-  /** `true` when training ended before `epochs`, by `targetAccuracy` or `signal`. */
-  stoppedEarly: boolean;
-  /** Why training ended. */
-  stopReason: 'epochs' | 'targetAccuracy' | 'aborted';
-  /** Wall-clock milliseconds the run took, evaluations included. */
-  elapsedMs: number;
-  /** Which engine trained: seq-echo's fused kernels, or tfjs's `model.fit`. */
-  engine: 'fused' | 'tfjs';
-  /**
-   * With `engine: 'tfjs'` under `options.engine: 'auto'`: why the fused engine could not
-   * train this model (a sentence). `undefined` when the fused engine ran or `'tfjs'` was asked.
-   */
-  fallbackReason: string | undefined;
-}
+/**
+ * Result of {@link trainEcho}: its checks are {@link EpochEvaluation}s, and `evaluations`
+ * does not list the due checks the training-accuracy gate skipped (see
+ * {@link TrainEchoOptions.targetAccuracy}).
+ */
+export type TrainEchoResult = TrainingLoopResult<EpochEvaluation>;
 
-interface ResolvedTrainOptions {
+interface ResolvedTrainOptions extends LoopOptions, EngineChoice {
   shape: EchoShape;
   epochs: number;
   sequenceLength: number;
   seed: number | undefined;
   batchSize: number;
-  targetAccuracy: number | undefined;
-  evaluateEvery: number;
   evaluationSequences: number;
-  onEpochEnd: TrainEchoOptions['onEpochEnd'];
-  signal: AbortSignal | undefined;
-  verbose: boolean;
-  fused: TrainingPlan | undefined;
-  fallbackReason: string | undefined;
 }
 
 function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedTrainOptions {
   const fn = 'trainEcho';
   const shape = readEchoShape(fn, model);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(message(fn, 'options', 'an options object with epochs', options));
-  }
-  assertKnownKeys(fn, 'options', options, TRAIN_ECHO_KEYS);
-  const {
-    epochs,
-    sequenceLength = 25,
-    seed,
-    batchSize,
-    targetAccuracy,
-    evaluateEvery = 10,
-    evaluationSequences = 20,
-    onEpochEnd,
-    signal,
-    verbose = false,
-    engine = 'auto',
-  } = options as { [K in keyof TrainEchoOptions]?: unknown };
-  assertInteger(fn, 'options.epochs', epochs, { min: 1, max: 1e9 });
+  checkTrainingOptions(fn, options, TRAIN_ECHO_KEYS);
+  const { epochs, sequenceLength = 25, seed, batchSize, evaluationSequences = 20 } = options;
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
   const windows = checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
-  const loop = checkLoopOptions(fn, { targetAccuracy, evaluateEvery, onEpochEnd, signal });
+  const loop = checkLoopOptions(fn, options, 10);
   assertInteger(fn, 'options.evaluationSequences', evaluationSequences, { min: 1, max: 1_000_000 });
-  assertBoolean(fn, 'options.verbose', verbose);
-  if (engine !== 'auto' && engine !== 'fused' && engine !== 'tfjs') {
-    throw new RangeError(message(fn, 'options.engine', "'auto', 'fused' or 'tfjs'", engine));
-  }
   if ((model as { optimizer?: unknown }).optimizer == null) {
     throw new TypeError(
       `${fn}: model must be compiled (model.compile) before training, but received a model without an optimizer`,
     );
   }
-
-  let fitBatch = batchSize ?? 32;
-  if (shape.stateful) {
-    const fixed = shape.batchSize as number;
-    if (batchSize !== undefined && batchSize !== fixed) {
-      throw new RangeError(
-        message(
-          fn,
-          'options.batchSize',
-          `the stateful model's own batch size ${fixed} (or omitted)`,
-          batchSize,
-        ),
-      );
-    }
-    if (windows % fixed !== 0) {
-      throw new RangeError(
-        `${fn}: options.sequenceLength must give a number of windows (${shape.framing === 'padded' ? 'sequenceLength, one per item: the model masks padded windows' : 'sequenceLength - nIn + 1'}) that the stateful model's batch size ${fixed} divides, but received ${showValue(sequenceLength)}, which gives ${windows} windows`,
-      );
-    }
-    fitBatch = fixed;
-  }
-  let fused: TrainingPlan | undefined;
-  let fallbackReason: string | undefined;
-  if (engine !== 'tfjs') {
-    const recognized = planTraining(model);
-    if (typeof recognized !== 'string') {
-      fused = recognized;
-      assertWithin(
-        fn,
-        'options.batchSize',
-        batchSize ?? fitBatch,
-        batchWorkingFloats(fused, Math.min(fitBatch, windows)),
-        MAX_TENSOR_VALUES,
-        "the fused engine's working values for one batch",
-      );
-    } else if (engine === 'fused') {
-      throw new RangeError(
-        `${fn}: options.engine 'fused' needs a model the fused engine computes, but ${recognized}`,
-      );
-    } else fallbackReason = recognized;
-  }
+  const fitBatch = shape.stateful
+    ? statefulBatch(fn, shape, batchSize, sequenceLength, windows)
+    : (batchSize ?? 32);
+  const batch = { size: fitBatch, rows: windows, shown: batchSize ?? fitBatch };
   return {
     shape,
     epochs,
@@ -280,11 +167,38 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     batchSize: fitBatch,
     ...loop,
     evaluationSequences,
-    onEpochEnd: onEpochEnd as TrainEchoOptions['onEpochEnd'],
-    verbose,
-    fused,
-    fallbackReason,
+    ...chooseEngine(fn, model, loop.engine, batch, 'a model'),
   };
+}
+
+/**
+ * The batch size of a stateful model, which it was built with: `batchSize` must be it (or
+ * omitted), and it must divide the windows of every epoch's sequence.
+ */
+function statefulBatch(
+  fn: string,
+  shape: EchoShape,
+  batchSize: number | undefined,
+  sequenceLength: number,
+  windows: number,
+): number {
+  const fixed = shape.batchSize as number;
+  if (batchSize !== undefined && batchSize !== fixed) {
+    throw new RangeError(
+      message(
+        fn,
+        'options.batchSize',
+        `the stateful model's own batch size ${fixed} (or omitted)`,
+        batchSize,
+      ),
+    );
+  }
+  if (windows % fixed !== 0) {
+    throw new RangeError(
+      `${fn}: options.sequenceLength must give a number of windows (${shape.framing === 'padded' ? 'sequenceLength, one per item: the model masks padded windows' : 'sequenceLength - nIn + 1'}) that the stateful model's batch size ${fixed} divides, but received ${showValue(sequenceLength)}, which gives ${windows} windows`,
+    );
+  }
+  return fixed;
 }
 
 /** One epoch's training on framed windows of ids, and a way to bring the model up to date. */
@@ -314,45 +228,20 @@ function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
   };
 }
 
-/** Fused trainers (with their Adam moments) per model, kept across trainEcho calls. */
-const trainers = new WeakMap<tf.LayersModel, FusedTrainer>();
-
 /** Drops the fused trainer (weights and Adam moments) kept for `model`, if any. Internal. */
 export function forgetFusedTrainer(model: tf.LayersModel): void {
-  trainers.delete(model);
+  forgetTrainer(model);
 }
 
-/** How long the fused engine computes before it yields to the event loop, in ms. */
-const YIELD_EVERY_MS = 50;
-
 /** The fused engine: its own kernels' steps, weights written back into the model lazily. */
-function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, spec: TrainingPlan): Engine {
-  let trainer = trainers.get(model);
-  if (!trainer?.fits(spec)) {
-    trainer = new FusedTrainer(model, spec);
-    trainers.set(model, trainer);
-  } else {
-    trainer.readWeights();
-  }
-  const fused = trainer;
-  let dirty = false;
-  let lastYield = performance.now();
+function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, plan: TrainingPlan): Engine {
+  const fused = fusedEpochs(model, plan);
   return {
-    step: async (windowsX, windowsY) => {
-      const data = echoData(o.shape, windowsX, windowsY);
-      const result = fused.trainEpoch(data, o.batchSize, o.shape.stateful);
-      dirty = true;
-      // Let timers, abort signals and a page's rendering run between epochs.
-      if (performance.now() - lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-      return result;
-    },
-    sync: () => {
-      if (dirty) fused.writeBack();
-      dirty = false;
-    },
+    step: (windowsX, windowsY) =>
+      Promise.resolve(
+        fused.train(echoData(o.shape, windowsX, windowsY), o.batchSize, o.shape.stateful),
+      ),
+    sync: fused.sync,
   };
 }
 
@@ -400,14 +289,18 @@ export async function trainEcho(
   // the middle of an epoch or a dispose is refused (see modelLock.ts).
   const hold = holdModels('trainEcho', 'model', [model]);
   try {
-    return await trainHeld(model, { ...o, onEpochEnd: hold.pauseDuring(o.onEpochEnd) });
+    const run = await trainHeld(model, { ...o, onEpochEnd: hold.pauseDuring(o.onEpochEnd) });
+    return { ...run, engine: o.plan ? 'fused' : 'tfjs', fallbackReason: o.fallbackReason };
   } finally {
     hold.release();
   }
 }
 
-/** {@link trainEcho} on resolved options, while it holds the model. */
-async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promise<TrainEchoResult> {
+/** {@link trainEcho}'s epochs on resolved options, while it holds the model. */
+function trainHeld(
+  model: tf.LayersModel,
+  o: ResolvedTrainOptions,
+): Promise<EpochLoopResult<EchoEvaluation & { complete: boolean }>> {
   const { shape } = o;
   const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
   // Each check draws from its own stream (by epoch), so a check sees the same sequences
@@ -415,93 +308,44 @@ async function trainHeld(model: tf.LayersModel, o: ResolvedTrainOptions): Promis
   const evalSeed = o.seed === undefined ? undefined : deriveSeed(o.seed, 2);
   const evalRandom = (epoch: number) =>
     evalSeed === undefined ? Math.random : mulberry32(deriveSeed(evalSeed, epoch));
-  const history = { loss: [] as number[], accuracy: [] as number[] };
-  const evaluations: EpochEvaluation[] = [];
-  const logEvery = Math.max(1, Math.ceil(o.epochs / 10));
-  let stopReason: TrainEchoResult['stopReason'] = 'epochs';
-  const started = performance.now();
-  let checkMs = 0;
   const cheap = cheapChecksOn();
-  // Training accuracies since the last due check, for the gate.
-  let sinceCheck: number[] = [];
-  const { step, sync } = o.fused ? fusedEngine(model, o, o.fused) : fitEngine(model, o);
+  const { step, sync } = o.plan ? fusedEngine(model, o, o.plan) : fitEngine(model, o);
   // Every run starts from reset state, as every epoch does.
   if (shape.stateful) model.resetStates();
-
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
-    if (o.signal?.aborted) {
-      stopReason = 'aborted';
-      break;
-    }
-    const sequence = drawSequence('trainEcho', o.sequenceLength, shape.nUnique, dataRandom);
-    const windows = frameEcho(sequence, shape);
-    const { loss, accuracy } = await step(windows.X, windows.y);
-    const log: EpochLog = {
-      epoch,
-      epochs: o.epochs,
-      elapsedMs: performance.now() - started,
-      loss,
-      accuracy,
+  const check = async (
+    epoch: number,
+    target: number,
+  ): Promise<CheckOutcome<EchoEvaluation & { complete: boolean }> | undefined> => {
+    const evaluation = await evaluateDuringTraining(
+      model,
+      shape,
+      {
+        sequences: o.evaluationSequences,
+        sequenceLength: o.sequenceLength,
+        random: evalRandom(epoch),
+        stopBelow: cheap ? target : undefined,
+      },
+      o.signal,
+    );
+    if (evaluation === undefined) return undefined;
+    const { accuracy, windows, complete } = evaluation;
+    return {
+      evaluation,
+      reached: complete && accuracy >= target,
+      summary: `fresh-sequence accuracy ${accuracy.toFixed(4)} (${windows} windows${complete ? '' : ', stopped: target out of reach'})`,
     };
-    history.loss.push(log.loss);
-    history.accuracy.push(log.accuracy);
-    if (o.verbose && (epoch % logEvery === 0 || epoch === 1 || epoch === o.epochs)) {
-      console.log(
-        `trainEcho: epoch ${epoch}/${o.epochs} loss ${log.loss.toFixed(4)} accuracy ${log.accuracy.toFixed(4)}`,
-      );
-    }
-    if (o.onEpochEnd) {
-      sync();
-      await o.onEpochEnd(log);
-    }
-
-    sinceCheck.push(accuracy);
-    const target = o.targetAccuracy;
-    if (target !== undefined && (epoch % o.evaluateEvery === 0 || epoch === o.epochs)) {
-      const gated = cheap && !gateOpen(sinceCheck, target, epoch === o.epochs);
-      sinceCheck = [];
-      if (gated) continue;
-      const checkStarted = performance.now();
-      sync();
-      const evaluation = await evaluateDuringTraining(
-        model,
-        shape,
-        {
-          sequences: o.evaluationSequences,
-          sequenceLength: o.sequenceLength,
-          random: evalRandom(epoch),
-          stopBelow: cheap ? target : undefined,
-        },
-        o.signal,
-      );
-      checkMs += performance.now() - checkStarted;
-      if (evaluation === undefined) {
-        stopReason = 'aborted';
-        break;
-      }
-      evaluations.push({ epoch, ...evaluation });
-      if (o.verbose) {
-        console.log(
-          `trainEcho: epoch ${epoch} fresh-sequence accuracy ${evaluation.accuracy.toFixed(4)} (${evaluation.windows} windows${evaluation.complete ? '' : ', stopped: target out of reach'})`,
-        );
-      }
-      if (evaluation.complete && evaluation.accuracy >= target) {
-        stopReason = 'targetAccuracy';
-        break;
-      }
-    }
-  }
-  sync();
-  const epochs = history.loss.length;
-  return {
-    epochs,
-    history,
-    evaluations,
-    stoppedEarly: epochs < o.epochs,
-    stopReason,
-    elapsedMs: performance.now() - started,
-    checkMs,
-    engine: o.fused ? 'fused' : 'tfjs',
-    fallbackReason: o.fallbackReason,
   };
+  return runEpochs({
+    fn: 'trainEcho',
+    epochs: o.epochs,
+    loop: o,
+    train: () => {
+      const sequence = drawSequence('trainEcho', o.sequenceLength, shape.nUnique, dataRandom);
+      const windows = frameEcho(sequence, shape);
+      return step(windows.X, windows.y);
+    },
+    sync,
+    gate: cheap ? gateOpen : undefined,
+    check,
+  });
 }
