@@ -1,4 +1,4 @@
-import { yieldToEventLoop } from '../src/internal/yieldToEventLoop';
+import { yielder, yieldToEventLoop } from '../src/internal/yieldToEventLoop';
 
 /** Runs `body` with some of the global scheduling functions hidden. */
 async function without(names: ('setImmediate' | 'MessageChannel')[], body: () => Promise<void>) {
@@ -71,5 +71,31 @@ describe('yieldToEventLoop', () => {
       expect(spy).toHaveBeenCalledWith(expect.any(Function), 0);
       spy.mockRestore();
     });
+  });
+});
+
+describe('yielder', () => {
+  it('yields only once about 50 ms have passed since it last did', async () => {
+    let now = 1000;
+    const clock = jest.spyOn(performance, 'now').mockImplementation(() => now);
+    const immediate = jest.spyOn(globalThis, 'setImmediate');
+    try {
+      const pause = yielder();
+      now += 50;
+      await pause();
+      expect(immediate).not.toHaveBeenCalled();
+      now += 1;
+      await pause();
+      expect(immediate).toHaveBeenCalledTimes(1);
+      now += 30;
+      await pause();
+      expect(immediate).toHaveBeenCalledTimes(1);
+      now += 21;
+      await pause();
+      expect(immediate).toHaveBeenCalledTimes(2);
+    } finally {
+      clock.mockRestore();
+      immediate.mockRestore();
+    }
   });
 });

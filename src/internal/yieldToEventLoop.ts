@@ -27,3 +27,20 @@ export function yieldToEventLoop(): Promise<void> {
   }
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** How long training or a check computes before it yields to the event loop, in ms. */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * A pause to call often: it yields to the event loop when about 50 ms have passed since it
+ * last did, so timers, abort signals and a page's rendering run during a long computation
+ * without paying for a yield at every step.
+ */
+export function yielder(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last <= YIELD_EVERY_MS) return;
+    await yieldToEventLoop();
+    last = performance.now();
+  };
+}

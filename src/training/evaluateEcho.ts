@@ -9,7 +9,7 @@ import {
   optionKeys,
 } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
-import { yieldToEventLoop } from '../internal/yieldToEventLoop';
+import { yielder } from '../internal/yieldToEventLoop';
 import { readEchoShape, type EchoShape } from '../models/echoShape';
 import { windowPredictor } from './predictWindows';
 import { checkWindows, frameEcho, PAD_ID } from './checkWindows';
@@ -155,9 +155,6 @@ export async function evaluateDuringTraining(
   return typeof result === 'number' ? undefined : result;
 }
 
-/** How long an evaluation computes before it yields to the event loop, in ms. */
-const YIELD_EVERY_MS = 50;
-
 /**
  * The evaluation on checked options. Before every sequence it stops when `signal` has aborted
  * (returning how many sequences it finished) and, with `guard`, refuses a model being trained.
@@ -177,19 +174,15 @@ async function evaluateChecked(run: {
   if (signal?.aborted) return 0;
   if (guard) assertNotTraining(fn, 'model', model);
   const predictor = windowPredictor(model, shape);
+  const pause = yielder();
 
   let items = 0;
   let rightItems = 0;
   let windows = 0;
   let rightWindows = 0;
-  let lastYield = performance.now();
   let itemsPerSequence = 0;
   for (let s = 0; s < sequences; s++) {
-    if (performance.now() - lastYield > YIELD_EVERY_MS) {
-      // Let timers, abort signals and a page's input run between sequences.
-      await yieldToEventLoop();
-      lastYield = performance.now();
-    }
+    await pause(); // timers, abort signals and a page's input run between sequences
     if (signal?.aborted) return s;
     if (guard) assertNotTraining(fn, 'model', model);
     const sequence = drawSequence(fn, sequenceLength, shape.nUnique, draw);

@@ -10,7 +10,7 @@ import {
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
 import { decodeChecked, decodeSteps, DECODE_CHUNK } from './decodeGreedy';
 import type { FusedRunner } from './fused/trainer';
-import { yielder } from './loop';
+import { yielder } from '../internal/yieldToEventLoop';
 
 /** Options of {@link evaluateTeacherForcing}. */
 export interface EvaluateTeacherForcingOptions {

@@ -10,7 +10,7 @@ import {
   isRecord,
   message,
 } from '../internal/assert';
-import { yieldToEventLoop } from '../internal/yieldToEventLoop';
+import { yielder } from '../internal/yieldToEventLoop';
 
 /**
  * The options {@link trainEcho} and {@link trainTeacherForcing} share, with the same meaning
@@ -158,23 +158,6 @@ export function checkLoopOptions(
   assertOneOf(fn, 'options.engine', engine, ['auto', 'fused', 'tfjs'] as const);
   const callback = onEpochEnd as LoopOptions['onEpochEnd'];
   return { targetAccuracy, evaluateEvery, onEpochEnd: callback, signal, verbose, engine };
-}
-
-/** How long training or a check computes before it yields to the event loop, in ms. */
-const YIELD_EVERY_MS = 50;
-
-/**
- * A pause to call often: it yields to the event loop when about 50 ms have passed since it
- * last did, so timers, abort signals and a page's rendering run during a long computation
- * without paying for a yield at every step.
- */
-export function yielder(): () => Promise<void> {
-  let last = performance.now();
-  return async () => {
-    if (performance.now() - last <= YIELD_EVERY_MS) return;
-    await yieldToEventLoop();
-    last = performance.now();
-  };
 }
 
 /** What `onEpochEnd` receives from either loop (`EpochLog`, `TeacherForcingEpochLog`). */
