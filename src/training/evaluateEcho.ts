@@ -182,7 +182,7 @@ async function evaluateChecked(run: {
   let rightWindows = 0;
   let itemsPerSequence = 0;
   for (let s = 0; s < sequences; s++) {
-    await pause(); // timers, abort signals and a page's input run between sequences
+    if (s > 0) await pause(); // timers, abort signals and a page's input run between sequences
     if (signal?.aborted) return s;
     if (guard) assertNotTraining(fn, 'model', model);
     const sequence = drawSequence(fn, sequenceLength, shape.nUnique, draw);
