@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { isRecord } from '../internal/assert';
+import { ECHO_TASKS, isRecord } from '../internal/assert';
 
 /**
  * What a model is trained to answer for each window:
@@ -51,7 +51,7 @@ export function readEchoTask(model: tf.LayersModel): EchoTaskSpec | 'invalid' | 
   const spec = metadata[TASK_KEY];
   if (
     !isRecord(spec) ||
-    (spec.task !== 'echo' && spec.task !== 'reverse') ||
+    !(ECHO_TASKS as readonly unknown[]).includes(spec.task) ||
     (spec.representation !== 'one-hot' && spec.representation !== 'linear') ||
     typeof spec.nUnique !== 'number' ||
     !Number.isInteger(spec.nUnique) ||
@@ -59,5 +59,9 @@ export function readEchoTask(model: tf.LayersModel): EchoTaskSpec | 'invalid' | 
   ) {
     return 'invalid';
   }
-  return { task: spec.task, representation: spec.representation, nUnique: spec.nUnique };
+  return {
+    task: spec.task as EchoTask,
+    representation: spec.representation,
+    nUnique: spec.nUnique,
+  };
 }
