@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * Bundles the browser demo (examples/browser/main.ts, seq-echo's src/ and @tensorflow/tfjs) into
- * one ES module with esbuild, so the page is static and needs no `npm run build` first.
+ * Bundles the browser demo (examples/browser/main.ts and the demo's modules it imports, seq-echo's
+ * src/ and @tensorflow/tfjs) into one ES module with esbuild, so the page is static and needs no
+ * `npm run build` first. main.ts is the only entry point: esbuild follows its imports, so a new
+ * module of the demo needs no change here.
  *
  *   node scripts/build-browser-demo.mjs              # writes examples/browser/dist/main.js
  *   node scripts/build-browser-demo.mjs --serve      # builds in memory and serves the demo
@@ -21,7 +23,7 @@ import * as esbuild from 'esbuild';
 import { serveStatic } from './serve-static.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-/** The demo's directory: index.html, style.css, main.ts; the bundle goes to its dist/. */
+/** The demo's directory: index.html, style.css, main.ts and its modules; the bundle goes to dist/. */
 export const demoDir = path.join(repoRoot, 'examples', 'browser');
 
 /**
