@@ -4,20 +4,9 @@
  * `io` never import `training` (the fused engine's recognition lives in `models`, its
  * execution in `training`); nothing imports `cli`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-
-const SRC = join(__dirname, '..', 'src');
-
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? files(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
+import { SRC, sourceFiles } from './helpers/sourceFiles';
 
 /** The top-level folder of `src` each relative import of a file lands in. */
 function importedLayers(file: string): { layer: string; spec: string }[] {
@@ -43,7 +32,7 @@ const FORBIDDEN: Record<string, (layer: string) => boolean> = {
 };
 
 describe('imports point downward only', () => {
-  const all = files(SRC);
+  const all = sourceFiles();
   it('finds the source files', () => {
     expect(all.length).toBeGreaterThan(40);
   });

@@ -3,25 +3,15 @@
  * generated kernel module, and no function over 80 lines from its first line to its closing
  * brace. A function that grows past that is usually doing two jobs.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { SRC, sourceFiles } from './helpers/sourceFiles';
 import ts from 'typescript';
 
-const SRC = join(__dirname, '..', 'src');
 const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 80;
 /** Written by scripts/build-wasm.mjs from kernels.wat: bytes, not code to read. */
 const GENERATED = new Set(['training/fused/kernelsWasm.ts']);
-
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? files(join(dir, entry.name))
-      : entry.name.endsWith('.ts')
-        ? [join(dir, entry.name)]
-        : [],
-  );
-}
 
 /** Every function, method, arrow and accessor in `text` longer than `max` lines. */
 function longFunctions(name: string, text: string, max: number): string[] {
@@ -42,7 +32,7 @@ function longFunctions(name: string, text: string, max: number): string[] {
   return found;
 }
 
-const sources = files(SRC)
+const sources = sourceFiles()
   .map((file) => ({ name: relative(SRC, file), text: readFileSync(file, 'utf8') }))
   .filter(({ name }) => !GENERATED.has(name));
 
