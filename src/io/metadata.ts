@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { isRecord, message, showValue } from '../internal/assert';
+import { ECHO_TASKS, isRecord, message, showValue } from '../internal/assert';
 import type { EchoShape } from '../models/echoShape';
 import type { EchoRepresentation, EchoTask } from '../models/echoTask';
 import { echoArchitecture, type EchoArchitecture } from '../models/echoArchitecture';
@@ -180,7 +180,7 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
     nUnique: check('nUnique', integerFrom(2)),
     architecture: check('architecture', oneOf('seq2seq', 'encoderDecoder', 'other')),
     representation: check('representation', oneOf('one-hot', 'linear')),
-    task: check('task', oneOf('echo', 'reverse'), value.task === undefined ? 'echo' : value.task),
+    task: check('task', oneOf(...ECHO_TASKS), value.task === undefined ? 'echo' : value.task),
     stateful: check('stateful', BOOLEAN),
     batchSize: check('batchSize', BATCH_SIZE),
   };
