@@ -13,10 +13,22 @@
  * cell's tanh (and the sigmoid, `0.5 tanh(0.5 z) + 0.5`) is a rational approximation within
  * 4e-7 of the true value, and its values feed a few products of numbers at most about 2 in
  * magnitude, so the cell gets absolute bounds derived from that below.
+ *
+ * The matmuls run in both WebAssembly builds: plain SIMD and relaxed SIMD, whose fused
+ * multiply-adds round `acc + x y` once instead of twice. Each fused step's error is at most the
+ * unfused one's, so the same bound holds for it (no separate tolerance); V8's flag for relaxed
+ * SIMD is turned on here so that build is tested in every run, not only under the flag.
  */
+import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
 import { mulberry32 } from '../src/data/random';
-import { createKernels, type AdamStep, type GateActivation } from '../src/training/fused/kernels';
+import {
+  createKernels,
+  preferKernels,
+  type AdamStep,
+  type GateActivation,
+  type WasmKind,
+} from '../src/training/fused/kernels';
 import {
   jsAdam,
   jsColumnSum,
@@ -30,6 +42,8 @@ import { WasmKernels } from '../src/training/fused/wasmKernels';
 /** Modest, so the suite stays fast: each run is a few microseconds to milliseconds. */
 const RUNS = { numRuns: 80 };
 const U = 2 ** -24;
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+const BUILDS: WasmKind[] = ['wasm-simd', 'wasm-relaxed-simd'];
 const fround = Math.fround;
 
 const dim = fc.integer({ min: 1, max: 37 });
@@ -48,9 +62,12 @@ function values(random: () => number, n: number, scale = 1): Float32Array {
  * of scratch, and a `put` that copies data to where a kernel finds it: a scratch array when
  * bit `i` of `mask` is set, else an ordinary array that the call stages.
  */
-function setup(floats: number, mask: number) {
+function setup(floats: number, mask: number, kind: WasmKind = 'wasm-simd') {
+  preferKernels(kind);
   const kernels = createKernels([4]); // one resident array, to tell the memory's buffer
+  preferKernels('auto');
   if (!(kernels instanceof WasmKernels)) throw new Error('expected the WebAssembly kernels');
+  expect(kernels.kind).toBe(kind);
   const room = floats + 64 * 16;
   kernels.reserve(room);
   kernels.scratch(room); // the next step's arena holds this much
@@ -100,7 +117,7 @@ const EDGES = [2.5, -2.5].flatMap((edge) =>
 const hardSigmoidY = (z: number): number => fround(fround(fround(0.2) * z) + 0.5);
 
 describe('every WebAssembly kernel matches the JavaScript reference (property tests)', () => {
-  it('matMulAdd: out += A · W', () => {
+  it.each(BUILDS)('matMulAdd (%s): out += A · W', (kind) => {
     fc.assert(
       fc.property(dim, dim, dim, seed, placement, (rows, inner, cols, s, mask) => {
         const random = mulberry32(s);
@@ -110,7 +127,7 @@ describe('every WebAssembly kernel matches the JavaScript reference (property te
         const expected = out0.slice();
         jsMatMulAdd({ A, W, out: expected, rows, inner, cols });
 
-        const { kernels, put } = setup(rows * inner + inner * cols + rows * cols, mask);
+        const { kernels, put } = setup(rows * inner + inner * cols + rows * cols, mask, kind);
         const out = put(out0);
         kernels.matMulAdd({ A: put(A), W: put(W), out, rows, inner, cols });
         expect(kernels.fallbacks).toBe(0);
@@ -125,7 +142,7 @@ describe('every WebAssembly kernel matches the JavaScript reference (property te
     );
   });
 
-  it('matMulBackward: dW += A^T · dOut, and dA = dOut · W^T when asked', () => {
+  it.each(BUILDS)('matMulBackward (%s): dW += A^T · dOut, dA = dOut · W^T if asked', (kind) => {
     fc.assert(
       fc.property(
         dim,
@@ -144,7 +161,8 @@ describe('every WebAssembly kernel matches the JavaScript reference (property te
           const expectedDA = withDA ? new Float32Array(rows * inner) : undefined;
           jsMatMulBackward({ A, W, dOut, dW: expectedDW, dA: expectedDA, rows, inner, cols });
 
-          const { kernels, put } = setup(2 * rows * inner + 2 * inner * cols + rows * cols, mask);
+          const floats = 2 * rows * inner + 2 * inner * cols + rows * cols;
+          const { kernels, put } = setup(floats, mask, kind);
           const dW = put(dW0);
           // dA is overwritten: NaN shows any value the kernel fails to write.
           const dA = withDA ? put(new Float32Array(rows * inner).fill(NaN)) : undefined;
@@ -404,15 +422,17 @@ describe("hardSigmoid's clip edges, in float32 on both sides", () => {
     expect(grads(-2.5)).toEqual([0, 0, 0, g, g, g, g]);
   });
 
-  it.each(['wasm-simd', 'js'] as const)('give the same gates and gradients in %s', (kind) => {
+  it.each([...BUILDS, 'js'] as const)('give the same gates and gradients in %s', (kind) => {
+    preferKernels(kind);
     const kernels = createKernels([]);
+    preferKernels('auto');
     kernels.reserve(64 * n);
     type Cell = Pick<typeof kernels, 'lstmForwardCell' | 'lstmBackwardCell'>;
     const cell: Cell =
       kind === 'js'
         ? { lstmForwardCell: jsLstmForwardCell, lstmBackwardCell: jsLstmBackwardCell }
         : kernels;
-    if (kind === 'wasm-simd') expect(kernels.kind).toBe('wasm-simd');
+    expect(kernels.kind).toBe(kind);
     // One batch row, every gate's pre-activations the edge values, no bias.
     const z = new Float32Array(4 * n);
     for (let q = 0; q < 4; q++) z.set(EDGES, q * n);

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join } from 'node:path';
 import wabtInit from 'wabt';
 import { createKernels, preferKernels, type Kernels } from '../src/training/fused/kernels';
@@ -12,8 +14,11 @@ import {
 } from '../src/training/fused/jsKernels';
 import { GUARD, WasmKernels } from '../src/training/fused/wasmKernels';
 import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
+import { KERNELS_FMA_WASM_BASE64 } from '../src/training/fused/kernelsFmaWasm';
 import { mulberry32 } from '../src/data/random';
 
+// Relaxed SIMD is behind a flag in Node 20: on, so the FMA build's tests run here too.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 const random = mulberry32(42);
 const filled = (n: number): Float32Array => Float32Array.from({ length: n }, () => random() - 0.5);
 
@@ -39,8 +44,9 @@ const shapes: [rows: number, inner: number, cols: number][] = [
 ];
 
 describe('the WebAssembly SIMD kernels', () => {
-  it('are what createKernels picks by default in Node', () => {
-    expect(createKernels([4]).kind).toBe('wasm-simd');
+  it('are what createKernels picks by default in Node: with FMA when relaxed SIMD validates', () => {
+    const fma = WebAssembly.validate(Buffer.from(KERNELS_FMA_WASM_BASE64, 'base64'));
+    expect(createKernels([4]).kind).toBe(fma ? 'wasm-relaxed-simd' : 'wasm-simd');
   });
 
   it.each(shapes)(
@@ -395,60 +401,63 @@ describe('the WebAssembly SIMD kernels', () => {
     }
   });
 
-  it('read no further past an operand than the GUARD bytes left after the last one', () => {
-    // mmadd's 4 x 8 tile reads whole 8-column blocks of W and out: with cols % 8 = 1 the last
-    // block of the last row reads 7 values (28 bytes) past the operand's end. mmabt reads
-    // whole blocks of 4 rows of W, the rows past the last (inner % 4) repeating it. Here one
-    // operand at a time ends GUARD bytes before the end of memory, and every other byte is
-    // NaN, so a read past memory traps and a stored NaN shows a value taken from elsewhere.
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-    const module = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-    const { mmadd, mmabt } = new WebAssembly.Instance(module, { env: { memory } }).exports as {
-      mmadd: (...args: number[]) => void;
-      mmabt: (...args: number[]) => void;
-    };
-    const heap = new Float32Array(memory.buffer);
-    const end = memory.buffer.byteLength - GUARD;
-    // Small integers: every sum is exact in float32, in any order.
-    const ints = (n: number, seed: number) =>
-      Float32Array.from({ length: n }, (_, i) => ((i * 7 + seed) % 9) - 4);
-    /** Copies `data` into memory at byte `at`, or where it ends at `end` when `last`. */
-    const put = (data: Float32Array, at: number, last: boolean): number => {
-      const where = last ? end - data.byteLength : at;
-      heap.set(data, where / 4);
-      return where;
-    };
-    const read = (at: number, n: number) => heap.slice(at / 4, at / 4 + n);
-    for (const [rows, inner, cols] of [
-      [2, 3, 1],
-      [5, 2, 9],
-      [3, 4, 17],
-      [6, 1, 12],
-      [3, 5, 2],
-    ] as const) {
-      const A = ints(rows * inner, 1);
-      const W = ints(inner * cols, 2);
-      const dOut = ints(rows * cols, 3);
-      const sum = dOut.slice();
-      jsMatMulAdd({ A, W, out: sum, rows, inner, cols });
-      const dA = new Float32Array(rows * inner);
-      const dW = new Float32Array(inner * cols);
-      jsMatMulBackward({ A, W, dOut, dW, dA, rows, inner, cols });
-      for (const last of ['W', 'out'] as const) {
-        heap.fill(NaN);
-        const at = { A: put(A, 0, false), W: put(W, 1024, last === 'W') };
-        const out = put(dOut, 2048, last === 'out');
-        mmadd(at.A, inner, 1, at.W, out, rows, inner, cols);
-        expect(read(out, rows * cols)).toEqual(sum);
+  it.each([KERNELS_WASM_BASE64, KERNELS_FMA_WASM_BASE64])(
+    'read no further past an operand than the GUARD bytes left after the last one (build %#)',
+    (base64) => {
+      // mmadd's 4 x 8 tile reads whole 8-column blocks of W and out: with cols % 8 = 1 the last
+      // block of the last row reads 7 values (28 bytes) past the operand's end. mmabt reads
+      // whole blocks of 4 rows of W, the rows past the last (inner % 4) repeating it. Here one
+      // operand at a time ends GUARD bytes before the end of memory, and every other byte is
+      // NaN, so a read past memory traps and a stored NaN shows a value taken from elsewhere.
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
+      const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+      const { mmadd, mmabt } = new WebAssembly.Instance(module, { env: { memory } }).exports as {
+        mmadd: (...args: number[]) => void;
+        mmabt: (...args: number[]) => void;
+      };
+      const heap = new Float32Array(memory.buffer);
+      const end = memory.buffer.byteLength - GUARD;
+      // Small integers: every sum is exact in float32, in any order.
+      const ints = (n: number, seed: number) =>
+        Float32Array.from({ length: n }, (_, i) => ((i * 7 + seed) % 9) - 4);
+      /** Copies `data` into memory at byte `at`, or where it ends at `end` when `last`. */
+      const put = (data: Float32Array, at: number, last: boolean): number => {
+        const where = last ? end - data.byteLength : at;
+        heap.set(data, where / 4);
+        return where;
+      };
+      const read = (at: number, n: number) => heap.slice(at / 4, at / 4 + n);
+      for (const [rows, inner, cols] of [
+        [2, 3, 1],
+        [5, 2, 9],
+        [3, 4, 17],
+        [6, 1, 12],
+        [3, 5, 2],
+      ] as const) {
+        const A = ints(rows * inner, 1);
+        const W = ints(inner * cols, 2);
+        const dOut = ints(rows * cols, 3);
+        const sum = dOut.slice();
+        jsMatMulAdd({ A, W, out: sum, rows, inner, cols });
+        const dA = new Float32Array(rows * inner);
+        const dW = new Float32Array(inner * cols);
+        jsMatMulBackward({ A, W, dOut, dW, dA, rows, inner, cols });
+        for (const last of ['W', 'out'] as const) {
+          heap.fill(NaN);
+          const at = { A: put(A, 0, false), W: put(W, 1024, last === 'W') };
+          const out = put(dOut, 2048, last === 'out');
+          mmadd(at.A, inner, 1, at.W, out, rows, inner, cols);
+          expect(read(out, rows * cols)).toEqual(sum);
+        }
+        for (const last of ['W', 'dOut'] as const) {
+          heap.fill(NaN);
+          const at = { W: put(W, 1024, last === 'W'), dOut: put(dOut, 2048, last === 'dOut') };
+          mmabt(at.dOut, at.W, 3072, rows, inner, cols);
+          expect(read(3072, rows * inner)).toEqual(dA);
+        }
       }
-      for (const last of ['W', 'dOut'] as const) {
-        heap.fill(NaN);
-        const at = { W: put(W, 1024, last === 'W'), dOut: put(dOut, 2048, last === 'dOut') };
-        mmabt(at.dOut, at.W, 3072, rows, inner, cols);
-        expect(read(3072, rows * inner)).toEqual(dA);
-      }
-    }
-  });
+    },
+  );
 
   it('are the committed build of kernels.wat, small enough to compile synchronously', async () => {
     const wabt = await wabtInit();
@@ -459,6 +468,13 @@ describe('the WebAssembly SIMD kernels', () => {
     expect(KERNELS_WASM_BASE64).toBe(fresh); // else: npm run build:wasm
     // Browsers refuse synchronous compilation of modules over 4 KiB on the main thread.
     expect(Buffer.from(KERNELS_WASM_BASE64, 'base64').length).toBeLessThan(4096);
+    expect(Buffer.from(KERNELS_FMA_WASM_BASE64, 'base64').length).toBeLessThan(4096);
+    // Every generated build (the relaxed-SIMD one is a rewrite of the same text) is current.
+    expect(() =>
+      execFileSync(process.execPath, [join(__dirname, '../scripts/build-wasm.mjs'), '--check'], {
+        stdio: 'pipe',
+      }),
+    ).not.toThrow(); // else: npm run build:wasm
   });
 });
 
@@ -513,6 +529,10 @@ describe('kernel selection', () => {
       expect(fresh.createKernels([1]).kind).toBe('js');
       fresh.preferKernels('wasm-simd');
       expect(() => fresh.createKernels([1])).toThrow(/WebAssembly SIMD kernels were requested/);
+      fresh.preferKernels('wasm-relaxed-simd');
+      expect(() => fresh.createKernels([1])).toThrow(
+        /^WebAssembly relaxed-SIMD \(fused multiply-add\) kernels were requested but this runtime cannot run them$/,
+      );
     });
     validate.mockRestore();
   });

@@ -13,6 +13,7 @@ import {
   jsMatMulBackward,
 } from './jsKernels';
 import { KERNELS_WASM_BASE64 } from './kernelsWasm';
+import { KERNELS_FMA_WASM_BASE64 } from './kernelsFmaWasm';
 import { WasmKernels } from './wasmKernels';
 
 /** The LSTM's recurrent activation, for gates i, f and o (see `RecurrentActivation`). */
@@ -149,7 +150,7 @@ export interface AdamArgs {
  * Every kernel takes one struct of named operands.
  */
 export interface Kernels {
-  /** `'wasm-simd'` when the WebAssembly SIMD kernels run, `'js'` for the plain loops. */
+  /** Which kernels run (see {@link KernelKind}). */
   readonly kind: KernelKind;
   /**
    * The resident arrays, in the order of the lengths given to {@link createKernels}, zeroed at
@@ -178,31 +179,58 @@ export interface Kernels {
   adam(a: AdamArgs): void;
 }
 
-/** Which implementation of the kernels runs. */
-export type KernelKind = 'wasm-simd' | 'js';
+/**
+ * Which implementation of the kernels runs: WebAssembly SIMD, the same with relaxed-SIMD fused
+ * multiply-adds in the matmuls (rounded once instead of twice: results differ in the last
+ * bits, and between machines with and without FMA hardware), or plain JavaScript.
+ */
+export type KernelKind = WasmKind | 'js';
+/** The WebAssembly builds of the kernels. */
+export type WasmKind = 'wasm-simd' | 'wasm-relaxed-simd';
 
 let preferred: KernelKind | 'auto' = 'auto';
 
 /**
- * Chooses the kernels later {@link createKernels} calls use: `'auto'` (WebAssembly SIMD when
- * the runtime supports it, else JavaScript) or one of them. For tests and the benchmark.
+ * Chooses the kernels later {@link createKernels} calls use: `'auto'` (WebAssembly with fused
+ * multiply-adds, else WebAssembly SIMD, whichever the runtime supports first, else JavaScript)
+ * or one of them. For tests and the benchmark.
  */
 export function preferKernels(kind: KernelKind | 'auto'): void {
   preferred = kind;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The WebAssembly builds of kernels.wat, by kind; `null` when this runtime cannot run one. */
+const compiled = new Map<WasmKind, WebAssembly.Module | null>();
+const BUILDS: Record<WasmKind, string> = {
+  'wasm-simd': KERNELS_WASM_BASE64,
+  'wasm-relaxed-simd': KERNELS_FMA_WASM_BASE64,
+};
 
-/** The compiled SIMD module, or `null` when this runtime has no WebAssembly SIMD. */
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
+/** The compiled module of one build, or `null` when this runtime lacks its features. */
+function wasmModule(kind: WasmKind): WebAssembly.Module | null {
+  let module = compiled.get(kind);
+  if (module !== undefined) return module;
+  module = null;
   if (typeof WebAssembly === 'object') {
-    const binary = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    const binary = Uint8Array.from(atob(BUILDS[kind]), (c) => c.charCodeAt(0));
     // Under 4 KiB, so browsers allow compiling it synchronously on the main thread.
-    if (WebAssembly.validate(binary)) compiled = new WebAssembly.Module(binary);
+    if (WebAssembly.validate(binary)) module = new WebAssembly.Module(binary);
   }
-  return compiled;
+  compiled.set(kind, module);
+  return module;
+}
+
+/**
+ * The build to run: the one preferred, or for `'auto'` the fused multiply-adds where the
+ * runtime validates relaxed SIMD (Chromium; Node 20 behind --experimental-wasm-relaxed-simd),
+ * else plain SIMD; `null` for JavaScript.
+ */
+function pickModule(): { kind: WasmKind; module: WebAssembly.Module | null } | null {
+  if (preferred === 'js') return null;
+  if (preferred !== 'auto') return { kind: preferred, module: wasmModule(preferred) };
+  const fma = wasmModule('wasm-relaxed-simd');
+  if (fma) return { kind: 'wasm-relaxed-simd', module: fma };
+  return { kind: 'wasm-simd', module: wasmModule('wasm-simd') };
 }
 
 /**
@@ -213,24 +241,30 @@ function wasmModule(): WebAssembly.Module | null {
  * requested with {@link preferKernels}, an `Error` says so.
  */
 export function createKernels(lengths: readonly number[]): Kernels {
-  const module = preferred === 'js' ? null : wasmModule();
-  if (module) {
+  const picked = pickModule();
+  const what = picked && WHAT[picked.kind];
+  if (picked?.module) {
     try {
-      return new WasmKernels(module, lengths);
+      return new WasmKernels(picked.module, lengths, picked.kind);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
-      if (preferred === 'wasm-simd') {
+      if (preferred !== 'auto') {
         throw new Error(
-          `WebAssembly SIMD kernels were requested but their memory could not be allocated (${error.message})`,
+          `${what} were requested but their memory could not be allocated (${error.message})`,
           { cause: error },
         );
       }
     }
-  } else if (preferred === 'wasm-simd') {
-    throw new Error('WebAssembly SIMD kernels were requested but this runtime cannot run them');
+  } else if (picked && preferred !== 'auto') {
+    throw new Error(`${what} were requested but this runtime cannot run them`);
   }
   return new JsKernels(lengths);
 }
+
+const WHAT: Record<WasmKind, string> = {
+  'wasm-simd': 'WebAssembly SIMD kernels',
+  'wasm-relaxed-simd': 'WebAssembly relaxed-SIMD (fused multiply-add) kernels',
+};
 
 /** The JavaScript kernels: ordinary arrays, nothing to stage. */
 class JsKernels implements Kernels {

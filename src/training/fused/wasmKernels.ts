@@ -12,6 +12,7 @@ import type {
   LstmForwardCellArgs,
   MatMulAddArgs,
   MatMulBackwardArgs,
+  WasmKind,
 } from './kernels';
 import {
   jsAdam,
@@ -96,7 +97,6 @@ type Flag = 0 | 1;
 const flag = (on: boolean): Flag => (on ? 1 : 0);
 
 export class WasmKernels implements Kernels {
-  readonly kind = 'wasm-simd';
   private readonly exports: KernelExports;
   private readonly memory: WasmMemory;
   private fallbackCount = 0;
@@ -104,9 +104,14 @@ export class WasmKernels implements Kernels {
   /**
    * Kernels on a new memory with room for resident arrays of the given lengths and some
    * staging. Throws a `RangeError` when that memory cannot be allocated (or would pass its
-   * maximum); `createKernels` then falls back to the JavaScript kernels.
+   * maximum); `createKernels` then falls back to the JavaScript kernels. `kind` names the build
+   * of kernels.wat that `module` is.
    */
-  constructor(module: WebAssembly.Module, lengths: readonly number[]) {
+  constructor(
+    module: WebAssembly.Module,
+    lengths: readonly number[],
+    readonly kind: WasmKind = 'wasm-simd',
+  ) {
     this.memory = new WasmMemory(lengths);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory.memory } });
     this.exports = instance.exports as unknown as KernelExports;
