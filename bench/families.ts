@@ -3,7 +3,9 @@
  * walkthrough's two: twin models (same seed), trained side by side in one process on the wasm
  * backend, the default engine (`'auto'`, which picks the fused one) against `engine: 'tfjs'`.
  * Reports the median ms per epoch of several alternating runs and their ratio (default over
- * tfjs: 0.1 means ten times faster), and which engine the default chose.
+ * tfjs: 0.1 means ten times faster), which engine the default chose, and GFLOP/s: the matrix
+ * products of an epoch as the fused engine counts them, over each engine's ms per epoch.
+ * SEQ_ECHO_BENCH_FMA=1 runs the fused engine's relaxed-SIMD (FMA) kernels (bench/recipes.ts).
  *
  *   npx tsx bench/families.ts [--runs 3] [--json] [--only name,name]
  */
@@ -21,6 +23,7 @@ import {
   trainTeacherForcing,
   type TeacherForcingModels,
 } from '../src/index';
+import { autoKernels, countFlops, gflopsCell } from './recipes';
 
 /** One family: how to build a twin, and how to train it for some epochs on an engine. */
 interface Family {
@@ -118,20 +121,26 @@ export interface FamilyResult {
   ratio: number;
   defaultRuns: number[];
   tfjsRuns: number[];
+  /** Matrix-product operations of one epoch, counted on the default engine's runs (0: tfjs). */
+  flopsPerEpoch: number;
 }
 
 async function measure(family: Family, runs: number): Promise<FamilyResult> {
   const twins = { auto: family.build(), tfjs: family.build() };
   const times: Record<'auto' | 'tfjs', number[]> = { auto: [], tfjs: [] };
   let engine = '';
+  let flops = 0;
   // Warm-up: compiles kernels, allocates memory, builds tfjs's graph.
   for (const which of ['auto', 'tfjs'] as const) await train(twins[which], which, 1, 1);
   for (let r = 0; r < runs; r++) {
     for (const which of ['auto', 'tfjs'] as const) {
       const started = performance.now();
-      const ran = await train(twins[which], which, family.epochsPerRun, 100 + r);
+      let ran = '';
+      const counted = await countFlops(async () => {
+        ran = await train(twins[which], which, family.epochsPerRun, 100 + r);
+      });
       times[which].push((performance.now() - started) / family.epochsPerRun);
-      if (which === 'auto') engine = ran;
+      if (which === 'auto') [engine, flops] = [ran, flops + counted];
     }
   }
   dispose(twins.auto);
@@ -147,6 +156,7 @@ async function measure(family: Family, runs: number): Promise<FamilyResult> {
     ratio: defaultMsPerEpoch / tfjsMsPerEpoch,
     defaultRuns: times.auto,
     tfjsRuns: times.tfjs,
+    flopsPerEpoch: flops / (runs * family.epochsPerRun),
   };
 }
 
@@ -175,18 +185,28 @@ async function main(): Promise<void> {
     results.push(await measure(family, runs));
   }
   if (values.json) {
-    console.log(JSON.stringify({ node: process.version, runs, results }, null, 2));
+    const kernels = autoKernels();
+    console.log(JSON.stringify({ node: process.version, runs, kernels, results }, null, 2));
     return;
   }
   console.log(
-    `\nEvery family: the default engine vs engine 'tfjs' (model.fit), wasm backend, twin models, medians of ${runs} alternating runs\n`,
+    `\nEvery family: the default engine vs engine 'tfjs' (model.fit), wasm backend, twin models, medians of ${runs} alternating runs; fused kernels: ${autoKernels()}\n`,
   );
-  console.log('| family | default engine | default, ms/epoch | `tfjs`, ms/epoch | ratio |');
-  console.log('| --- | --- | ---: | ---: | ---: |');
+  console.log(
+    '| family | default engine | default, ms/epoch | GFLOP/s | `tfjs`, ms/epoch | GFLOP/s | ratio |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
-    console.log(
-      `| ${r.name}: \`${r.call}\` | ${r.engine} | ${r.defaultMsPerEpoch.toFixed(2)} | ${r.tfjsMsPerEpoch.toFixed(1)} | ${r.ratio.toFixed(3)} |`,
-    );
+    const cells = [
+      `${r.name}: \`${r.call}\``,
+      r.engine,
+      r.defaultMsPerEpoch.toFixed(2),
+      gflopsCell(r.flopsPerEpoch, r.defaultMsPerEpoch),
+      r.tfjsMsPerEpoch.toFixed(1),
+      gflopsCell(r.flopsPerEpoch, r.tfjsMsPerEpoch),
+      r.ratio.toFixed(3),
+    ];
+    console.log(`| ${cells.join(' | ')} |`);
   }
 }
 

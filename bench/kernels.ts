@@ -6,15 +6,21 @@
  * tfjs-wasm's `tf.matMul` on 512 x 512 (XNNPACK).
  *
  *   npx tsx bench/kernels.ts [--repeats 5] [--ms 30] [--against <git rev>] [--only 150,600]
+ *                            [--build simd|fma]
  *
  * `--against` also compiles kernels.wat as of that git revision and times its kernels side by
- * side (same run, alternating), to compare a change with what it replaces.
+ * side (same run, alternating), to compare a change with what it replaces. `--build fma` times
+ * the relaxed-SIMD build (fused multiply-adds; V8's flag for it is turned on here).
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import wabtInit from 'wabt';
+import { KERNELS_FMA_WASM_BASE64 } from '../src/training/fused/kernelsFmaWasm';
 import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
 import { WasmKernels } from '../src/training/fused/wasmKernels';
 
@@ -24,12 +30,15 @@ const { values } = parseArgs({
     ms: { type: 'string', default: '30' },
     against: { type: 'string' },
     only: { type: 'string' },
+    build: { type: 'string', default: 'simd' },
   },
   strict: true,
   allowPositionals: false,
 });
 const repeats = Number(values.repeats);
 const sampleMs = Number(values.ms);
+const build = values.build === 'fma' ? 'fma' : 'simd';
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 /** One product's shape: `[rows, inner] · [inner, cols]`, and what it is in the engine. */
 interface Shape {
@@ -41,12 +50,15 @@ interface Shape {
 
 const SHAPES: Shape[] = [];
 for (const u of [20, 128, 150, 600]) {
-  for (const batch of [7, 21, 64]) {
+  for (const batch of [7, 21, 32, 64]) {
     SHAPES.push({ what: `recurrent u=${u}`, rows: batch, inner: u, cols: 4 * u });
   }
 }
+// dh = dz · R^T, as lstm.ts computes it: a product with R's transpose (fastPartial's batch).
+for (const u of [150, 600]) SHAPES.push({ what: `dz·R^T u=${u}`, rows: 32, inner: 4 * u, cols: u });
 SHAPES.push({ what: 'input width=100 u=150', rows: 64, inner: 100, cols: 600 });
 SHAPES.push({ what: 'head u=20', rows: 21, inner: 20, cols: 100 });
+SHAPES.push({ what: 'head u=150', rows: 32, inner: 150, cols: 100 });
 SHAPES.push({ what: 'head u=150', rows: 64, inner: 150, cols: 100 });
 SHAPES.push({ what: 'odd tails', rows: 23, inner: 37, cols: 101 });
 
@@ -135,15 +147,17 @@ function compile(base64: string): WebAssembly.Module {
   return new WebAssembly.Module(Buffer.from(base64, 'base64'));
 }
 
-async function compileRevision(rev: string): Promise<WebAssembly.Module> {
+/** The chosen build of kernels.wat as of `rev`, by scripts/build-wasm.mjs. */
+function compileRevision(rev: string): WebAssembly.Module {
   const wat = execFileSync('git', ['show', `${rev}:src/training/fused/kernels.wat`], {
     encoding: 'utf8',
   });
-  const wabt = await wabtInit();
-  const parsed = wabt.parseWat('kernels.wat', wat, { simd: true });
-  const { buffer } = parsed.toBinary({});
-  parsed.destroy();
-  return new WebAssembly.Module(Uint8Array.from(buffer));
+  const file = join(mkdtempSync(join(tmpdir(), 'kernels-')), 'kernels.wat');
+  writeFileSync(file, wat);
+  const json = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--wat', file], {
+    encoding: 'utf8',
+  });
+  return compile((JSON.parse(json) as Record<typeof build, string>)[build]);
 }
 
 async function tfjsReference(n: number): Promise<number> {
@@ -166,13 +180,13 @@ async function tfjsReference(n: number): Promise<number> {
   return result!;
 }
 
-const current = compile(KERNELS_WASM_BASE64);
-const against = values.against === undefined ? undefined : await compileRevision(values.against);
+const current = compile(build === 'fma' ? KERNELS_FMA_WASM_BASE64 : KERNELS_WASM_BASE64);
+const against = values.against === undefined ? undefined : compileRevision(values.against);
 const fmt = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(1)).padStart(6);
 const header = ['matMulAdd', 'backward', 'bwd+dA'];
 
 console.log(
-  `GFLOP/s, median of ${repeats} samples of >= ${sampleMs} ms` +
+  `GFLOP/s of the ${build} build, median of ${repeats} samples of >= ${sampleMs} ms` +
     (against ? `; old = kernels.wat at ${values.against}, new = this tree's build` : ''),
 );
 console.log(

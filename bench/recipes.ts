@@ -18,7 +18,32 @@ import {
   type RecurrentActivation,
   type TrainEchoOptions,
 } from '../src/index';
-import { preferKernels } from '../src/training/fused/kernels';
+import { setFlagsFromString } from 'node:v8';
+import { createKernels, preferKernels, type KernelKind } from '../src/training/fused/kernels';
+import { matMulFlops } from '../src/training/fused/flops';
+
+// SEQ_ECHO_BENCH_FMA=1 (inherited by every worker): turn on Node 20's relaxed SIMD, so the
+// fused engine runs its fused multiply-add build, as Chromium does by default.
+if (process.env.SEQ_ECHO_BENCH_FMA === '1') {
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+}
+
+/** The kernels the fused engine runs in this process (`'auto'`: what the runtime supports). */
+export const autoKernels = (): KernelKind => createKernels([]).kind;
+
+/**
+ * The matrix-product operations of `run` as the fused engine's kernels count them (see
+ * src/training/fused/flops.ts); 0 when nothing ran on them (the tfjs engine).
+ */
+export async function countFlops(run: () => Promise<unknown>): Promise<number> {
+  const before = matMulFlops();
+  await run();
+  return matMulFlops() - before;
+}
+
+/** GFLOP/s of `flops` operations in `ms` milliseconds, for a table cell ('' when unknown). */
+export const gflopsCell = (flops: number | undefined, ms: number | undefined): string =>
+  flops && ms ? (flops / (ms * 1e6)).toFixed(2) : '';
 
 /** A recipe: one of the walkthrough's tasks, trained by one of seq-echo's presets. */
 export interface Recipe {

@@ -25,7 +25,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { choiceFlag, parseFlags, UsageError } from '../src/cli/flags';
-import { RECIPES, type RecipeName } from './recipes';
+import { gflopsCell, RECIPES, type RecipeName } from './recipes';
 import type { Config, Result } from './worker';
 import type { Impl } from './recipes';
 
@@ -169,22 +169,24 @@ const label: Record<Impl, string> = {
   naive: 'naive port (model.fit)',
   tfjs: "trainEcho, engine 'tfjs'",
   'fused-js': "trainEcho, 'fused', JS kernels",
-  fused: "trainEcho, 'fused' (wasm SIMD kernels)",
+  fused: "trainEcho, 'fused'",
 };
 const rows = results.map((r) => {
   const c = r.config;
+  const kernels = r.kernels && r.kernels !== 'js' ? ` (${r.kernels} kernels)` : '';
   const name =
     c.kind === 'inference'
       ? 'predictEcho, 10,000 windows (A)'
       : RECIPES[c.recipe].walkthrough
-        ? `${c.recipe}: ${label[c.impl]}`
-        : `${RECIPES[c.recipe].title}: trainEcho`;
+        ? `${c.recipe}: ${label[c.impl]}${kernels}`
+        : `${RECIPES[c.recipe].title}: trainEcho${kernels}`;
   const naive = naiveOf(r);
   const sameEpochs = c.kind === 'train' && RECIPES[c.recipe].walkthrough;
   return [
     name,
     c.backend,
     fmt(r.msPerEpoch),
+    gflopsCell(r.flopsPerEpoch, r.msPerEpoch),
     sameEpochs ? ratio(naive?.msPerEpoch, r.msPerEpoch) : '',
     fmt(r.epochsTo99, 0),
     fmt(r.secondsTo99, 2),
@@ -200,6 +202,7 @@ const header = [
   'configuration',
   'backend',
   'ms/epoch (median)',
+  'GFLOP/s',
   'ms/epoch vs naive',
   'epochs to 99%',
   's to 99%',
@@ -212,7 +215,8 @@ console.log(`| ${header.join(' | ')} |`);
 console.log(`| ${header.map(() => '---').join(' | ')} |`);
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 console.log(
-  `\nmode: ${mode}; node ${process.version}; one process per row, run one after another.`,
+  `\nmode: ${mode}; node ${process.version}; one process per row, run one after another.` +
+    ' GFLOP/s: the matrix products of an epoch as the fused engine runs them (src/training/fused/flops.ts), over ms/epoch.',
 );
 const families = runFamilies(false);
 if (typeof families === 'string') console.log(families);

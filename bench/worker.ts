@@ -10,7 +10,17 @@ import {
   selectBackend,
   trainEcho,
 } from '../src/index';
-import { RECIPES, train, type Impl, type ModelOverrides, type RecipeName } from './recipes';
+import type { KernelKind } from '../src/training/fused/kernels';
+import {
+  autoKernels,
+  countFlops,
+  RECIPES,
+  train,
+  type Impl,
+  type ModelOverrides,
+  type Recipe,
+  type RecipeName,
+} from './recipes';
 
 /** One row of the benchmark table. */
 export type Config =
@@ -44,6 +54,10 @@ export interface Result {
   config: Config;
   msPerEpoch?: number;
   msPerEpochRuns?: number[];
+  /** Matrix-product operations of one epoch, as the fused engine counts them (every impl). */
+  flopsPerEpoch?: number;
+  /** The kernels the fused engine ran on ('fused' and 'fused-js' rows). */
+  kernels?: KernelKind;
   epochsTo99?: number | null;
   secondsTo99?: number | null;
   bestAccuracy?: number;
@@ -83,7 +97,10 @@ async function benchTrain(
     config,
     msPerEpoch: median(msPerEpochRuns),
     msPerEpochRuns,
+    flopsPerEpoch: await flopsPerEpoch(recipe, config.model),
   };
+  if (config.impl === 'fused') result.kernels = autoKernels();
+  if (config.impl === 'fused-js') result.kernels = 'js';
   // The 'tfjs' engine and the JavaScript kernels compute what 'fused' does (tested to 1e-5),
   // so only their speed is measured.
   const to99 = config.to99 ?? (full && config.impl !== 'tfjs' && config.impl !== 'fused-js');
@@ -104,6 +121,19 @@ async function benchTrain(
     model.dispose();
   }
   return result;
+}
+
+/**
+ * The matrix-product operations of one epoch of the recipe, counted on the fused engine after
+ * the timing (two epochs of a twin, halved) whatever implementation was timed: every row of a
+ * recipe then divides the same work, as its ms/epoch ratios do. The tfjs engine does more
+ * (the one-hot input products the fused engine looks up), uncounted.
+ */
+async function flopsPerEpoch(recipe: Recipe, overrides: ModelOverrides | undefined) {
+  const twin = recipe.build(1, overrides);
+  const flops = await countFlops(() => train('fused', twin, recipe, 2, 1000));
+  twin.dispose();
+  return flops / 2;
 }
 
 /**

@@ -16,9 +16,11 @@ import type {
   MatMulAddArgs,
   MatMulBackwardArgs,
 } from './kernels';
+import { countMatMul } from './flops';
 
 /** `out[r, :] += A[r, :] · W` for `A` `[rows, inner]`, `W` `[inner, cols]`, `out` `[rows, cols]`. */
 export function jsMatMulAdd({ A, W, out, rows, inner, cols }: MatMulAddArgs): void {
+  countMatMul(rows, inner, cols);
   for (let r = 0; r < rows; r++) {
     const ao = r * inner;
     const oo = r * cols;
@@ -58,6 +60,7 @@ export function jsMatMulBackward({
   inner,
   cols,
 }: MatMulBackwardArgs): void {
+  countMatMul(rows, inner, cols, dA ? 2 : 1);
   let r = 0;
   // Four rows at a time: each pass over dW[k, :] and W[k, :] serves all four.
   for (; r + 3 < rows; r += 4) {

@@ -22,6 +22,7 @@ import {
   jsMatMulAdd,
   jsMatMulBackward,
 } from './jsKernels';
+import { countMatMul } from './flops';
 import { inout, input, output, WasmMemory, type Operands } from './wasmMemory';
 
 export { GUARD } from './wasmMemory';
@@ -157,6 +158,7 @@ export class WasmKernels implements Kernels {
       jsMatMulAdd(args);
       return;
     }
+    countMatMul(rows, inner, cols);
     this.exports.mmadd(at.A, inner, 1, at.W, at.out, rows, inner, cols);
     this.memory.unstage(operands, at);
   }
@@ -176,6 +178,7 @@ export class WasmKernels implements Kernels {
       jsMatMulBackward(args);
       return;
     }
+    countMatMul(rows, inner, cols, dA ? 2 : 1);
     // dW [inner, cols] += A^T [inner, rows] · dOut [rows, cols]: A^T(k, r) = A[r * inner + k].
     this.exports.mmadd(at.A, 1, inner, at.dOut, at.dW, inner, rows, cols);
     if (dA) this.exports.mmabt(at.dOut, at.W, at.dA, rows, inner, cols);
