@@ -476,6 +476,26 @@ describe('the WebAssembly SIMD kernels', () => {
       }),
     ).not.toThrow(); // else: npm run build:wasm
   });
+  it("fuse the 16 multiply-adds of the matmuls' inner loops in the relaxed-SIMD build", async () => {
+    const wabt = await wabtInit();
+    const text = (base64: string) => {
+      const module = wabt.readWasm(Buffer.from(base64, 'base64'), {
+        simd: true,
+        relaxed_simd: true,
+      });
+      const wat = module.toText({});
+      module.destroy();
+      return wat;
+    };
+    const count = (wat: string, op: string) => wat.split(op).length - 1;
+    const simd = text(KERNELS_WASM_BASE64);
+    const fma = text(KERNELS_FMA_WASM_BASE64);
+    // mmadd's 4 x 8 tile and mmabt's 2 x 4 block, 8 accumulations each; nothing else changes.
+    expect(count(simd, 'f32x4.relaxed_madd')).toBe(0);
+    expect(count(fma, 'f32x4.relaxed_madd')).toBe(16);
+    expect(count(simd, 'f32x4.mul') - count(fma, 'f32x4.mul')).toBe(16);
+    expect(count(simd, 'f32x4.add') - count(fma, 'f32x4.add')).toBe(16);
+  });
 });
 
 describe('kernel selection', () => {

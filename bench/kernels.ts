@@ -6,11 +6,12 @@
  * tfjs-wasm's `tf.matMul` on 512 x 512 (XNNPACK).
  *
  *   npx tsx bench/kernels.ts [--repeats 5] [--ms 30] [--against <git rev>] [--only 150,600]
- *                            [--build simd|fma]
+ *                            [--build simd|fma|both]
  *
  * `--against` also compiles kernels.wat as of that git revision and times its kernels side by
  * side (same run, alternating), to compare a change with what it replaces. `--build fma` times
- * the relaxed-SIMD build (fused multiply-adds; V8's flag for it is turned on here).
+ * the relaxed-SIMD build (fused multiply-adds; V8's flag for it is turned on here); `--build
+ * both` times it against the SIMD build of the same tree, side by side.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,8 @@ const { values } = parseArgs({
 });
 const repeats = Number(values.repeats);
 const sampleMs = Number(values.ms);
-const build = values.build === 'fma' ? 'fma' : 'simd';
+const both = values.build === 'both';
+const build = values.build === 'simd' ? 'simd' : 'fma';
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 /** One product's shape: `[rows, inner] · [inner, cols]`, and what it is in the engine. */
@@ -181,13 +183,18 @@ async function tfjsReference(n: number): Promise<number> {
 }
 
 const current = compile(build === 'fma' ? KERNELS_FMA_WASM_BASE64 : KERNELS_WASM_BASE64);
-const against = values.against === undefined ? undefined : compileRevision(values.against);
+const against = both
+  ? compile(KERNELS_WASM_BASE64)
+  : values.against === undefined
+    ? undefined
+    : compileRevision(values.against);
+const old = both ? "this tree's simd build" : `kernels.wat at ${values.against}`;
 const fmt = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(1)).padStart(6);
 const header = ['matMulAdd', 'backward', 'bwd+dA'];
 
 console.log(
   `GFLOP/s of the ${build} build, median of ${repeats} samples of >= ${sampleMs} ms` +
-    (against ? `; old = kernels.wat at ${values.against}, new = this tree's build` : ''),
+    (against ? `; old = ${old}, new = this tree's ${build} build` : ''),
 );
 console.log(
   'shape'.padEnd(24) +
@@ -198,10 +205,10 @@ for (const shape of shapes) {
   const runs = [...kernelRuns(current, shape), ...(against ? kernelRuns(against, shape) : [])];
   const measured = gflops(runs);
   const now = measured.slice(0, 3);
-  const old = against ? measured.slice(3) : undefined;
+  const before = against ? measured.slice(3) : undefined;
   const cells = now.map((x, i) =>
-    old
-      ? `${fmt(old[i])} ${fmt(x)} ${(x / old[i]!).toFixed(2)}x`.padStart(20)
+    before
+      ? `${fmt(before[i])} ${fmt(x)} ${(x / before[i]!).toFixed(2)}x`.padStart(20)
       : fmt(x).padStart(10),
   );
   console.log(

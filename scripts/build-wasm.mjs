@@ -28,17 +28,17 @@ const dir = `${root}src/training/fused/`;
  * the last bits. Only these accumulations change; the tails and the LSTM cell stay as they are.
  */
 const MADD =
-  /\(f32x4\.add \(local\.get (\$c\d)\) \(f32x4\.mul (\(local\.get \$\w+\)) (\(local\.get \$\w+\))\)\)/g;
-/** mmadd's 4 x 8 tile and mmabt's 2 x 4 block: 8 accumulations each. */
-const MADDS = 16;
+  /\(f32x4\.add \(local\.get (\$c\d+)\) \(f32x4\.mul (\(local\.get \$\w+\)) (\(local\.get \$\w+\))\)\)/g;
 
+/** kernels.wat with every matmul accumulation fused (see MADD). */
 function fma(wat) {
   let count = 0;
   const out = wat.replace(MADD, (_, acc, x, y) => {
     count += 1;
     return `(f32x4.relaxed_madd ${x} ${y} (local.get ${acc}))`;
   });
-  if (count !== MADDS) throw new Error(`expected ${MADDS} matmul accumulations, found ${count}`);
+  // A rewrite that matches nothing would ship the SIMD build twice under another name.
+  if (count === 0) throw new Error('found no matmul accumulation to fuse in kernels.wat');
   return out;
 }
 

@@ -1,6 +1,9 @@
 ;; The fused engine's dense kernels and Adam update in WebAssembly SIMD (f32x4), float32.
 ;; Pointers are byte offsets into the module's own memory; strides and sizes count elements.
-;; Compiled by `npm run build:wasm` (scripts/build-wasm.mjs, wabt) into kernelsWasm.ts.
+;; Compiled by `npm run build:wasm` (scripts/build-wasm.mjs, wabt) into kernelsWasm.ts, and
+;; again into kernelsFmaWasm.ts with each one-line matmul accumulation
+;; `(f32x4.add (local.get $cN) (f32x4.mul (local.get $x) (local.get $y)))` rewritten to a
+;; relaxed-SIMD fused multiply-add: keep the inner loops' accumulations in that form.
 ;; The JavaScript versions in jsKernels.ts are the reference; __tests__/kernels.test.ts and
 ;; __tests__/kernels.props.test.ts check these against them, tails included (sizes that are
 ;; not multiples of 4). wasmKernels.ts types these exports and stages their operands.
