@@ -87,7 +87,9 @@ export const ${name} =
 const { values } = parseArgs({ options: { check: { type: 'boolean' }, wat: { type: 'string' } } });
 const wat = readFileSync(values.wat ?? `${dir}kernels.wat`, 'utf8');
 if (values.wat !== undefined) {
-  const built = Object.fromEntries(VARIANTS.map((v) => [v.key, assemble(wat, v).toString('base64')]));
+  const built = Object.fromEntries(
+    VARIANTS.map((v) => [v.key, assemble(wat, v).toString('base64')]),
+  );
   console.log(JSON.stringify(built));
 } else {
   let stale = 0;
