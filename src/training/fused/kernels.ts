@@ -261,6 +261,7 @@ export function createKernels(lengths: readonly number[]): Kernels {
   return new JsKernels(lengths);
 }
 
+/** Each build as createKernels's errors name it. */
 const WHAT: Record<WasmKind, string> = {
   'wasm-simd': 'WebAssembly SIMD kernels',
   'wasm-relaxed-simd': 'WebAssembly relaxed-SIMD (fused multiply-add) kernels',
