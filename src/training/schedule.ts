@@ -15,6 +15,7 @@ import {
  * (Keras' `initial_learning_rate`).
  */
 export interface ExponentialDecaySchedule {
+  /** Which schedule: Keras' `ExponentialDecay`. */
   kind: 'exponential';
   /** Steps over which the rate is multiplied by `decayRate`. An integer `>= 1`. */
   decaySteps: number;
@@ -31,6 +32,7 @@ export interface ExponentialDecaySchedule {
  * `alpha` times it over `decaySteps` steps, and stays there.
  */
 export interface CosineDecaySchedule {
+  /** Which schedule: Keras' `CosineDecay`. */
   kind: 'cosine';
   /** Steps of the cosine decay (after the warm-up). An integer `>= 1`. */
   decaySteps: number;
@@ -46,6 +48,7 @@ export interface CosineDecaySchedule {
  * boundary. The values are learning rates themselves (the compiled rate is not used).
  */
 export interface PiecewiseConstantSchedule {
+  /** Which schedule: Keras' `PiecewiseConstantDecay`. */
   kind: 'piecewise';
   /** Increasing step numbers (integers `>= 0`). */
   boundaries: readonly number[];
