@@ -11,6 +11,8 @@ describe('presets', () => {
       (presets as unknown as Record<string, unknown>).fastWhole = {};
     }).toThrow(TypeError);
     expect(Object.isFrozen(presets.fastPartial.model)).toBe(true);
+    // Frozen all the way down: the schedule inside train too.
+    expect(Object.isFrozen(presets.fastPartial.train.learningRateSchedule)).toBe(true);
     expect(presets.fastWhole.train.epochs).toBe(epochs);
   });
 
@@ -60,7 +62,7 @@ describe('presets', () => {
       'fastPartial',
       () => buildEncoderDecoder({ ...presets.fastPartial.model, seed: 1 }),
       presets.fastPartial,
-      600,
+      400,
     ],
   ] as const)(
     '%s reaches 99%% on fresh sequences well within its epoch budget, leaving no tensor behind',

@@ -111,7 +111,7 @@ if (probe.status !== 0) {
 }
 
 /** The settings seq-echo trains a recipe with, as echo.py names them, to check they match. */
-function seqEchoSettings(peer: PeerRecipe): Record<string, number | boolean> {
+function seqEchoSettings(peer: PeerRecipe): Record<string, number | string | boolean> {
   const recipe = RECIPES[peer.recipe];
   const preset = {
     A: presets.walkthroughWhole,
@@ -131,6 +131,8 @@ function seqEchoSettings(peer: PeerRecipe): Record<string, number | boolean> {
     sequence_length: recipe.train.sequenceLength ?? 25,
     max_epochs: recipe.maxEpochs,
     check_every: recipe.checkEvery,
+    // echo.py prints its schedule as JSON with the keys in the preset's order.
+    schedule: JSON.stringify(recipe.train.learningRateSchedule ?? null),
   };
 }
 

@@ -32,6 +32,12 @@ export {
   type EpochLog,
   type EpochEvaluation,
 } from './training/trainEcho';
+export type {
+  LearningRateSchedule,
+  ExponentialDecaySchedule,
+  CosineDecaySchedule,
+  PiecewiseConstantSchedule,
+} from './training/schedule';
 export {
   evaluateEcho,
   type EvaluateEchoOptions,

@@ -21,6 +21,7 @@ Only the standard library and torch are used.
 import argparse
 import ctypes
 import json
+import math
 import os
 import statistics
 import sys
@@ -42,8 +43,9 @@ RECIPES = {
                    learning_rate=0.03, sequence_length=25, max_epochs=300, check_every=5,
                    epochs_per_run=20),
     "B-fast": dict(model="encoder-decoder", units=150, n_in=5, n_out=2, stateful=False,
-                   batch_size=32, learning_rate=0.01, sequence_length=100, max_epochs=1000,
-                   check_every=10, epochs_per_run=3),
+                   batch_size=32, learning_rate=0.02, sequence_length=100, max_epochs=1000,
+                   check_every=10, epochs_per_run=3,
+                   schedule=dict(kind="cosine", decaySteps=600, alpha=0.1, warmupSteps=300)),
 }
 
 
@@ -136,6 +138,32 @@ def detach(state):
     return tuple(detach(s) for s in state)
 
 
+def schedule_factor(schedule, base_lr):
+    """seq-echo's learningRateSchedule (src/training/schedule.ts) as a factor of the compiled
+    rate at optimizer step `step` (from 0), for torch.optim.lr_scheduler.LambdaLR: Keras's
+    ExponentialDecay, CosineDecay (with linear warm-up from 0) and PiecewiseConstantDecay."""
+    kind = schedule["kind"]
+    if kind == "exponential":
+        def factor(step):
+            p = step / schedule["decaySteps"]
+            return schedule["decayRate"] ** (math.floor(p) if schedule.get("staircase") else p)
+    elif kind == "cosine":
+        def factor(step):
+            warm = schedule.get("warmupSteps", 0)
+            if step < warm:
+                return step / warm
+            t = min(step - warm, schedule["decaySteps"]) / schedule["decaySteps"]
+            alpha = schedule.get("alpha", 0)
+            return (1 - alpha) * 0.5 * (1 + math.cos(math.pi * t)) + alpha
+    else:
+        def factor(step):
+            for boundary, value in zip(schedule["boundaries"], schedule["values"]):
+                if step <= boundary:
+                    return value / base_lr
+            return schedule["values"][-1] / base_lr
+    return factor
+
+
 def sequence_data(recipe, length, generator):
     """One fresh random sequence framed as the walkthrough frames it: row t is the window
     seq[t-n_in+1 .. t] (oldest first), its target the window's oldest n_out items."""
@@ -157,6 +185,10 @@ class Trainer:
         # tfjs's Adam: epsilon 1e-7 (PyTorch's default is 1e-8).
         self.optimizer = torch.optim.Adam(
             self.model.parameters(), lr=recipe["learning_rate"], eps=1e-7)
+        # A schedule sets the rate of every optimizer step, as seq-echo's does (stepped per batch).
+        schedule = recipe.get("schedule")
+        self.scheduler = schedule and torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, schedule_factor(schedule, recipe["learning_rate"]))
         self.loss = nn.CrossEntropyLoss()
         self.data = torch.Generator().manual_seed(seed * 7919 + 1)
 
@@ -176,6 +208,8 @@ class Trainer:
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
+            if self.scheduler:
+                self.scheduler.step()
             state = detach(state) if recipe["stateful"] else None
 
     def train(self, epochs):
@@ -255,7 +289,8 @@ def main():
     runs = time_epochs(recipe, ARGS.runs, recipe["epochs_per_run"])
     result = dict(
         recipe=ARGS.recipe,
-        settings=recipe,
+        # The schedule as JSON, as bench/peer.ts compares it with the preset's.
+        settings=dict(recipe, schedule=json.dumps(recipe.get("schedule"), separators=(",", ":"))),
         gates="sigmoid",
         torch=torch.__version__,
         threads=torch.get_num_threads(),

@@ -1,12 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { planTraining, type TrainingPlan } from '../models/fusedPlan';
-import {
-  batchWorkingFloats,
-  FusedTrainer,
-  type FusedData,
-  type FusedRunner,
-} from './fused/trainer';
+import { batchWorkingFloats, FusedTrainer, type FusedData } from './fused/trainer';
 
 /** The engine a training run uses: a fused plan, or tfjs with the reason `'auto'` fell back. */
 export interface EngineChoice {
@@ -71,7 +66,7 @@ export interface FusedEpochs {
   /** Writes the weights back into the model if an epoch changed them since the last sync. */
   sync: () => void;
   /** The trainer, which also predicts and decodes with the weights it trains. */
-  runner: FusedRunner;
+  runner: FusedTrainer;
 }
 
 /**

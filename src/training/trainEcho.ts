@@ -13,6 +13,13 @@ import { chooseEngine, forgetTrainer, fusedEpochs, type EngineChoice } from './e
 import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
 import { echoData } from './fused/echoData';
 import {
+  checkOptimizer,
+  checkSchedule,
+  scheduleOptimizer,
+  type LearningRateSchedule,
+  type RateAt,
+} from './schedule';
+import {
   checkLoopOptions,
   checkTrainingOptions,
   lastValue,
@@ -106,6 +113,16 @@ export interface TrainEchoOptions extends TrainingLoopOptions<EpochLog> {
    * when all of them together reach it. Default `20`.
    */
   evaluationSequences?: number | undefined;
+  /**
+   * The learning rate for every optimizer step (every batch), as a function of the optimizer's
+   * step count, like a Keras schedule given to the optimizer (see {@link LearningRateSchedule}
+   * for the kinds and their Keras names). The step count is the engine's optimizer's: it
+   * carries over to the next `trainEcho` call on the same model and engine, as Adam's moments
+   * do, so a second call resumes the schedule where the first stopped (a re-compiled model
+   * starts it again). The compiled optimizer's own rate is left as it was: after the run it
+   * is the rate again (the schedule's starting point). Default: none (the compiled rate).
+   */
+  learningRateSchedule?: LearningRateSchedule | undefined;
 }
 
 /** Every key of {@link TrainEchoOptions}, for the unknown-key check. */
@@ -121,6 +138,7 @@ const TRAIN_ECHO_KEYS = optionKeys<TrainEchoOptions>()([
   'signal',
   'verbose',
   'engine',
+  'learningRateSchedule',
 ]);
 
 /**
@@ -137,6 +155,7 @@ interface ResolvedTrainOptions extends LoopOptions, EngineChoice {
   seed: number | undefined;
   batchSize: number;
   evaluationSequences: number;
+  rateAt: RateAt | undefined;
 }
 
 function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedTrainOptions {
@@ -150,11 +169,12 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
   const loop = checkLoopOptions(fn, options, 10);
   assertInteger(fn, 'options.evaluationSequences', evaluationSequences, { min: 1, max: 1_000_000 });
-  if ((model as { optimizer?: unknown }).optimizer == null) {
-    throw new TypeError(
-      `${fn}: model must be compiled (model.compile) before training, but received a model without an optimizer`,
-    );
-  }
+  const schedule = options.learningRateSchedule;
+  const rateAt =
+    schedule === undefined
+      ? undefined
+      : checkSchedule(fn, 'options.learningRateSchedule', schedule);
+  checkOptimizer(fn, model, rateAt !== undefined);
   const fitBatch = shape.stateful
     ? statefulBatch(fn, shape, batchSize, sequenceLength, windows)
     : (batchSize ?? 32);
@@ -167,6 +187,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
     batchSize: fitBatch,
     ...loop,
     evaluationSequences,
+    rateAt,
     ...chooseEngine(fn, model, loop.engine, batch, 'a model'),
   };
 }
@@ -206,17 +227,25 @@ interface Engine {
   step: (X: number[][], y: number[][]) => Promise<{ loss: number; accuracy: number }>;
   /** Makes the model's weights current (the fused engine writes them back lazily). */
   sync: () => void;
+  /** Ends the run: the optimizer's learning rate is the compiled one again. */
+  finish: () => void;
 }
 
 /** The tfjs engine: one `model.fit` per epoch, no shuffling, state reset after it. */
 function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
   const { shape } = o;
+  const { callbacks, restore } = scheduleOptimizer(model, o.rateAt);
   return {
     step: async (windowsX, windowsY) => {
       const X = encodeWindows(windowsX, shape.nIn, shape);
       const y = encodeWindows(windowsY, shape.nOut, shape);
       try {
-        const fitted = await model.fit(X, y, { epochs: 1, batchSize: o.batchSize, shuffle: false });
+        const fitted = await model.fit(X, y, {
+          epochs: 1,
+          batchSize: o.batchSize,
+          shuffle: false,
+          ...(callbacks && { callbacks }),
+        });
         return { loss: lastValue(fitted, 'loss'), accuracy: lastValue(fitted, 'acc', 'accuracy') };
       } finally {
         X.dispose();
@@ -225,6 +254,7 @@ function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
       }
     },
     sync: () => undefined,
+    finish: restore,
   };
 }
 
@@ -236,12 +266,18 @@ export function forgetFusedTrainer(model: tf.LayersModel): void {
 /** The fused engine: its own kernels' steps, weights written back into the model lazily. */
 function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, plan: TrainingPlan): Engine {
   const fused = fusedEpochs(model, plan);
+  const { rateAt } = o;
+  const compiled = plan.adam.learningRate;
+  fused.runner.learningRateAt = rateAt && ((step) => rateAt(compiled, step));
   return {
     step: (windowsX, windowsY) =>
       Promise.resolve(
         fused.train(echoData(o.shape, windowsX, windowsY), o.batchSize, o.shape.stateful),
       ),
     sync: fused.sync,
+    finish: () => {
+      fused.runner.learningRateAt = undefined;
+    },
   };
 }
 
@@ -297,7 +333,7 @@ export async function trainEcho(
 }
 
 /** {@link trainEcho}'s epochs on resolved options, while it holds the model. */
-function trainHeld(
+async function trainHeld(
   model: tf.LayersModel,
   o: ResolvedTrainOptions,
 ): Promise<EpochLoopResult<EchoEvaluation & { complete: boolean }>> {
@@ -309,7 +345,7 @@ function trainHeld(
   const evalRandom = (epoch: number) =>
     evalSeed === undefined ? Math.random : mulberry32(deriveSeed(evalSeed, epoch));
   const cheap = cheapChecksOn();
-  const { step, sync } = o.plan ? fusedEngine(model, o, o.plan) : fitEngine(model, o);
+  const { step, sync, finish } = o.plan ? fusedEngine(model, o, o.plan) : fitEngine(model, o);
   // Every run starts from reset state, as every epoch does.
   if (shape.stateful) model.resetStates();
   const check = async (
@@ -335,17 +371,21 @@ function trainHeld(
       summary: `fresh-sequence accuracy ${accuracy.toFixed(4)} (${windows} windows${complete ? '' : ', stopped: target out of reach'})`,
     };
   };
-  return runEpochs({
-    fn: 'trainEcho',
-    epochs: o.epochs,
-    loop: o,
-    train: () => {
-      const sequence = drawSequence('trainEcho', o.sequenceLength, shape.nUnique, dataRandom);
-      const windows = frameEcho(sequence, shape);
-      return step(windows.X, windows.y);
-    },
-    sync,
-    gate: cheap ? gateOpen : undefined,
-    check,
-  });
+  try {
+    return await runEpochs({
+      fn: 'trainEcho',
+      epochs: o.epochs,
+      loop: o,
+      train: () => {
+        const sequence = drawSequence('trainEcho', o.sequenceLength, shape.nUnique, dataRandom);
+        const windows = frameEcho(sequence, shape);
+        return step(windows.X, windows.y);
+      },
+      sync,
+      gate: cheap ? gateOpen : undefined,
+      check,
+    });
+  } finally {
+    finish();
+  }
 }

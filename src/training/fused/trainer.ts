@@ -203,6 +203,10 @@ export class FusedTrainer extends FusedRunner {
   private accBeta1: number;
   private accBeta2: number;
   private readonly optimizer: unknown;
+  /** Adam steps taken, across calls: what a learning-rate schedule reads, as tfjs's `iterations`. */
+  private steps = 0;
+  /** The learning rate for Adam step `step` (from 0); unset: the compiled rate. */
+  learningRateAt: ((step: number) => number) | undefined;
 
   constructor(
     model: tf.LayersModel,
@@ -255,7 +259,8 @@ export class FusedTrainer extends FusedRunner {
     // tfjs keeps beta^t in float32 variables.
     this.accBeta1 = Math.fround(this.accBeta1);
     this.accBeta2 = Math.fround(this.accBeta2);
-    const step = { ...this.spec.adam, c1: 1 - this.accBeta1, c2: 1 - this.accBeta2 };
+    const learningRate = this.learningRateAt?.(this.steps++) ?? this.spec.adam.learningRate;
+    const step = { ...this.spec.adam, learningRate, c1: 1 - this.accBeta1, c2: 1 - this.accBeta2 };
     for (let w = 0; w < n; w++) {
       this.kernels.adam({
         p: arrays[w]!,
