@@ -14,6 +14,7 @@ import {
 } from './jsKernels';
 import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 import { WasmKernels } from './wasmKernels';
+import { shareMemoryImport } from './threads/sharedMemory';
 
 /** The LSTM's recurrent activation, for gates i, f and o (see `RecurrentActivation`). */
 export type GateActivation = RecurrentActivation;
@@ -191,18 +192,22 @@ export function preferKernels(kind: KernelKind | 'auto'): void {
   preferred = kind;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The compiled SIMD modules, by whether their memory is shared (see threads/). */
+const compiled = new Map<boolean, WebAssembly.Module | null>();
 
 /** The compiled SIMD module, or `null` when this runtime has no WebAssembly SIMD. */
-function wasmModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
+function wasmModule(shared: boolean): WebAssembly.Module | null {
+  const known = compiled.get(shared);
+  if (known !== undefined) return known;
+  let module: WebAssembly.Module | null = null;
   if (typeof WebAssembly === 'object') {
-    const binary = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    let binary = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    if (shared) binary = shareMemoryImport(binary);
     // Under 4 KiB, so browsers allow compiling it synchronously on the main thread.
-    if (WebAssembly.validate(binary)) compiled = new WebAssembly.Module(binary);
+    if (WebAssembly.validate(binary)) module = new WebAssembly.Module(binary);
   }
-  return compiled;
+  compiled.set(shared, module);
+  return module;
 }
 
 /**
@@ -210,13 +215,15 @@ function wasmModule(): WebAssembly.Module | null {
  * memory, so two trainers never share (or invalidate) each other's arrays. When that memory
  * cannot be allocated (V8 reserves about 10 GB of address space for each, which a
  * `ulimit -v` can forbid) the JavaScript kernels run instead, or, when WebAssembly was
- * requested with {@link preferKernels}, an `Error` says so.
+ * requested with {@link preferKernels}, an `Error` says so. `shared`: the resident arrays are
+ * SharedArrayBuffer-backed (a shared WebAssembly memory), for the engine's worker threads;
+ * only where `canShareMemory()`.
  */
-export function createKernels(lengths: readonly number[]): Kernels {
-  const module = preferred === 'js' ? null : wasmModule();
+export function createKernels(lengths: readonly number[], shared = false): Kernels {
+  const module = preferred === 'js' ? null : wasmModule(shared);
   if (module) {
     try {
-      return new WasmKernels(module, lengths);
+      return new WasmKernels(module, lengths, shared);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       if (preferred === 'wasm-simd') {
@@ -229,7 +236,7 @@ export function createKernels(lengths: readonly number[]): Kernels {
   } else if (preferred === 'wasm-simd') {
     throw new Error('WebAssembly SIMD kernels were requested but this runtime cannot run them');
   }
-  return new JsKernels(lengths);
+  return new JsKernels(lengths, shared);
 }
 
 /** The JavaScript kernels: ordinary arrays, nothing to stage. */
@@ -237,8 +244,10 @@ class JsKernels implements Kernels {
   readonly kind = 'js';
   private readonly resident: Float32Array[];
 
-  constructor(lengths: readonly number[]) {
-    this.resident = lengths.map((n) => new Float32Array(n));
+  constructor(lengths: readonly number[], shared: boolean) {
+    this.resident = lengths.map((n) =>
+      shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n),
+    );
   }
 
   arrays(): Float32Array[] {
