@@ -201,7 +201,9 @@ function wasmModule(shared: boolean): WebAssembly.Module | null {
   if (known !== undefined) return known;
   let module: WebAssembly.Module | null = null;
   if (typeof WebAssembly === 'object') {
-    let binary = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
+    let binary: Uint8Array<ArrayBuffer> = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) =>
+      c.charCodeAt(0),
+    );
     if (shared) binary = shareMemoryImport(binary);
     // Under 4 KiB, so browsers allow compiling it synchronously on the main thread.
     if (WebAssembly.validate(binary)) module = new WebAssembly.Module(binary);

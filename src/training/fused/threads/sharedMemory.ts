@@ -45,7 +45,7 @@ function readLeb(bytes: Uint8Array, at: number): [number, number] {
  * the binary rather than building a second one keeps every variant of kernels.wat (and
  * their staleness test) single; only the import section changes.
  */
-export function shareMemoryImport(binary: Uint8Array): Uint8Array {
+export function shareMemoryImport(binary: Uint8Array): Uint8Array<ArrayBuffer> {
   const out: number[] = Array.from(binary.subarray(0, 8));
   let at = 8;
   while (at < binary.length) {
@@ -70,7 +70,8 @@ function shareImports(section: Uint8Array): number[] {
       const [length, text] = readLeb(section, at);
       at = text + length;
     }
-    if (section[at] !== 2) throw new Error('shareMemoryImport: the kernels import only their memory');
+    if (section[at] !== 2)
+      throw new Error('shareMemoryImport: the kernels import only their memory');
     out.push(...section.subarray(entry, at + 1));
     const flags = section[at + 1]!;
     const [min, afterMin] = readLeb(section, at + 2);
