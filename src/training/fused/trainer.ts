@@ -243,7 +243,7 @@ export class FusedTrainer extends FusedRunner {
       const { score, run } = trainShard(this.kernels, this.spec, this.count, rows, states, n);
       if (team && active > 1) {
         const grads = this.kernels.arrays().slice(this.count, 2 * this.count);
-        const theirs = team.collect(active, grads);
+        const theirs = team.collect(this.kernels, active, grads);
         score.loss += theirs.loss;
         score.accuracy += theirs.accuracy;
       }

@@ -97,13 +97,13 @@ export class ThreadTeam {
    * Waits for the batch's workers `1 .. active - 1`, adds their gradients into `grads` in
    * thread order, and returns the sum of their scores. Throws when a worker failed.
    */
-  collect(active: number, grads: readonly Float32Array[]): BatchScore {
+  collect(kernels: Kernels, active: number, grads: readonly Float32Array[]): BatchScore {
     const score = { loss: 0, accuracy: 0 };
     for (let w = 1; w < active; w++) {
       waitFor(this.control, DONE + w, this.batch);
       if (Atomics.load(this.control, FAILED) !== 0) this.fail();
       const theirs = this.grads[w - 1]!;
-      for (let i = 0; i < grads.length; i++) addInto(grads[i]!, theirs[i]!);
+      for (let i = 0; i < grads.length; i++) addInto(kernels, grads[i]!, theirs[i]!);
       score.loss += this.stats[2 * w]!;
       score.accuracy += this.stats[2 * w + 1]!;
     }
@@ -132,7 +132,20 @@ export class ThreadTeam {
   }
 }
 
-/** `into[i] += from[i]`. */
-function addInto(into: Float32Array, from: Float32Array): void {
-  for (let i = 0; i < into.length; i++) into[i] = into[i]! + from[i]!;
+/**
+ * Values per staged chunk of {@link addInto}: within the staging room every kernels instance
+ * has (wasmMemory.ts's INITIAL_STAGING, 16384), so no chunk falls back to JavaScript.
+ */
+const CHUNK = 8192;
+
+/**
+ * `into[i] += from[i]`, as the kernels' column sum of one row: `from` (another thread's
+ * memory) is staged in chunks and added with SIMD, several times faster than a JavaScript loop.
+ */
+function addInto(kernels: Kernels, into: Float32Array, from: Float32Array): void {
+  for (let at = 0; at < into.length; at += CHUNK) {
+    const end = Math.min(at + CHUNK, into.length);
+    const src = from.subarray(at, end);
+    kernels.columnSum({ src, dst: into.subarray(at, end), rows: 1, cols: end - at });
+  }
 }
