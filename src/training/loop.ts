@@ -182,13 +182,12 @@ export function checkLoopOptions(
 function checkThreads(fn: string, threads: unknown): asserts threads is number | 'auto' {
   if (threads === 'auto') return;
   const expected = `an integer in [1, ${MAX_THREADS}] or 'auto'`;
-  if (typeof threads === 'string') {
-    throw new RangeError(message(fn, 'options.threads', expected, threads));
-  }
-  if (typeof threads !== 'number') {
+  if (typeof threads !== 'number' && typeof threads !== 'string') {
     throw new TypeError(message(fn, 'options.threads', expected, threads));
   }
-  assertInteger(fn, 'options.threads', threads, { min: 1, max: MAX_THREADS });
+  if (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > MAX_THREADS) {
+    throw new RangeError(message(fn, 'options.threads', expected, threads));
+  }
 }
 
 /** What `onEpochEnd` receives from either loop (`EpochLog`, `TeacherForcingEpochLog`). */
