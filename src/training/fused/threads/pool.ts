@@ -4,6 +4,7 @@
  * library (dist/fusedWorker.js or .cjs; src/training/fused/threads/worker.ts under tsx when
  * run from source); browsers need the app's {@link useThreadWorkers}.
  */
+import { importNode, nodeProcess, type NodeOs, type NodeUrl, type NodeWorkerThreads } from './node';
 import type { FromWorker, ToWorker } from './protocol';
 import { canShareMemory } from './sharedMemory';
 
@@ -95,12 +96,6 @@ export function useThreadWorkers(make: () => WebWorkerLike): void {
   makeWebWorker = make;
 }
 
-/** Node's process object, when this is Node. */
-const nodeProcess = (): { versions: { node?: string }; execArgv: string[] } | undefined => {
-  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return process?.versions?.node ? (process as ReturnType<typeof nodeProcess>) : undefined;
-};
-
 /** Whether extra threads can run here: shared memory, and Node or an app's worker factory. */
 export function canUseThreads(): boolean {
   return canShareMemory() && (nodeProcess() !== undefined || makeWebWorker !== undefined);
@@ -109,7 +104,7 @@ export function canUseThreads(): boolean {
 /** The processors this runtime reports (1 when it does not say). */
 export async function processors(): Promise<number> {
   if (nodeProcess()) {
-    const os = await import('node:os');
+    const os = await importNode<NodeOs>('node:os');
     return os.availableParallelism?.() ?? os.cpus().length;
   }
   const navigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
@@ -144,6 +139,9 @@ async function startWorker(): Promise<PoolWorker> {
   });
 }
 
+// CommonJS (the package's .cjs build, and jest) has it; ES modules do not.
+declare const __filename: string | undefined;
+
 /** This module's own file (a path or a file: URL): `__filename`, or the stack's top frame. */
 function thisFile(): string {
   if (typeof __filename === 'string') return __filename;
@@ -153,8 +151,8 @@ function thisFile(): string {
 }
 
 async function startNodeWorker(): Promise<RawWorker> {
-  const { Worker } = await import('node:worker_threads');
-  const { pathToFileURL } = await import('node:url');
+  const { Worker } = await importNode<NodeWorkerThreads>('node:worker_threads');
+  const { pathToFileURL } = await importNode<NodeUrl>('node:url');
   const here = thisFile();
   const base = here.startsWith('file:') ? new URL(here) : pathToFileURL(here);
   const source = /\.[cm]?ts$/.test(base.pathname);
@@ -177,8 +175,10 @@ async function startNodeWorker(): Promise<RawWorker> {
     post: (message) => worker.postMessage(message),
     listen: (fn) => {
       worker.on('message', (reply: FromWorker) => fn(reply));
-      worker.on('error', (error) => fn(error));
-      worker.on('exit', (code) => fn(new Error(`seq-echo: a fused worker exited (code ${code})`)));
+      worker.on('error', (error: Error) => fn(error));
+      worker.on('exit', (code: number) =>
+        fn(new Error(`seq-echo: a fused worker exited (${code})`)),
+      );
     },
     hold: (on) => (on ? worker.ref() : worker.unref()),
     terminate: () => void worker.terminate(),

@@ -22,6 +22,7 @@ import {
   type ToWorker,
 } from './protocol';
 import { batchOf, keepStates, shardOf, trainShard } from './shard';
+import { importNode, nodeProcess, type NodeWorkerThreads } from './node';
 
 /** A model's state on this worker. */
 interface WorkerModel {
@@ -34,7 +35,7 @@ interface WorkerModel {
 const models = new Map<number, WorkerModel>();
 
 /** Handles one message from the calling thread; `reply` posts back. */
-export function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
+function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
   if (message.type === 'forget') {
     models.delete(message.id);
   } else if (message.type === 'model') {
@@ -98,22 +99,13 @@ function fail(control: Int32Array, error: unknown): void {
   Atomics.store(control, FAILED, text.length + 1);
 }
 
-/** Node's `worker_threads` port, or `undefined` in a Web Worker. */
-async function nodePort(): Promise<
-  | { on(event: 'message', fn: (m: ToWorker) => void): void; postMessage(m: FromWorker): void }
-  | undefined
-> {
-  const process = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (!process?.versions?.node) return undefined;
-  const threads = await import('node:worker_threads');
-  return threads.parentPort ?? undefined;
-}
-
 /** Listens: on Node's parent port, or as a Web Worker. */
 async function listen(): Promise<void> {
-  const port = await nodePort();
+  const port = nodeProcess()
+    ? (await importNode<NodeWorkerThreads>('node:worker_threads')).parentPort
+    : undefined;
   if (port) {
-    port.on('message', (message) => handle(message, (answer) => port.postMessage(answer)));
+    port.on('message', (message: ToWorker) => handle(message, (a) => port.postMessage(a)));
     return;
   }
   const scope = globalThis as unknown as {
