@@ -44,7 +44,9 @@ describe("the fused engine's threads", () => {
       expect(two.a.loss).toEqual(two.b.loss);
       const one = await weights(1);
       expect(maxDifference(one.values, two.a.values)).toBeLessThan(1e-5);
-      one.loss.forEach((loss, i) => expect(two.a.loss[i]).toBeCloseTo(loss, 5));
+      one.loss.forEach((loss, i) => {
+        expect(two.a.loss[i]).toBeCloseTo(loss, 5);
+      });
       expect(tf.memory().numTensors).toBe(before);
     },
   );

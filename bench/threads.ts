@@ -9,6 +9,7 @@
  *   npx tsx bench/threads.ts [--runs 5] [--threads 1,2] [--only A,B,fastPartial,fastPartial600]
  */
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
 import {
   buildEncoderDecoder,
@@ -60,6 +61,26 @@ const CASES: Case[] = [
   },
 ];
 
+/** A plain busy loop's ms. */
+const BUSY =
+  'let x = 0; const t = performance.now(); for (let i = 0; i < 1e8; i++) x = (x * 1.0000001 + 1) % 1e9; performance.now() - t';
+
+/**
+ * How fast two busy threads run compared with one (1.00 on two free cores): the ceiling on
+ * what a second thread can give on this machine at this moment.
+ */
+async function pairSpeed(): Promise<string> {
+  const alone = eval(BUSY) as number;
+  const worker = new Worker(`require('node:worker_threads').parentPort.postMessage(${BUSY})`, {
+    eval: true,
+  });
+  const theirs = new Promise<number>((resolve) => worker.once('message', resolve));
+  const mine = eval(BUSY) as number;
+  await theirs;
+  await worker.terminate();
+  return (alone / mine).toFixed(2);
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** Median ms/epoch per thread count, the counts alternating run by run on twin models. */
@@ -80,7 +101,9 @@ async function measure(c: Case, threadCounts: number[], runs: number): Promise<n
       }
     }
   } finally {
-    models.forEach((model) => disposeEchoModel(model));
+    models.forEach((model) => {
+      disposeEchoModel(model);
+    });
   }
   return times.map(median);
 }
@@ -93,8 +116,11 @@ const { values } = parseArgs({
   },
 });
 const threadCounts = values.threads.split(',').map(Number);
+console.log(`cores: two busy threads each run at ${await pairSpeed()} of one alone`);
 const only = values.only?.split(',');
-console.log(`| recipe | ${threadCounts.map((t) => `${t} thread(s) ms/epoch`).join(' | ')} | ratio |`);
+console.log(
+  `| recipe | ${threadCounts.map((t) => `${t} thread(s) ms/epoch`).join(' | ')} | ratio |`,
+);
 console.log(`|---|${threadCounts.map(() => '---:').join('|')}|---:|`);
 for (const c of CASES.filter((c) => !only || only.includes(c.name))) {
   const ms = await measure(c, threadCounts, Number(values.runs));

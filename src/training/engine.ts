@@ -100,7 +100,7 @@ export function fusedEpochs(
   let used = 1;
   return {
     train: async (data, batchSize, stateful) => {
-      const wanted = await threadsFor(plan, batchSize, Math.min(batchSize, data.rows), threads);
+      const wanted = threadsFor(Math.min(batchSize, data.rows), threads);
       used = await fused.useThreads(wanted);
       dirty = true;
       return fused.trainEpoch(data, batchSize, stateful);

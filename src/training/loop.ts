@@ -57,8 +57,9 @@ export interface TrainingLoopOptions<Log> {
    * their gradients summed in a fixed order, so a seeded run gives the same weights every
    * time for a given thread count (and agrees with one thread to float32 precision). A
    * stateful model's rows keep their thread. Never more than a batch's rows; 1 where workers
-   * cannot run, and with the tfjs engine. `'auto'`: the count that pays for the model and
-   * batch size (see the README's performance section). Default `'auto'`.
+   * cannot run, and with the tfjs engine. `'auto'`: the count that pays, measured; for now
+   * one thread, since two did not pay on any recipe on the 2-core machine measured (see the
+   * README's performance section). Default `'auto'`.
    */
   threads?: number | 'auto' | undefined;
 }

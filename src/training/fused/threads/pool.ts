@@ -4,7 +4,7 @@
  * library (dist/fusedWorker.js or .cjs; src/training/fused/threads/worker.ts under tsx when
  * run from source); browsers need the app's {@link useThreadWorkers}.
  */
-import { importNode, nodeProcess, type NodeOs, type NodeUrl, type NodeWorkerThreads } from './node';
+import { importNode, nodeProcess, type NodeUrl, type NodeWorkerThreads } from './node';
 import type { FromWorker, ToWorker } from './protocol';
 import { canShareMemory } from './sharedMemory';
 
@@ -45,9 +45,10 @@ export class PoolWorker {
   request(message: ToWorker & { id: number }): Promise<FromWorker> {
     this.raw.hold(true);
     return new Promise((resolve, reject) => {
-      this.waiting.set(message.id, (reply) =>
-        reply instanceof Error ? reject(reply) : resolve(reply),
-      );
+      this.waiting.set(message.id, (reply) => {
+        if (reply instanceof Error) reject(reply);
+        else resolve(reply);
+      });
       this.raw.post(message);
     });
   }
@@ -79,11 +80,9 @@ const pool: PoolWorker[] = [];
  * ```ts
  * import { useThreadWorkers } from 'seq-echo';
  *
- * // In a browser app (the bundler resolves the URL of the package's worker entry):
+ * // In a browser app that serves the package's dist/fusedWorker.js at /fusedWorker.js:
  * if (typeof Worker === 'function') {
- *   useThreadWorkers(
- *     () => new Worker(new URL('seq-echo/fusedWorker', import.meta.url), { type: 'module' }),
- *   );
+ *   useThreadWorkers(() => new Worker('/fusedWorker.js', { type: 'module' }));
  * }
  * ```
  */
@@ -99,16 +98,6 @@ export function useThreadWorkers(make: () => WebWorkerLike): void {
 /** Whether extra threads can run here: shared memory, and Node or an app's worker factory. */
 export function canUseThreads(): boolean {
   return canShareMemory() && (nodeProcess() !== undefined || makeWebWorker !== undefined);
-}
-
-/** The processors this runtime reports (1 when it does not say). */
-export async function processors(): Promise<number> {
-  if (nodeProcess()) {
-    const os = await importNode<NodeOs>('node:os');
-    return os.availableParallelism?.() ?? os.cpus().length;
-  }
-  const navigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return navigator?.hardwareConcurrency ?? 1;
 }
 
 /** The first `count` workers of the pool, started as needed. */
@@ -129,10 +118,16 @@ async function startWorker(): Promise<PoolWorker> {
   if (!makeWebWorker) throw new Error('seq-echo: no worker factory (see useThreadWorkers)');
   const worker = makeWebWorker();
   return new PoolWorker({
-    post: (message) => worker.postMessage(message),
+    post: (message) => {
+      worker.postMessage(message);
+    },
     listen: (fn) => {
-      worker.addEventListener('message', (event) => fn(event.data as FromWorker));
-      worker.addEventListener('error', () => fn(new Error('seq-echo: a fused worker failed')));
+      worker.addEventListener('message', (event) => {
+        fn(event.data as FromWorker);
+      });
+      worker.addEventListener('error', () => {
+        fn(new Error('seq-echo: a fused worker failed'));
+      });
     },
     hold: () => undefined,
     terminate: () => (worker as { terminate?: () => void }).terminate?.(),
@@ -172,15 +167,24 @@ async function startNodeWorker(): Promise<RawWorker> {
     : new Worker(url);
   worker.unref();
   return {
-    post: (message) => worker.postMessage(message),
-    listen: (fn) => {
-      worker.on('message', (reply: FromWorker) => fn(reply));
-      worker.on('error', (error: Error) => fn(error));
-      worker.on('exit', (code: number) =>
-        fn(new Error(`seq-echo: a fused worker exited (${code})`)),
-      );
+    post: (message) => {
+      worker.postMessage(message);
     },
-    hold: (on) => (on ? worker.ref() : worker.unref()),
+    listen: (fn) => {
+      worker.on('message', (reply: FromWorker) => {
+        fn(reply);
+      });
+      worker.on('error', (error: Error) => {
+        fn(error);
+      });
+      worker.on('exit', (code: number) => {
+        fn(new Error(`seq-echo: a fused worker exited (${code})`));
+      });
+    },
+    hold: (on) => {
+      if (on) worker.ref();
+      else worker.unref();
+    },
     terminate: () => void worker.terminate(),
   };
 }

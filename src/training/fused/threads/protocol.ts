@@ -38,6 +38,7 @@ export interface ForgetMessage {
   id: number;
 }
 
+/** Any message to a worker. */
 export type ToWorker = ModelMessage | EpochMessage | ForgetMessage;
 
 /** A worker's reply to {@link ModelMessage}: its weight and gradient arrays, shared. */

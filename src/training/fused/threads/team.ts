@@ -16,7 +16,9 @@ let nextId = 1;
 /** Tells the workers to drop a team's model once its trainer is garbage. */
 const finalizer =
   typeof FinalizationRegistry === 'function'
-    ? new FinalizationRegistry<() => void>((forget) => forget())
+    ? new FinalizationRegistry<() => void>((forget) => {
+        forget();
+      })
     : undefined;
 
 export class ThreadTeam {
@@ -57,7 +59,7 @@ export class ThreadTeam {
             spec,
             kind: kernels.kind,
             weights,
-            control: team.control.buffer as SharedArrayBuffer,
+            control: team.control.buffer,
             index: i + 1,
           }),
         ),
@@ -66,11 +68,13 @@ export class ThreadTeam {
         if (reply.type !== 'ready') throw new Error(reply.message);
         team.grads.push(reply.arrays.slice(count, 2 * count));
       }
-    } catch (e) {
-      console.error('TEAMFAIL', e);
+    } catch {
+      // No workers here (none could start, or one failed to set up): train on one thread.
       return undefined;
     }
-    finalizer?.register(owner, () => team.forget());
+    finalizer?.register(owner, () => {
+      team.forget();
+    });
     return team;
   }
 

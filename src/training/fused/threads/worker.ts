@@ -105,14 +105,22 @@ async function listen(): Promise<void> {
     ? (await importNode<NodeWorkerThreads>('node:worker_threads')).parentPort
     : undefined;
   if (port) {
-    port.on('message', (message: ToWorker) => handle(message, (a) => port.postMessage(a)));
+    port.on('message', (message: ToWorker) => {
+      handle(message, (a) => {
+        port.postMessage(a);
+      });
+    });
     return;
   }
   const scope = globalThis as unknown as {
     addEventListener(type: 'message', fn: (event: { data: ToWorker }) => void): void;
     postMessage(m: FromWorker): void;
   };
-  scope.addEventListener('message', (event) => handle(event.data, (a) => scope.postMessage(a)));
+  scope.addEventListener('message', (event) => {
+    handle(event.data, (a) => {
+      scope.postMessage(a);
+    });
+  });
 }
 
 void listen();
