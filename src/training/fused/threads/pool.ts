@@ -58,9 +58,11 @@ export class PoolWorker {
   }
 }
 
-/** The minimal shape of a Web Worker this module uses. */
+/** What {@link useThreadWorkers} needs of a Web Worker (a `Worker` has it). */
 export interface WebWorkerLike {
+  /** Sends the worker a message. */
   postMessage(message: unknown): void;
+  /** Listens for the worker's messages and errors. */
   addEventListener(type: 'message' | 'error', fn: (event: { data?: unknown }) => void): void;
 }
 
@@ -78,12 +80,15 @@ const pool: PoolWorker[] = [];
  *
  * @example
  * ```ts
- * import { useThreadWorkers } from 'seq-echo';
+ * import { buildEncoderDecoder, disposeEchoModel, trainEcho, useThreadWorkers } from 'seq-echo';
  *
- * // In a browser app that serves the package's dist/fusedWorker.js at /fusedWorker.js:
- * if (typeof Worker === 'function') {
- *   useThreadWorkers(() => new Worker('/fusedWorker.js', { type: 'module' }));
- * }
+ * // A browser app serving the package's dist/fusedWorker.js at /fusedWorker.js (Node needs
+ * // nothing, and never calls this factory):
+ * useThreadWorkers(() => new Worker('/fusedWorker.js', { type: 'module' }));
+ * const model = buildEncoderDecoder({ units: 16, seed: 1 });
+ * const result = await trainEcho(model, { epochs: 1, seed: 2, threads: 2 });
+ * console.log(result.threads); // 2
+ * disposeEchoModel(model);
  * ```
  */
 export function useThreadWorkers(make: () => WebWorkerLike): void {
