@@ -100,7 +100,8 @@ export function fusedEpochs(
   let used = 1;
   return {
     train: async (data, batchSize, stateful) => {
-      const wanted = threadsFor(Math.min(batchSize, data.rows), threads);
+      const rows = Math.min(batchSize, data.rows);
+      const wanted = await threadsFor(rows, model.countParams(), threads);
       used = await fused.useThreads(wanted);
       dirty = true;
       return fused.trainEpoch(data, batchSize, stateful);

@@ -57,9 +57,10 @@ export interface TrainingLoopOptions<Log> {
    * their gradients summed in a fixed order, so a seeded run gives the same weights every
    * time for a given thread count (and agrees with one thread to float32 precision). A
    * stateful model's rows keep their thread. Never more than a batch's rows; 1 where workers
-   * cannot run, and with the tfjs engine. `'auto'`: the count that pays, measured; for now
-   * one thread, since two did not pay on any recipe on the 2-core machine measured (see the
-   * README's performance section). Default `'auto'`.
+   * cannot run, and with the tfjs engine. `'auto'`: the count that pays, as measured on
+   * 2 cores: 2 for batches of 16 rows or more of models whose weights times rows reach 2
+   * million (the walkthrough's model B, `presets.fastPartial`), else 1 (a batch of 7 does not
+   * pay). On cores busy with other work, threads lose: set 1. Default `'auto'`.
    */
   threads?: number | 'auto' | undefined;
 }

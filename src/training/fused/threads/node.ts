@@ -35,6 +35,12 @@ export interface NodeWorkerThreads {
   } | null;
 }
 
+/** The part of `node:os` the pool uses. */
+export interface NodeOs {
+  availableParallelism?: () => number;
+  cpus: () => unknown[];
+}
+
 /** The part of `node:url` the pool uses. */
 export interface NodeUrl {
   pathToFileURL: (path: string) => URL;

@@ -4,7 +4,7 @@
  * library (dist/fusedWorker.js or .cjs; src/training/fused/threads/worker.ts under tsx when
  * run from source); browsers need the app's {@link useThreadWorkers}.
  */
-import { importNode, nodeProcess, type NodeUrl, type NodeWorkerThreads } from './node';
+import { importNode, nodeProcess, type NodeOs, type NodeUrl, type NodeWorkerThreads } from './node';
 import type { FromWorker, ToWorker } from './protocol';
 import { canShareMemory } from './sharedMemory';
 
@@ -103,6 +103,16 @@ export function useThreadWorkers(make: () => WebWorkerLike): void {
 /** Whether extra threads can run here: shared memory, and Node or an app's worker factory. */
 export function canUseThreads(): boolean {
   return canShareMemory() && (nodeProcess() !== undefined || makeWebWorker !== undefined);
+}
+
+/** The processors this runtime reports (1 when it does not say). */
+export async function processors(): Promise<number> {
+  if (nodeProcess()) {
+    const os = await importNode<NodeOs>('node:os');
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  const navigator = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return navigator?.hardwareConcurrency ?? 1;
 }
 
 /** The first `count` workers of the pool, started as needed. */
