@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import {
   buildEncoderDecoder,
+  buildSeq2Seq,
   buildTeacherForcing,
   disposeEchoModel,
   trainEcho,
@@ -80,6 +82,16 @@ describe("the fused engine's threads", () => {
     });
     expect(fit.threads).toBe(1);
     disposeEchoModel(model);
+  });
+
+  it("choose by default 2 threads for the walkthrough's model B, 1 for batches of 7", async () => {
+    const b = buildEncoderDecoder({ seed: 1 });
+    const a = buildSeq2Seq({ seed: 1 });
+    const many = availableParallelism() >= 2;
+    expect((await trainEcho(b, { epochs: 1, seed: 2 })).threads).toBe(many ? 2 : 1);
+    expect((await trainEcho(a, { epochs: 1, seed: 2 })).threads).toBe(1);
+    disposeEchoModel(a);
+    disposeEchoModel(b);
   });
 
   it('refuse a threads option that is not an integer in [1, 64] or auto', async () => {
