@@ -75,10 +75,6 @@ export function scoreAndSeed(
   }
   out.gradIsLogits = true;
   const accuracy =
-    plan.metric === 'categorical'
-      ? right / count
-      : plan.metric === 'masked'
-        ? maskedSum / rows
-        : 0;
+    plan.metric === 'categorical' ? right / count : plan.metric === 'masked' ? maskedSum / rows : 0;
   return { loss: loss / count, accuracy };
 }
