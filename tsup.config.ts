@@ -10,11 +10,27 @@ export default defineConfig([
     dts: true,
     tsconfig: 'tsconfig.build.json',
     sourcemap: true,
-    // Both builds write to dist/ at the same time: this one cleans everything but the CLI's file.
-    clean: ['!cli.js'],
+    // The builds write to dist/ at the same time: this one cleans all but the others' files.
+    clean: ['!cli.js', '!fusedWorker.*'],
     target: 'es2022',
     platform: 'neutral',
     treeshake: true,
+    external,
+  },
+  {
+    // The fused engine's worker threads (src/training/fused/threads/worker.ts), next to the
+    // library, which starts them from there in Node; browsers load it as a module worker.
+    // No tfjs in it. (No `shims`: they would import Node's `url` into the neutral ESM build;
+    // the library finds its own file from `__filename` or its stack instead.)
+    entry: { fusedWorker: 'src/training/fused/threads/worker.ts' },
+    format: ['esm', 'cjs'],
+    // Declarations (of nothing) so that type checkers resolve the "./fusedWorker" export.
+    dts: true,
+    tsconfig: 'tsconfig.build.json',
+    sourcemap: true,
+    clean: false,
+    target: 'es2022',
+    platform: 'neutral',
     external,
   },
   {

@@ -56,6 +56,7 @@ describe('public API documentation', () => {
         'evaluateTeacherForcing',
         'frameTeacherForcing',
         'trainTeacherForcing',
+        'useThreadWorkers',
         'evaluateEcho',
         'generateSequence',
         'getEchoData',

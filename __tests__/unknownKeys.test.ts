@@ -121,7 +121,7 @@ describe('unknown option keys', () => {
     expect((error as Error).message).toBe(
       'trainEcho: options has an unknown key "epoch" (did you mean "epochs"?); expected one of: ' +
         'epochs, sequenceLength, seed, batchSize, targetAccuracy, evaluateEvery, ' +
-        'evaluationSequences, onEpochEnd, signal, verbose, engine, learningRateSchedule',
+        'evaluationSequences, onEpochEnd, signal, verbose, engine, threads, learningRateSchedule',
     );
     // No suggestion when nothing is close.
     expect(() => generateSequence(3, { colour: 'red' } as never)).toThrow(
@@ -143,6 +143,7 @@ describe('unknown option keys', () => {
       signal: undefined,
       verbose: false,
       engine: 'auto',
+      threads: 'auto',
     });
     expect(result.epochs).toBe(1);
   });

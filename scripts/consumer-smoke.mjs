@@ -159,7 +159,10 @@ async function main() {
       assert.equal(row.predicted.length, 5);
       assert.ok(row.predicted.every((v) => Number.isInteger(v) && v >= 0 && v < 100));
     }
-    console.log('smoke ${kind} ok (backend ' + tf.getBackend() + ', loss ' + loss.toFixed(4) + ')');
+    // The fused engine's worker threads start from dist/fusedWorker.* inside the package.
+    const threaded = await trainEcho(model, { epochs: 1, seed: 2, threads: 2 });
+    assert.equal(threaded.threads, 2, 'trained on 2 threads');
+    console.log('smoke ${kind} ok (backend ' + tf.getBackend() + ', loss ' + loss.toFixed(4) + ', 2 threads)');
   } finally {
     model.dispose();
   }

@@ -44,6 +44,7 @@ export {
   type EchoEvaluation,
 } from './training/evaluateEcho';
 export { predictEcho, type EchoPrediction } from './training/predictEcho';
+export { useThreadWorkers, type WebWorkerLike } from './training/fused/threads/pool';
 export {
   buildTeacherForcing,
   type TeacherForcingOptions,

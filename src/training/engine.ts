@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { planTraining, type TrainingPlan } from '../models/fusedPlan';
+import { threadsFor } from './fused/threads/choose';
 import { batchWorkingFloats, FusedTrainer, type FusedData } from './fused/trainer';
 
 /** The engine a training run uses: a fused plan, or tfjs with the reason `'auto'` fell back. */
@@ -50,6 +51,7 @@ const trainers = new WeakMap<tf.LayersModel, FusedTrainer>();
 
 /** Drops the fused trainer (weights and Adam moments) kept for `model`, if any. */
 export function forgetTrainer(model: tf.LayersModel): void {
+  trainers.get(model)?.forget();
   trainers.delete(model);
 }
 
@@ -59,10 +61,12 @@ export interface FusedEpochs {
     data: FusedData,
     batchSize: number,
     stateful: boolean,
-  ) => {
+  ) => Promise<{
     loss: number;
     accuracy: number;
-  };
+  }>;
+  /** The threads the last epoch trained on (1 before the first). */
+  threads: () => number;
   /** Writes the weights back into the model if an epoch changed them since the last sync. */
   sync: () => void;
   /** The trainer, which also predicts and decodes with the weights it trains. */
@@ -74,7 +78,11 @@ export interface FusedEpochs {
  * model's current weights read in: they may have changed by hand or by `model.fit`), with
  * its weights written back lazily: only when an epoch ran since the last sync.
  */
-export function fusedEpochs(model: tf.LayersModel, plan: TrainingPlan): FusedEpochs {
+export function fusedEpochs(
+  model: tf.LayersModel,
+  plan: TrainingPlan,
+  threads: number | 'auto',
+): FusedEpochs {
   let trainer = trainers.get(model);
   if (!trainer?.fits(plan)) {
     trainer = new FusedTrainer(model, plan);
@@ -84,11 +92,16 @@ export function fusedEpochs(model: tf.LayersModel, plan: TrainingPlan): FusedEpo
   }
   const fused = trainer;
   let dirty = false;
+  let used = 1;
   return {
-    train: (data, batchSize, stateful) => {
+    train: async (data, batchSize, stateful) => {
+      const rows = Math.min(batchSize, data.rows);
+      const wanted = await threadsFor(rows, model.countParams(), threads);
+      used = await fused.useThreads(wanted);
       dirty = true;
       return fused.trainEpoch(data, batchSize, stateful);
     },
+    threads: () => used,
     sync: () => {
       if (dirty) fused.writeBack();
       dirty = false;

@@ -11,6 +11,7 @@ import {
   message,
 } from '../internal/assert';
 import { yielder } from '../internal/yieldToEventLoop';
+import { MAX_THREADS } from './fused/threads/protocol';
 
 /**
  * The options {@link trainEcho} and {@link trainTeacherForcing} share, with the same meaning
@@ -49,6 +50,19 @@ export interface TrainingLoopOptions<Log> {
    * Default `'auto'`.
    */
   engine?: 'auto' | 'fused' | 'tfjs' | undefined;
+  /**
+   * How many threads the fused engine trains on: each batch's rows are split into that many
+   * contiguous shards, trained at once (this thread and worker threads: `worker_threads` in
+   * Node, Web Workers in a cross-origin isolated page that called {@link useThreadWorkers}),
+   * their gradients summed in a fixed order, so a seeded run gives the same weights every
+   * time for a given thread count (and agrees with one thread to float32 precision). A
+   * stateful model's rows keep their thread. Never more than a batch's rows; 1 where workers
+   * cannot run, and with the tfjs engine. `'auto'`: the count that pays, as measured on
+   * 2 cores: 2 for batches of 16 rows or more of models whose weights times rows reach 2
+   * million (the walkthrough's model B, `presets.fastPartial`), else 1 (a batch of 7 does not
+   * pay). On cores busy with other work, threads lose: set 1. Default `'auto'`.
+   */
+  threads?: number | 'auto' | undefined;
 }
 
 /**
@@ -85,6 +99,8 @@ export interface TrainingLoopResult<Evaluation> {
   elapsedMs: number;
   /** Which engine trained: seq-echo's fused kernels, or tfjs's `model.fit`. */
   engine: 'fused' | 'tfjs';
+  /** The threads the last epoch trained on (see {@link TrainingLoopOptions.threads}). */
+  threads: number;
   /**
    * With `engine: 'tfjs'` under `options.engine: 'auto'`: why the fused engine could not
    * train the model (a sentence). `undefined` when the fused engine ran or `'tfjs'` was asked.
@@ -129,12 +145,14 @@ export interface LoopOptions {
   signal: AbortSignal | undefined;
   verbose: boolean;
   engine: 'auto' | 'fused' | 'tfjs';
+  threads: number | 'auto';
 }
 
 /**
  * Checks the options every training loop shares (trainEcho, trainTeacherForcing): the target
  * accuracy in `(0, 1]`, the epochs between its checks (`evaluateEvery` defaults to the
- * function's own), the per-epoch callback, the abort signal, `verbose` and `engine`. Throws
+ * function's own), the per-epoch callback, the abort signal, `verbose`, `engine` and
+ * `threads`. Throws
  * naming `fn` and the option; returns them typed.
  */
 export function checkLoopOptions(
@@ -144,6 +162,7 @@ export function checkLoopOptions(
 ): LoopOptions {
   const { targetAccuracy, onEpochEnd, signal } = options;
   const { evaluateEvery = defaultEvaluateEvery, verbose = false, engine = 'auto' } = options;
+  const { threads = 'auto' } = options;
   if (targetAccuracy !== undefined) {
     assertNumber(fn, 'options.targetAccuracy', targetAccuracy, {
       min: 0,
@@ -156,8 +175,21 @@ export function checkLoopOptions(
   if (signal !== undefined) assertAbortSignal(fn, 'options.signal', signal);
   assertBoolean(fn, 'options.verbose', verbose);
   assertOneOf(fn, 'options.engine', engine, ['auto', 'fused', 'tfjs'] as const);
+  checkThreads(fn, threads);
   const callback = onEpochEnd as LoopOptions['onEpochEnd'];
-  return { targetAccuracy, evaluateEvery, onEpochEnd: callback, signal, verbose, engine };
+  return { targetAccuracy, evaluateEvery, onEpochEnd: callback, signal, verbose, engine, threads };
+}
+
+/** Checks `options.threads`: `'auto'` or an integer in `[1, MAX_THREADS]`. */
+function checkThreads(fn: string, threads: unknown): asserts threads is number | 'auto' {
+  if (threads === 'auto') return;
+  const expected = `an integer in [1, ${MAX_THREADS}] or 'auto'`;
+  if (typeof threads !== 'number' && typeof threads !== 'string') {
+    throw new TypeError(message(fn, 'options.threads', expected, threads));
+  }
+  if (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > MAX_THREADS) {
+    throw new RangeError(message(fn, 'options.threads', expected, threads));
+  }
 }
 
 /** What `onEpochEnd` receives from either loop (`EpochLog`, `TeacherForcingEpochLog`). */
@@ -200,7 +232,7 @@ export interface EpochLoop<E> {
 /** What {@link runEpochs} returns; the caller adds its engine. */
 export type EpochLoopResult<E> = Omit<
   TrainingLoopResult<E & { epoch: number }>,
-  'engine' | 'fallbackReason'
+  'engine' | 'fallbackReason' | 'threads'
 >;
 
 /**

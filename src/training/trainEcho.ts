@@ -138,6 +138,7 @@ const TRAIN_ECHO_KEYS = optionKeys<TrainEchoOptions>()([
   'signal',
   'verbose',
   'engine',
+  'threads',
   'learningRateSchedule',
 ]);
 
@@ -229,6 +230,8 @@ interface Engine {
   sync: () => void;
   /** Ends the run: the optimizer's learning rate is the compiled one again. */
   finish: () => void;
+  /** The threads the last epoch trained on. */
+  threads: () => number;
 }
 
 /** The tfjs engine: one `model.fit` per epoch, no shuffling, state reset after it. */
@@ -255,6 +258,7 @@ function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
     },
     sync: () => undefined,
     finish: restore,
+    threads: () => 1,
   };
 }
 
@@ -265,19 +269,18 @@ export function forgetFusedTrainer(model: tf.LayersModel): void {
 
 /** The fused engine: its own kernels' steps, weights written back into the model lazily. */
 function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, plan: TrainingPlan): Engine {
-  const fused = fusedEpochs(model, plan);
+  const fused = fusedEpochs(model, plan, o.threads);
   const { rateAt } = o;
   const compiled = plan.adam.learningRate;
   fused.runner.learningRateAt = rateAt && ((step) => rateAt(compiled, step));
   return {
     step: (windowsX, windowsY) =>
-      Promise.resolve(
-        fused.train(echoData(o.shape, windowsX, windowsY), o.batchSize, o.shape.stateful),
-      ),
+      fused.train(echoData(o.shape, windowsX, windowsY), o.batchSize, o.shape.stateful),
     sync: fused.sync,
     finish: () => {
       fused.runner.learningRateAt = undefined;
     },
+    threads: fused.threads,
   };
 }
 
@@ -297,7 +300,7 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, plan: Train
  *   model with input `[batch, nIn, nUnique]` and output `[batch, nOut, nUnique]`.
  * @param options - See {@link TrainEchoOptions}; `epochs` is required.
  * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs, checkMs, engine,
- *   fallbackReason }`.
+ *   fallbackReason, threads }`.
  * @throws TypeError / RangeError for bad options or a model that does not fit, before any
  *   weight changes: including a `sequenceLength` whose window count the stateful batch size
  *   does not divide. RangeError when another call already trains the model.
@@ -325,8 +328,11 @@ export async function trainEcho(
   // the middle of an epoch or a dispose is refused (see modelLock.ts).
   const hold = holdModels('trainEcho', 'model', [model]);
   try {
-    const run = await trainHeld(model, { ...o, onEpochEnd: hold.pauseDuring(o.onEpochEnd) });
-    return { ...run, engine: o.plan ? 'fused' : 'tfjs', fallbackReason: o.fallbackReason };
+    const engine = o.plan ? fusedEngine(model, o, o.plan) : fitEngine(model, o);
+    const held = { ...o, onEpochEnd: hold.pauseDuring(o.onEpochEnd) };
+    const run = await trainHeld(model, held, engine);
+    const { fallbackReason } = o;
+    return { ...run, engine: o.plan ? 'fused' : 'tfjs', fallbackReason, threads: engine.threads() };
   } finally {
     hold.release();
   }
@@ -336,6 +342,7 @@ export async function trainEcho(
 async function trainHeld(
   model: tf.LayersModel,
   o: ResolvedTrainOptions,
+  { step, sync, finish }: Engine,
 ): Promise<EpochLoopResult<EchoEvaluation & { complete: boolean }>> {
   const { shape } = o;
   const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
@@ -345,7 +352,6 @@ async function trainHeld(
   const evalRandom = (epoch: number) =>
     evalSeed === undefined ? Math.random : mulberry32(deriveSeed(evalSeed, epoch));
   const cheap = cheapChecksOn();
-  const { step, sync, finish } = o.plan ? fusedEngine(model, o, o.plan) : fitEngine(model, o);
   // Every run starts from reset state, as every epoch does.
   if (shape.stateful) model.resetStates();
   const check = async (

@@ -5,7 +5,7 @@ import { assertWithin, MAX_TENSOR_VALUES } from '../internal/limits';
 import { holdModels } from '../internal/modelLock';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
 import { teacherForcingIds, teacherForcingTensors } from '../tensors/teacherForcingTensors';
-import { chooseEngine, fusedEpochs, type EngineChoice } from './engine';
+import { chooseEngine, fusedEpochs, type EngineChoice, type FusedEpochs } from './engine';
 import {
   drawSamples,
   evaluateDuringTraining,
@@ -92,6 +92,7 @@ const TRAIN_TEACHER_FORCING_KEYS = optionKeys<TrainTeacherForcingOptions>()([
   'signal',
   'verbose',
   'engine',
+  'threads',
 ]);
 
 /** Result of {@link trainTeacherForcing}: its checks are {@link TeacherForcingEpochEvaluation}s. */
@@ -162,7 +163,7 @@ function resolveOptions(
  * @param models - From {@link buildTeacherForcing}.
  * @param options - See {@link TrainTeacherForcingOptions}; `epochs` is required.
  * @returns `{ epochs, history, evaluations, stoppedEarly, stopReason, elapsedMs, checkMs, engine,
- *   fallbackReason }`.
+ *   fallbackReason, threads }`.
  * @throws TypeError / RangeError for disposed or foreign models or bad options, before any
  *   weight changes; RangeError when another call already trains the models.
  *
@@ -186,8 +187,11 @@ export async function trainTeacherForcing(
   const { training, encoder, decoder } = models;
   const hold = holdModels(fn, 'models', [models, training, encoder, decoder]);
   try {
-    const run = await trainHeld(fn, models, o);
-    return { ...run, engine: o.plan ? 'fused' : 'tfjs', fallbackReason: o.fallbackReason };
+    const fused = o.plan ? fusedEpochs(models.training, o.plan, o.threads) : undefined;
+    const run = await trainHeld(fn, models, o, fused);
+    const { fallbackReason } = o;
+    const threads = fused?.threads() ?? 1;
+    return { ...run, engine: o.plan ? 'fused' : 'tfjs', fallbackReason, threads };
   } finally {
     hold.release();
   }
@@ -198,8 +202,8 @@ function trainHeld(
   fn: string,
   models: TeacherForcingModels,
   o: ResolvedOptions,
+  fused: FusedEpochs | undefined,
 ): Promise<EpochLoopResult<TeacherForcingEvaluation>> {
-  const fused = o.plan ? fusedEpochs(models.training, o.plan) : undefined;
   const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
   const evalRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 2));
   return runEpochs({

@@ -15,6 +15,7 @@ import {
 import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 import { KERNELS_FMA_WASM_BASE64 } from './kernelsFmaWasm';
 import { WasmKernels } from './wasmKernels';
+import { shareMemoryImport } from './threads/sharedMemory';
 
 /** The LSTM's recurrent activation, for gates i, f and o (see `RecurrentActivation`). */
 export type GateActivation = RecurrentActivation;
@@ -199,24 +200,31 @@ export function preferKernels(kind: KernelKind | 'auto'): void {
   preferred = kind;
 }
 
-/** The WebAssembly builds of kernels.wat, by kind; `null` when this runtime cannot run one. */
-const compiled = new Map<WasmKind, WebAssembly.Module | null>();
+/** The WebAssembly builds of kernels.wat, by kind and memory; `null` where this runtime cannot run one. */
+const compiled = new Map<string, WebAssembly.Module | null>();
 const BUILDS: Record<WasmKind, string> = {
   'wasm-simd': KERNELS_WASM_BASE64,
   'wasm-relaxed-simd': KERNELS_FMA_WASM_BASE64,
 };
 
-/** The compiled module of one build, or `null` when this runtime lacks its features. */
-function wasmModule(kind: WasmKind): WebAssembly.Module | null {
-  let module = compiled.get(kind);
-  if (module !== undefined) return module;
-  module = null;
+/**
+ * The compiled module of one build, or `null` when this runtime lacks its features. `shared`:
+ * the variant that imports a shared memory (see threads/).
+ */
+function wasmModule(kind: WasmKind, shared: boolean): WebAssembly.Module | null {
+  const key = `${kind}/${String(shared)}`;
+  const known = compiled.get(key);
+  if (known !== undefined) return known;
+  let module: WebAssembly.Module | null = null;
   if (typeof WebAssembly === 'object') {
-    const binary = Uint8Array.from(atob(BUILDS[kind]), (c) => c.charCodeAt(0));
+    let binary: Uint8Array<ArrayBuffer> = Uint8Array.from(atob(BUILDS[kind]), (c) =>
+      c.charCodeAt(0),
+    );
+    if (shared) binary = shareMemoryImport(binary);
     // Under 4 KiB, so browsers allow compiling it synchronously on the main thread.
     if (WebAssembly.validate(binary)) module = new WebAssembly.Module(binary);
   }
-  compiled.set(kind, module);
+  compiled.set(key, module);
   return module;
 }
 
@@ -225,12 +233,12 @@ function wasmModule(kind: WasmKind): WebAssembly.Module | null {
  * runtime validates relaxed SIMD (Chromium; Node 20 behind --experimental-wasm-relaxed-simd),
  * else plain SIMD; `null` for JavaScript.
  */
-function pickModule(): { kind: WasmKind; module: WebAssembly.Module | null } | null {
+function pickModule(shared: boolean): { kind: WasmKind; module: WebAssembly.Module | null } | null {
   if (preferred === 'js') return null;
-  if (preferred !== 'auto') return { kind: preferred, module: wasmModule(preferred) };
-  const fma = wasmModule('wasm-relaxed-simd');
+  if (preferred !== 'auto') return { kind: preferred, module: wasmModule(preferred, shared) };
+  const fma = wasmModule('wasm-relaxed-simd', shared);
   if (fma) return { kind: 'wasm-relaxed-simd', module: fma };
-  return { kind: 'wasm-simd', module: wasmModule('wasm-simd') };
+  return { kind: 'wasm-simd', module: wasmModule('wasm-simd', shared) };
 }
 
 /**
@@ -238,14 +246,16 @@ function pickModule(): { kind: WasmKind; module: WebAssembly.Module | null } | n
  * memory, so two trainers never share (or invalidate) each other's arrays. When that memory
  * cannot be allocated (V8 reserves about 10 GB of address space for each, which a
  * `ulimit -v` can forbid) the JavaScript kernels run instead, or, when WebAssembly was
- * requested with {@link preferKernels}, an `Error` says so.
+ * requested with {@link preferKernels}, an `Error` says so. `shared`: the resident arrays are
+ * SharedArrayBuffer-backed (a shared WebAssembly memory), for the engine's worker threads;
+ * only where `canShareMemory()`.
  */
-export function createKernels(lengths: readonly number[]): Kernels {
-  const picked = pickModule();
+export function createKernels(lengths: readonly number[], shared = false): Kernels {
+  const picked = pickModule(shared);
   const what = picked && WHAT[picked.kind];
   if (picked?.module) {
     try {
-      return new WasmKernels(picked.module, lengths, picked.kind);
+      return new WasmKernels(picked.module, lengths, picked.kind, shared);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       if (preferred !== 'auto') {
@@ -258,7 +268,7 @@ export function createKernels(lengths: readonly number[]): Kernels {
   } else if (picked && preferred !== 'auto') {
     throw new Error(`${what} were requested but this runtime cannot run them`);
   }
-  return new JsKernels(lengths);
+  return new JsKernels(lengths, shared);
 }
 
 /** Each build as createKernels's errors name it. */
@@ -272,8 +282,10 @@ class JsKernels implements Kernels {
   readonly kind = 'js';
   private readonly resident: Float32Array[];
 
-  constructor(lengths: readonly number[]) {
-    this.resident = lengths.map((n) => new Float32Array(n));
+  constructor(lengths: readonly number[], shared: boolean) {
+    this.resident = lengths.map((n) =>
+      shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n),
+    );
   }
 
   arrays(): Float32Array[] {

@@ -12,20 +12,24 @@ export interface BatchScore {
 /**
  * Scores the output against the targets and writes the loss gradient into the output value
  * (for a softmax output under cross-entropy, with respect to its logits, clipped as tfjs clips
- * the probabilities).
+ * the probabilities). `totalRows` is the whole batch's rows when this run holds only a shard
+ * of them (see threads/): loss, accuracy and gradient are then this shard's share of the
+ * batch's mean, so the shards' scores and gradients simply add up.
  */
 export function scoreAndSeed(
   kernels: Kernels,
   plan: TrainingPlan,
   run: GraphRun,
   target: Target,
+  totalRows?: number,
 ): BatchScore {
   const out = run.values[plan.output] as DenseValue;
   const { steps, batch, width } = out;
+  const rows = totalRows ?? batch;
   const grad = gradOf(kernels, out);
   if (plan.loss === 'meanSquaredError') {
     const values = (target as Extract<Target, { kind: 'values' }>).values;
-    const count = batch * steps * width;
+    const count = rows * steps * width;
     const scale = plan.nUnique - 1;
     let loss = 0;
     let right = 0;
@@ -45,7 +49,7 @@ export function scoreAndSeed(
   }
   const ids = (target as Extract<Target, { kind: 'ids' }>).ids;
   const eps = 1e-7;
-  const count = batch * steps;
+  const count = rows * steps;
   let loss = 0;
   let right = 0;
   let maskedSum = 0;
@@ -71,10 +75,6 @@ export function scoreAndSeed(
   }
   out.gradIsLogits = true;
   const accuracy =
-    plan.metric === 'categorical'
-      ? right / count
-      : plan.metric === 'masked'
-        ? maskedSum / batch
-        : 0;
+    plan.metric === 'categorical' ? right / count : plan.metric === 'masked' ? maskedSum / rows : 0;
   return { loss: loss / count, accuracy };
 }

@@ -2,62 +2,25 @@ import * as tf from '@tensorflow/tfjs';
 import { planModel, type ModelPlan, type TrainingPlan } from '../../models/fusedPlan';
 import { decoderOps, fusedDecode } from './decode';
 import { createKernels, type Kernels } from './kernels';
-import {
-  backward,
-  forward,
-  scoreAndSeed,
-  type Feed,
-  type GraphRun,
-  type LstmState,
-  type Target,
-} from './graph';
+import { forward, type GraphRun, type LstmState } from './graph';
 import type { DenseValue } from './values';
+import { canUseThreads } from './threads/pool';
+import {
+  batchOf,
+  keepStates,
+  shardOf,
+  stagingFloats,
+  trainShard,
+  type FusedData,
+} from './threads/shard';
+import { ThreadTeam } from './threads/team';
+
+export type { FusedData } from './threads/shard';
 
 /** Loss and accuracy of one epoch, averaged over its batches as `model.fit` reports them. */
 export interface FusedEpoch {
   loss: number;
   accuracy: number;
-}
-
-/** An epoch's (or a prediction's) rows: one feed per model input, and the targets. */
-export interface FusedData {
-  rows: number;
-  feeds: readonly Feed[];
-  target?: Target | undefined;
-}
-
-/** Rows `start .. start + n` of a batch-major feed or target with `per` numbers per row. */
-function sliceRows<T extends Feed | Target>(data: T, start: number, n: number, per: number): T {
-  if (data.kind === 'ids') {
-    return { ...data, ids: data.ids.subarray(start * per, (start + n) * per) };
-  }
-  return { ...data, values: data.values.subarray(start * per, (start + n) * per) };
-}
-
-/** Numbers per row of a feed for input `i` (ids: one per step; values: steps x width). */
-const perRow = (feed: Feed | Target, steps: number, width: number): number =>
-  feed.kind === 'ids' ? steps : steps * width;
-
-/** Rows `start .. start + n` of every feed (and the target). */
-function batchOf(plan: ModelPlan, data: FusedData, start: number, n: number): FusedData {
-  const feeds = data.feeds.map((feed, i) => {
-    const { steps, width } = plan.inputs[i]!;
-    return sliceRows(feed, start, n, perRow(feed, steps, width));
-  });
-  const { steps = 1, width } = plan.outputShape;
-  const target = data.target && sliceRows(data.target, start, n, perRow(data.target, steps, width));
-  return { rows: n, feeds, target };
-}
-
-/** The most numbers one kernel call may stage: a few `[batch, widest]` operands. */
-function stagingFloats(plan: ModelPlan, batch: number): number {
-  let widest = 1;
-  for (const op of plan.ops) {
-    if (op.op === 'lstm') widest = Math.max(widest, 4 * op.units);
-    if (op.op === 'dense') widest = Math.max(widest, op.units);
-  }
-  for (const input of plan.inputs) widest = Math.max(widest, input.width);
-  return 3 * batch * widest;
 }
 
 /**
@@ -96,10 +59,6 @@ export function batchWorkingFloats(plan: ModelPlan, batch: number): number {
   return floats + 3 * batch * steps * width;
 }
 
-/** Copies states out of a run's scratch (which the next batch reuses). */
-const keepStates = (run: GraphRun): LstmState[] =>
-  run.finalStates.map(({ h, c }) => ({ h: h.slice(), c: c.slice() }));
-
 /**
  * Runs a model's plan on seq-echo's own kernels: the forward pass for predictions, and for
  * training the same loss, gradients and Adam update as tfjs's `model.fit` with
@@ -116,13 +75,14 @@ export class FusedRunner {
     protected readonly model: tf.LayersModel,
     readonly plan: ModelPlan,
     copies: 1 | 4,
+    shared = false,
   ) {
     this.shapes = model.weights.map((w) => w.shape.map(Number));
     const lengths = this.shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
     this.count = lengths.length;
     const all: number[] = [];
     for (let i = 0; i < copies; i++) all.push(...lengths);
-    this.kernels = createKernels(all);
+    this.kernels = createKernels(all, shared);
     this.readWeights();
   }
 
@@ -198,7 +158,11 @@ export class FusedRunner {
   }
 }
 
-/** A {@link FusedRunner} that trains: gradients and Adam's moments beside the weights. */
+/**
+ * A {@link FusedRunner} that trains: gradients and Adam's moments beside the weights, and
+ * optionally a team of worker threads that train the other shards of every batch (its memory
+ * is shared wherever threads can run, so that a team can read and write it).
+ */
 export class FusedTrainer extends FusedRunner {
   private accBeta1: number;
   private accBeta2: number;
@@ -207,12 +171,13 @@ export class FusedTrainer extends FusedRunner {
   private steps = 0;
   /** The learning rate for Adam step `step` (from 0); unset: the compiled rate. */
   learningRateAt: ((step: number) => number) | undefined;
+  private team: ThreadTeam | undefined;
 
   constructor(
     model: tf.LayersModel,
     private readonly spec: TrainingPlan,
   ) {
-    super(model, spec, 4);
+    super(model, spec, 4, canUseThreads());
     this.optimizer = (model as { optimizer?: unknown }).optimizer;
     this.accBeta1 = spec.adam.beta1;
     this.accBeta2 = spec.adam.beta2;
@@ -227,23 +192,65 @@ export class FusedTrainer extends FusedRunner {
   }
 
   /**
+   * Makes the next epochs train on `threads` threads (this one and pool workers), starting
+   * the workers when needed; resolves with the count that will run: 1 when workers cannot
+   * run here (no shared memory, or none could start).
+   */
+  async useThreads(threads: number): Promise<number> {
+    if (this.team && (this.team.threads !== threads || !this.team.usable)) this.forget();
+    if (threads > 1 && !this.team && canUseThreads()) {
+      this.team = await ThreadTeam.start(this, this.kernels, this.spec, this.count, threads);
+    }
+    if (threads === 1) this.forget();
+    return this.team?.threads ?? 1;
+  }
+
+  /** Drops the worker threads' state for this trainer. */
+  forget(): void {
+    this.team?.forget();
+    this.team = undefined;
+  }
+
+  /**
    * One epoch over the rows, in order, in batches of `batchSize` (the last may be smaller for a
    * stateless model). Stateful models carry each batch's final state into the next batch and
-   * start the epoch from zero state.
+   * start the epoch from zero state. With threads (see {@link FusedTrainer.useThreads}) each
+   * batch's rows are split by `shardOf`: this thread trains the first shard; a stateful
+   * model's rows stay on their thread, which carries their states.
    */
   trainEpoch(data: FusedData, batchSize: number, stateful: boolean): FusedEpoch {
+    const team = this.team;
+    team?.begin(data, batchSize, stateful);
+    try {
+      return this.epochBatches(data, batchSize, stateful, team);
+    } catch (error) {
+      team?.abort();
+      throw error;
+    }
+  }
+
+  private epochBatches(
+    data: FusedData,
+    batchSize: number,
+    stateful: boolean,
+    team: ThreadTeam | undefined,
+  ): FusedEpoch {
     let states: LstmState[] = [];
     let lossSum = 0;
     let accSum = 0;
     for (let start = 0; start < data.rows; start += batchSize) {
       const n = Math.min(batchSize, data.rows - start);
-      const batch = batchOf(this.plan, data, start, n);
-      this.kernels.reserve(stagingFloats(this.plan, n));
-      const arrays = this.kernels.arrays();
-      for (let i = this.count; i < 2 * this.count; i++) arrays[i]!.fill(0);
-      const run = forward(this.kernels, this.plan, batch.feeds, n, stateful ? states : []);
-      const score = scoreAndSeed(this.kernels, this.spec, run, batch.target!);
-      backward(this.kernels, this.plan, run, this.count);
+      const active = Math.min(team?.threads ?? 1, n);
+      const own = shardOf(n, active, 0);
+      team?.go();
+      const rows = batchOf(this.plan, data, start, own.rows);
+      const { score, run } = trainShard(this.kernels, this.spec, this.count, rows, states, n);
+      if (team && active > 1) {
+        const grads = this.kernels.arrays().slice(this.count, 2 * this.count);
+        const theirs = team.collect(this.kernels, active, grads);
+        score.loss += theirs.loss;
+        score.accuracy += theirs.accuracy;
+      }
       this.adam();
       lossSum += score.loss * n;
       accSum += score.accuracy * n;

@@ -106,14 +106,16 @@ export class WasmKernels implements Kernels {
    * Kernels on a new memory with room for resident arrays of the given lengths and some
    * staging. Throws a `RangeError` when that memory cannot be allocated (or would pass its
    * maximum); `createKernels` then falls back to the JavaScript kernels. `kind` names the build
-   * of kernels.wat that `module` is.
+   * of kernels.wat that `module` is; a `shared` memory needs the module variant that imports a
+   * shared memory (threads/sharedMemory.ts).
    */
   constructor(
     module: WebAssembly.Module,
     lengths: readonly number[],
     readonly kind: WasmKind = 'wasm-simd',
+    shared = false,
   ) {
-    this.memory = new WasmMemory(lengths);
+    this.memory = new WasmMemory(lengths, shared);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory.memory } });
     this.exports = instance.exports as unknown as KernelExports;
   }

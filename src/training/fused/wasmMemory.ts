@@ -65,10 +65,11 @@ export class WasmMemory {
   private stagingCursor = 0;
 
   /**
-   * A new memory with room for resident arrays of the given lengths and some staging. Throws a
+   * A new memory (`shared`: SharedArrayBuffer-backed) with room for resident arrays of the
+   * given lengths and some staging. Throws a
    * `RangeError` when that memory cannot be allocated (or would pass {@link MAX_PAGES}).
    */
-  constructor(lengths: readonly number[]) {
+  constructor(lengths: readonly number[], shared = false) {
     this.lengths = lengths;
     let offset = 0;
     for (const n of lengths) {
@@ -82,7 +83,8 @@ export class WasmMemory {
         `WasmKernels: ${offset} bytes of resident arrays exceed the ${MAX_PAGES * PAGE}-byte memory maximum`,
       );
     }
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES });
+    // A shared memory never moves when it grows: other threads' views of it stay valid.
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared });
     this.heap = new Float32Array(this.memory.buffer);
     this.reserve(INITIAL_STAGING);
   }

@@ -1,4 +1,4 @@
-import { sinusoids } from '../../../models/attention/layers';
+import { sinusoids } from '../../../models/attention/sinusoids';
 import type { Kernels } from '../kernels';
 import { softmaxRows } from '../softmax';
 import { dense, gradOf, transpose, type DenseValue, type Shape } from '../values';

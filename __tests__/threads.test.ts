@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import {
+  buildEncoderDecoder,
+  buildSeq2Seq,
+  buildTeacherForcing,
+  disposeEchoModel,
+  trainEcho,
+  trainTeacherForcing,
+} from '../src';
+import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
+import { shardOf } from '../src/training/fused/threads/shard';
+import { shareMemoryImport } from '../src/training/fused/threads/sharedMemory';
+import { expectRejection } from './helpers/errors';
+import { weightValues } from './helpers/models';
+
+/** Largest absolute difference between two weight lists. */
+const maxDifference = (a: number[][], b: number[][]): number =>
+  Math.max(...a.flatMap((w, i) => w.map((v, j) => Math.abs(v - b[i]![j]!))));
+
+describe("the fused engine's threads", () => {
+  const small = { nUnique: 12, units: 8, seed: 3 };
+
+  it.each([
+    ['model B, stateful, one batch of 21', { ...small }, {}],
+    [
+      'model B, stateless, batches of 8 and a last of 5',
+      { ...small, stateful: false },
+      { batchSize: 8 },
+    ],
+  ])(
+    '%s: bit-identical for 2 threads, within float32 precision of 1',
+    async (_name, model, options) => {
+      const before = tf.memory().numTensors;
+      const weights = async (threads: number) => {
+        const m = buildEncoderDecoder(model);
+        const result = await trainEcho(m, { ...options, epochs: 3, seed: 5, threads });
+        expect(result.threads).toBe(threads);
+        const values = weightValues(m);
+        disposeEchoModel(m);
+        return { values, loss: result.history.loss };
+      };
+      const two = await weightValues2(weights);
+      expect(two.a.values).toEqual(two.b.values);
+      expect(two.a.loss).toEqual(two.b.loss);
+      const one = await weights(1);
+      expect(maxDifference(one.values, two.a.values)).toBeLessThan(1e-5);
+      one.loss.forEach((loss, i) => {
+        expect(two.a.loss[i]).toBeCloseTo(loss, 5);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
+  it('train teacher forcing on 2 threads as on 1', async () => {
+    const run = async (threads: number) => {
+      const models = buildTeacherForcing({ maxLength: 4, nUnique: 8, units: 8, seed: 1 });
+      const options = { epochs: 2, samplesPerEpoch: 40, batchSize: 16, seed: 2, threads };
+      const result = await trainTeacherForcing(models, options);
+      const values = weightValues(models.training);
+      models.dispose();
+      return { result, values };
+    };
+    const a = await run(2);
+    const b = await run(2);
+    const one = await run(1);
+    expect(a.result.threads).toBe(2);
+    expect(a.values).toEqual(b.values);
+    expect(maxDifference(one.values, a.values)).toBeLessThan(1e-5);
+  });
+
+  it('use no more threads than a batch has rows, and one with the tfjs engine', async () => {
+    const model = buildEncoderDecoder({ ...small, batchSize: 3, nIn: 3, nOut: 2 });
+    const fused = await trainEcho(model, { epochs: 1, sequenceLength: 5, threads: 8 });
+    expect(fused.threads).toBe(3);
+    const fit = await trainEcho(model, {
+      epochs: 1,
+      sequenceLength: 5,
+      engine: 'tfjs',
+      threads: 2,
+    });
+    expect(fit.threads).toBe(1);
+    disposeEchoModel(model);
+  });
+
+  it("choose by default 2 threads for the walkthrough's model B, 1 for batches of 7", async () => {
+    const b = buildEncoderDecoder({ seed: 1 });
+    const a = buildSeq2Seq({ seed: 1 });
+    const many = availableParallelism() >= 2;
+    expect((await trainEcho(b, { epochs: 1, seed: 2 })).threads).toBe(many ? 2 : 1);
+    expect((await trainEcho(a, { epochs: 1, seed: 2 })).threads).toBe(1);
+    disposeEchoModel(a);
+    disposeEchoModel(b);
+  });
+
+  it('refuse a threads option that is not an integer in [1, 64] or auto', async () => {
+    const model = buildEncoderDecoder(small);
+    const expected = "an integer in [1, 64] or 'auto'";
+    for (const [threads, kind] of [
+      [0, RangeError],
+      [1.5, RangeError],
+      [65, RangeError],
+      ['many', RangeError],
+      [true, TypeError],
+      [null, TypeError],
+    ] as const) {
+      await expectRejection(
+        () => trainEcho(model, { epochs: 1, threads: threads as never }),
+        kind,
+        'trainEcho',
+        `options.threads must be ${expected}`,
+      );
+    }
+    disposeEchoModel(model);
+  });
+
+  it('split a batch into contiguous shards whose sizes differ by at most one', () => {
+    expect([0, 1, 2].map((i) => shardOf(7, 3, i))).toEqual([
+      { start: 0, rows: 3 },
+      { start: 3, rows: 2 },
+      { start: 5, rows: 2 },
+    ]);
+    expect(shardOf(21, 2, 1)).toEqual({ start: 11, rows: 10 });
+  });
+
+  it('load the kernels with a shared memory', () => {
+    const binary = shareMemoryImport(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } });
+    expect(typeof instance.exports.mmadd).toBe('function');
+  });
+
+  it('let a Node process exit while its workers idle', () => {
+    const script = `
+      import { buildEncoderDecoder, trainEcho } from './src/index.ts';
+      const model = buildEncoderDecoder({ nUnique: 12, units: 8, seed: 3 });
+      const result = await trainEcho(model, { epochs: 2, threads: 2 });
+      console.log('threads', result.threads);
+    `;
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        timeout: 60000,
+        encoding: 'utf8',
+      },
+    );
+    expect(out).toContain('threads 2');
+  });
+});
+
+/** Two runs of the same thread count. */
+async function weightValues2<T>(run: (threads: number) => Promise<T>): Promise<{ a: T; b: T }> {
+  return { a: await run(2), b: await run(2) };
+}

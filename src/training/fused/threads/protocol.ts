@@ -1,0 +1,94 @@
+/**
+ * What the calling thread and the fused engine's workers say to each other. Messages
+ * (postMessage) set a model up and start an epoch; within an epoch, batches are handed over
+ * through a control block of shared memory (Atomics), with no message per batch.
+ */
+import type { TrainingPlan } from '../../../models/fusedPlan';
+import type { KernelKind } from '../kernels';
+import type { FusedData } from './shard';
+
+/** Sets up a model on a worker: its plan, the caller's weights to copy, the control block. */
+export interface ModelMessage {
+  type: 'model';
+  id: number;
+  spec: TrainingPlan;
+  kind: KernelKind;
+  /** The caller's weight arrays (SharedArrayBuffer-backed), read at every batch. */
+  weights: Float32Array[];
+  control: SharedArrayBuffer;
+  /** This worker's thread index, 1 .. threads - 1 (the caller is 0). */
+  index: number;
+}
+
+/** Runs an epoch's batches: the worker's shard of each, as the control block says. */
+export interface EpochMessage {
+  type: 'epoch';
+  id: number;
+  data: FusedData;
+  batchSize: number;
+  stateful: boolean;
+  threads: number;
+  /** The control block's batch counter before the epoch's first batch. */
+  base: number;
+}
+
+/** Drops a model's state on a worker. */
+export interface ForgetMessage {
+  type: 'forget';
+  id: number;
+}
+
+/** Any message to a worker. */
+export type ToWorker = ModelMessage | EpochMessage | ForgetMessage;
+
+/** A worker's reply to {@link ModelMessage}: its weight and gradient arrays, shared. */
+export type FromWorker =
+  | { type: 'ready'; id: number; arrays: Float32Array[] }
+  | { type: 'failed'; id: number; message: string };
+
+/**
+ * The control block: Int32 slots `GO` (the caller's batch counter: batch `k` may start once
+ * it reaches `k`), `ABORT` (1: leave the epoch), `FAILED` (a worker's error), then per
+ * worker index its `DONE` counter; Float64 loss and accuracy per worker from byte
+ * {@link STATS}; an error text from byte {@link TEXT}.
+ */
+export const GO = 0;
+export const ABORT = 1;
+export const FAILED = 2;
+export const DONE = 3;
+export const STATS = 512;
+export const TEXT = 2048;
+export const TEXT_BYTES = 1024;
+/** The most threads a control block serves (the `threads` option's maximum). */
+export const MAX_THREADS = 64;
+
+/** A new control block, zeroed. */
+export const controlBlock = (): SharedArrayBuffer => new SharedArrayBuffer(TEXT + TEXT_BYTES);
+
+/** A browser window's thread may not block (Atomics.wait throws there): it spins instead. */
+const canBlock = typeof (globalThis as { document?: unknown }).document === 'undefined';
+
+/**
+ * How long a waiting thread spins before it sleeps, in ms: the other side's part of a batch
+ * (the caller's gradient sum and Adam step, a worker's shard) mostly ends sooner, and waking
+ * a sleeping thread costs tens of microseconds more than seeing a spinning one notice.
+ */
+const SPIN_MS = 1;
+
+/** Waits until `control[slot]` reaches at least `value` (counters only grow), or `ABORT`. */
+export function waitFor(control: Int32Array, slot: number, value: number): void {
+  const spinUntil = performance.now() + SPIN_MS;
+  for (let spins = 0; ; spins++) {
+    const now = Atomics.load(control, slot);
+    if (now >= value || Atomics.load(control, ABORT) !== 0) return;
+    if (canBlock && (spins & 63) === 63 && performance.now() > spinUntil) {
+      Atomics.wait(control, slot, now, 1000);
+    }
+  }
+}
+
+/** Sets `control[slot]` to `value` and wakes whoever waits on it. */
+export function signal(control: Int32Array, slot: number, value: number): void {
+  Atomics.store(control, slot, value);
+  Atomics.notify(control, slot);
+}
