@@ -26,6 +26,13 @@
  *    stopped run must be saved too, the controls must come back, and a second run must start
  *    (and stop) again.
  *
+ * Before step 1, threads (threads-steps.mjs): the page must be cross-origin isolated (the
+ * server's COOP/COEP headers) and say so; through a hook the page installs only with `?bench`,
+ * presets.fastPartial's model trains for a fixed number of epochs on 1 and on 2 threads,
+ * alternating, 3 runs each; every 2-thread run must report `threads: 2` (the workers ran). The
+ * ratio of the medians is printed as the speed-up over one thread, never asserted (timing on
+ * a shared machine is noisy). After step 1 the page must say how many threads the run used.
+ *
  * The steps are in demo-steps.mjs, what they read from the page in demo-page.mjs, and the
  * step/check harness in harness.mjs; this file opens the page, runs the steps in order and
  * prints the summary.
@@ -59,6 +66,7 @@ import {
   trainFast,
 } from './demo-steps.mjs';
 import { check, currentStepName, Failure, median, ms, setStep, step } from './harness.mjs';
+import { BENCH_EPOCHS, benchThreads, checkIsolated, readThreads } from './threads-steps.mjs';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The whole test, as a last resort against a hang. */
@@ -115,7 +123,7 @@ async function openDemo(pageErrors, opened) {
       console.log(`[page ${message.type()}] ${message.text()}`);
     }
   });
-  return { built, url: `${server.url}?seed=${SEED}`, demo };
+  return { built, url: `${server.url}?seed=${SEED}&bench`, demo };
 }
 
 /**
@@ -133,6 +141,11 @@ async function runSteps(demo, url, pageErrors) {
     const { detail } = await readState(demo);
     return /tfjs backend (\w+)/.exec(detail)?.[1] ?? 'unknown';
   });
+  const isolation = await step('the page is cross-origin isolated', () => checkIsolated(demo));
+  const bench = await step(
+    `threads: ${BENCH_EPOCHS} epochs of fastPartial on 1 and 2 threads, alternating`,
+    () => benchThreads(demo),
+  );
 
   // ---- 1. the fast preset, to an accurate model ----
   const fast = await step('fast preset: train while the page stays responsive', () =>
@@ -140,6 +153,9 @@ async function runSteps(demo, url, pageErrors) {
   );
   const results = await step('fast preset: accuracy and the Expected/Predicted table', () =>
     checkResults(demo),
+  );
+  const fastThreads = await step('fast preset: the page says how many threads it used', () =>
+    readThreads(demo),
   );
   await step(`screenshot ${path.relative(process.cwd(), SCREENSHOT)}`, async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -167,7 +183,10 @@ async function runSteps(demo, url, pageErrors) {
   const responsiveness = await step('responsiveness during training', () =>
     Promise.resolve(checkResponsiveness([fast, stopped])),
   );
-  return { backend, fast, results, saved, loaded, stopped, rerun, responsiveness };
+  return {
+    ...{ backend, isolation, bench, fast, fastThreads, results, saved, loaded },
+    ...{ stopped, rerun, responsiveness },
+  };
 }
 
 /**
@@ -176,11 +195,16 @@ async function runSteps(demo, url, pageErrors) {
  * @param {number} testStarted
  */
 function printSummary(outcome, bundleBytes, testStarted) {
-  const { backend, fast, results, saved, loaded, stopped, rerun } = outcome;
+  const { backend, bench, fast, results, saved, loaded, stopped, rerun } = outcome;
   const { roundTrips, maxRoundTrip, maxGap } = outcome.responsiveness;
   console.log('');
   console.log('browser demo e2e: PASSED');
   console.log(`  tfjs backend ${backend}; bundle ${(bundleBytes / 1024 / 1024).toFixed(2)} MB`);
+  console.log(`  threads: ${outcome.isolation}; the fast run trained on ${outcome.fastThreads}`);
+  console.log(
+    `  speed-up over one thread: ${bench.speedUp.toFixed(2)} (fastPartial, ${BENCH_EPOCHS} epochs, ` +
+      `median of 3: ${ms(bench.one)} on 1 thread, ${ms(bench.two)} on 2)`,
+  );
   console.log(
     `  fast preset: ${fast.state.epoch} epochs, ${fast.state.detail}; ` +
       `fresh-sequence accuracy ${results.accuracy.toFixed(4)} (windows ${results.sequenceAccuracy.toFixed(4)}); ` +

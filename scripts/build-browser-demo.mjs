@@ -2,16 +2,18 @@
 /**
  * Bundles the browser demo (examples/browser/main.ts and the demo's modules it imports, seq-echo's
  * src/ and @tensorflow/tfjs) into one ES module with esbuild, so the page is static and needs no
- * `npm run build` first. main.ts is the only entry point: esbuild follows its imports, so a new
- * module of the demo needs no change here.
+ * `npm run build` first. main.ts is the page's only entry point: esbuild follows its imports, so
+ * a new module of the demo needs no change here. The fused engine's worker
+ * (src/training/fused/threads/worker.ts, no tfjs) is bundled apart, to dist/fusedWorker.js: the
+ * page starts it as a module Worker (useThreadWorkers) when it is cross-origin isolated.
  *
  *   node scripts/build-browser-demo.mjs              # writes examples/browser/dist/main.js
  *   node scripts/build-browser-demo.mjs --serve      # builds in memory and serves the demo
  *   node scripts/build-browser-demo.mjs --serve --port 8080 --host 0.0.0.0
  *   node scripts/build-browser-demo.mjs --no-minify --sourcemap
  *
- * `--serve` writes nothing: it serves examples/browser/ with the fresh bundle at /dist/main.js
- * (PORT in the environment also sets the port; default 8080). e2e/browser-demo.test.mjs uses
+ * `--serve` writes nothing: it serves examples/browser/ with the fresh bundles at /dist/main.js
+ * and /dist/fusedWorker.js, with the cross-origin isolation headers (PORT in the environment also sets the port; default 8080). e2e/browser-demo.test.mjs uses
  * buildBrowserDemo() the same way.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +27,8 @@ import { serveStatic } from './serve-static.mjs';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** The demo's directory: index.html, style.css, main.ts and its modules; the bundle goes to dist/. */
 export const demoDir = path.join(repoRoot, 'examples', 'browser');
+/** The fused engine's worker entry, bundled to dist/fusedWorker.js. */
+const workerEntry = path.join(repoRoot, 'src', 'training', 'fused', 'threads', 'worker.ts');
 
 /**
  * Bundles the demo.
@@ -33,8 +37,8 @@ export const demoDir = path.join(repoRoot, 'examples', 'browser');
  *   `write` (default true) writes the files to `outdir` (default examples/browser/dist);
  *   `false` only returns them.
  * @returns {Promise<{ files: Map<string, Uint8Array>, bytes: number, ms: number }>} the output
- *   files keyed by URL path under the demo's root (`/dist/main.js`, ...), their total size and
- *   the build time.
+ *   files keyed by URL path under the demo's root (`/dist/main.js`, `/dist/fusedWorker.js`, ...),
+ *   their total size and the build time.
  */
 export async function buildBrowserDemo({
   write = true,
@@ -43,8 +47,37 @@ export async function buildBrowserDemo({
   sourcemap = false,
 } = {}) {
   const started = performance.now();
-  const result = await esbuild.build({
-    entryPoints: [path.join(demoDir, 'main.ts')],
+  // Two builds, not two entries of one: the worker shares no module instance with the page
+  // (it is a separate thread), and one build of both would split shared code into chunks.
+  const results = await Promise.all([
+    bundle({ main: path.join(demoDir, 'main.ts') }, outdir, minify, sourcemap),
+    bundle({ fusedWorker: workerEntry }, outdir, minify, sourcemap),
+  ]);
+  const files = new Map();
+  let bytes = 0;
+  for (const file of results.flatMap((result) => result.outputFiles)) {
+    const urlPath = `/dist/${path.relative(outdir, file.path).split(path.sep).join('/')}`;
+    files.set(urlPath, file.contents);
+    bytes += file.contents.byteLength;
+    if (write) {
+      mkdirSync(path.dirname(file.path), { recursive: true });
+      writeFileSync(file.path, file.contents);
+    }
+  }
+  return { files, bytes, ms: performance.now() - started };
+}
+
+/**
+ * One esbuild run, in memory: an ES module for browsers per entry (output name to source).
+ *
+ * @param {Record<string, string>} entryPoints
+ * @param {string} outdir
+ * @param {boolean} minify
+ * @param {boolean} sourcemap
+ */
+function bundle(entryPoints, outdir, minify, sourcemap) {
+  return esbuild.build({
+    entryPoints,
     outdir,
     bundle: true,
     format: 'esm',
@@ -57,18 +90,6 @@ export async function buildBrowserDemo({
     write: false,
     logLevel: 'warning',
   });
-  const files = new Map();
-  let bytes = 0;
-  for (const file of result.outputFiles) {
-    const urlPath = `/dist/${path.relative(outdir, file.path).split(path.sep).join('/')}`;
-    files.set(urlPath, file.contents);
-    bytes += file.contents.byteLength;
-    if (write) {
-      mkdirSync(path.dirname(file.path), { recursive: true });
-      writeFileSync(file.path, file.contents);
-    }
-  }
-  return { files, bytes, ms: performance.now() - started };
 }
 
 /** @param {string[]} argv */

@@ -9,6 +9,11 @@
  * As a module: `await serveStatic({ root, files, port: 0 })` returns `{ url, port, close }`;
  * `files` maps URL paths to in-memory contents served in place of the disk (the e2e test serves
  * a fresh bundle that way, without writing it).
+ *
+ * By default every answer carries the headers that make a page cross-origin isolated
+ * (`Cross-Origin-Opener-Policy: same-origin`, `Cross-Origin-Embedder-Policy: require-corp`,
+ * and `Cross-Origin-Resource-Policy: same-origin` on files): SharedArrayBuffer, and with it the
+ * demo's training on worker threads, needs that. `isolate: false` (`--no-isolate`) leaves them out.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -34,15 +39,32 @@ const TYPES = {
 const typeOf = (/** @type {string} */ file) =>
   TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 
+/** The headers of a cross-origin isolated page (`crossOriginIsolated`), on every answer. */
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+/** With require-corp, what the page loads must allow it; the files say same-origin. */
+const FILE_POLICY = { 'Cross-Origin-Resource-Policy': 'same-origin' };
+
 /**
  * Starts the server.
  *
- * @param {{ root: string, files?: Map<string, Uint8Array>, port?: number, host?: string }} options
- *   `port` 0 (the default) picks a free port; `host` defaults to 127.0.0.1.
+ * @param {{ root: string, files?: Map<string, Uint8Array>, port?: number, host?: string, isolate?: boolean }} options
+ *   `port` 0 (the default) picks a free port; `host` defaults to 127.0.0.1; `isolate` (default
+ *   true) sends the cross-origin isolation headers.
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export function serveStatic({ root, files = new Map(), port = 0, host = '127.0.0.1' }) {
+export function serveStatic({
+  root,
+  files = new Map(),
+  port = 0,
+  host = '127.0.0.1',
+  isolate = true,
+}) {
   const rootDir = path.resolve(root);
+  const always = { 'Cache-Control': 'no-store', ...(isolate ? ISOLATION : {}) };
+  const fileHeaders = { ...always, ...(isolate ? FILE_POLICY : {}) };
   const server = createServer((request, response) => {
     /**
      * @param {number} status
@@ -50,7 +72,7 @@ export function serveStatic({ root, files = new Map(), port = 0, host = '127.0.0
      * @param {Record<string, string | number>} [headers]
      */
     const send = (status, body, headers = {}) => {
-      response.writeHead(status, { 'Cache-Control': 'no-store', ...headers });
+      response.writeHead(status, { ...(status === 200 ? fileHeaders : always), ...headers });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -87,7 +109,7 @@ export function serveStatic({ root, files = new Map(), port = 0, host = '127.0.0
       return;
     }
     response.writeHead(200, {
-      'Cache-Control': 'no-store',
+      ...fileHeaders,
       'Content-Type': typeOf(file),
       'Content-Length': stats.size,
     });
@@ -122,17 +144,21 @@ async function main() {
   let root = fileURLToPath(new URL('../examples/browser/', import.meta.url));
   let port = Number(process.env.PORT ?? 8080);
   let host = '127.0.0.1';
+  let isolate = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--port') port = Number(argv[++i]);
     else if (arg === '--host') host = String(argv[++i]);
+    else if (arg === '--no-isolate') isolate = false;
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/serve-static.mjs [dir] [--port N] [--host H]');
+      console.log(
+        'usage: node scripts/serve-static.mjs [dir] [--port N] [--host H] [--no-isolate]',
+      );
       return;
     } else if (arg?.startsWith('--')) throw new Error(`serve-static: unknown argument ${arg}`);
     else if (arg) root = path.resolve(arg);
   }
-  const { url } = await serveStatic({ root, port, host });
+  const { url } = await serveStatic({ root, port, host, isolate });
   console.log(`serving ${path.relative(process.cwd(), root) || '.'} at ${url}  (Ctrl-C to stop)`);
 }
 

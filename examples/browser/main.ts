@@ -16,11 +16,14 @@
  *
  * This file wires the page up; the rest is split by job: training.ts (Start and Stop: the
  * training loop's glue), restore.ts ("Load saved model"), saved.ts (saving, and the record of
- * the saved run), chart.ts (the learning curve), view.ts (the rest of the page), pacing.ts
+ * the saved run), threads.ts (worker threads), chart.ts (the learning curve), view.ts (the rest of the page), pacing.ts
  * (yielding to input and frames while training), settings.ts (the presets and the URL's
  * overrides), state.ts (the model and the run in progress).
  *
- * The page needs no worker: `trainEcho` yields to the event loop every ~50 ms, and the demo's
+ * On a cross-origin isolated page (the demo's server sends the headers) threads.ts hands
+ * seq-echo a worker factory (`useThreadWorkers`), so `trainEcho` may also train on worker
+ * threads (dist/fusedWorker.js, bundled apart); the page says whether it is isolated and how
+ * many threads the last run used. The page's responsiveness needs no worker: `trainEcho` yields to the event loop every ~50 ms, and the demo's
  * `onEpochEnd` (training.ts, pacing.ts) yields every ~16 ms and waits for a frame when one is
  * overdue, so clicks (Stop), the counters and the chart stay live. Hooks for tests: `data-testid`
  * attributes, `body[data-status]`, `data-value` (the raw number) on the accuracy outputs,
@@ -33,10 +36,13 @@ import { drawChart, redrawChart } from './chart';
 import { loadSaved } from './restore';
 import { describeSavedRun, readSavedRun, SAVE_URL, savedModelExists } from './saved';
 import { page, setRunning } from './state';
+import { installBenchHook, setUpThreads } from './threads';
 import { start, stop } from './training';
 import { setSaved, setStatus, showError, showPreset, ui } from './view';
 
 async function init(): Promise<void> {
+  setUpThreads();
+  installBenchHook();
   showPreset();
   drawChart();
   ui.preset.addEventListener('change', showPreset);

@@ -24,6 +24,7 @@ import {
   type PresetName,
 } from './settings';
 import { disposeModel, page, setRunning } from './state';
+import { showThreads } from './threads';
 import {
   percent,
   seconds,
@@ -86,6 +87,7 @@ export async function start(): Promise<void> {
     });
     ui.stop.disabled = true; // nothing left to stop: the evaluation below takes a moment
     current.evaluations = result.evaluations;
+    showThreads(result.threads);
     ui.elapsed.textContent = seconds(result.elapsedMs);
     const summary = stopSummary(result);
     setStatus('evaluating', summary);

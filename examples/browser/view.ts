@@ -38,6 +38,7 @@ export const ui = {
   status: element('status', HTMLElement),
   detail: element('detail', HTMLElement),
   saved: element('saved', HTMLElement),
+  threads: element('threads', HTMLElement),
   epoch: element('epoch', HTMLElement),
   maxEpochs: element('max-epochs', HTMLElement),
   loss: element('loss', HTMLElement),
