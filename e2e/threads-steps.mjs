@@ -14,7 +14,7 @@ import { check, median } from './harness.mjs';
 /** @typedef {{ __seqEchoBench?: (threads: number, epochs: number) => Promise<BenchRun> }} BenchWindow */
 
 /** Epochs per timed run: fastPartial's model B, batches of 32 (where threads pay). */
-export const BENCH_EPOCHS = 15;
+export const BENCH_EPOCHS = 40;
 /** Timed runs per thread count, alternating 1 and 2 threads; the summary takes the medians. */
 const BENCH_ROUNDS = 3;
 
