@@ -10,6 +10,7 @@ import {
   trainTeacherForcing,
 } from '../src';
 import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
+import { ABORT, controlBlock, DONE, signal, waitFor } from '../src/training/fused/threads/protocol';
 import { shardOf } from '../src/training/fused/threads/shard';
 import { shareMemoryImport } from '../src/training/fused/threads/sharedMemory';
 import { expectRejection } from './helpers/errors';
@@ -122,6 +123,18 @@ describe("the fused engine's threads", () => {
       { start: 5, rows: 2 },
     ]);
     expect(shardOf(21, 2, 1)).toEqual({ start: 11, rows: 10 });
+  });
+
+  it('stop waiting for a worker that never answers once the deadline passes', () => {
+    // A worker that dies without a word (out of memory, killed) never signals its slot; its
+    // exit event cannot reach a thread blocked here, so the deadline is what ends the wait.
+    const control = new Int32Array(controlBlock());
+    expect(waitFor(control, DONE + 1, 1, performance.now() + 5)).toBe(false);
+    signal(control, DONE + 1, 1);
+    expect(waitFor(control, DONE + 1, 1, performance.now() + 5)).toBe(true);
+    expect(waitFor(control, DONE + 2, 1, performance.now() - 1)).toBe(false);
+    signal(control, ABORT, 1);
+    expect(waitFor(control, DONE + 2, 1, performance.now() - 1)).toBe(true);
   });
 
   it('load the kernels with a shared memory', () => {

@@ -59,6 +59,9 @@ export function batchWorkingFloats(plan: ModelPlan, batch: number): number {
   return floats + 3 * batch * steps * width;
 }
 
+/** How long the calling thread waits at least for a worker's shard before it gives up, in ms. */
+const WORKER_GRACE_MS = 30_000;
+
 /**
  * Runs a model's plan on seq-echo's own kernels: the forward pass for predictions, and for
  * training the same loss, gradients and Adam update as tfjs's `model.fit` with
@@ -244,10 +247,14 @@ export class FusedTrainer extends FusedRunner {
       const own = shardOf(n, active, 0);
       team?.go();
       const rows = batchOf(this.plan, data, start, own.rows);
+      const started = performance.now();
       const { score, run } = trainShard(this.kernels, this.spec, this.count, rows, states, n);
       if (team && active > 1) {
         const grads = this.kernels.arrays().slice(this.count, 2 * this.count);
-        const theirs = team.collect(this.kernels, active, grads);
+        // A worker's shard is about as big as this thread's: one that takes far longer is gone.
+        const ownMs = performance.now() - started;
+        const deadline = performance.now() + Math.max(WORKER_GRACE_MS, 100 * ownMs);
+        const theirs = team.collect(this.kernels, active, grads, deadline);
         score.loss += theirs.loss;
         score.accuracy += theirs.accuracy;
       }

@@ -75,14 +75,26 @@ const canBlock = typeof (globalThis as { document?: unknown }).document === 'und
  */
 const SPIN_MS = 1;
 
-/** Waits until `control[slot]` reaches at least `value` (counters only grow), or `ABORT`. */
-export function waitFor(control: Int32Array, slot: number, value: number): void {
+/**
+ * Waits until `control[slot] >= value` (or the epoch is aborted): spins for a moment, then
+ * sleeps on the slot where this thread may block. Returns `false` when `deadline` (a
+ * `performance.now()` time) passes first: a worker that died without a word (out of memory,
+ * killed) never answers, and its `exit` event cannot reach a thread that waits here.
+ */
+export function waitFor(
+  control: Int32Array,
+  slot: number,
+  value: number,
+  deadline = Number.POSITIVE_INFINITY,
+): boolean {
   const spinUntil = performance.now() + SPIN_MS;
   for (let spins = 0; ; spins++) {
     const now = Atomics.load(control, slot);
-    if (now >= value || Atomics.load(control, ABORT) !== 0) return;
-    if (canBlock && (spins & 63) === 63 && performance.now() > spinUntil) {
-      Atomics.wait(control, slot, now, 1000);
+    if (now >= value || Atomics.load(control, ABORT) !== 0) return true;
+    if ((spins & 63) === 63) {
+      const time = performance.now();
+      if (time > deadline) return false;
+      if (canBlock && time > spinUntil) Atomics.wait(control, slot, now, 1000);
     }
   }
 }

@@ -99,12 +99,18 @@ export class ThreadTeam {
 
   /**
    * Waits for the batch's workers `1 .. active - 1`, adds their gradients into `grads` in
-   * thread order, and returns the sum of their scores. Throws when a worker failed.
+   * thread order, and returns the sum of their scores. Throws when a worker failed, or when
+   * one has not finished by `deadline` (a `performance.now()` time).
    */
-  collect(kernels: Kernels, active: number, grads: readonly Float32Array[]): BatchScore {
+  collect(
+    kernels: Kernels,
+    active: number,
+    grads: readonly Float32Array[],
+    deadline = Number.POSITIVE_INFINITY,
+  ): BatchScore {
     const score = { loss: 0, accuracy: 0 };
     for (let w = 1; w < active; w++) {
-      waitFor(this.control, DONE + w, this.batch);
+      if (!waitFor(this.control, DONE + w, this.batch, deadline)) this.silent(w);
       if (Atomics.load(this.control, FAILED) !== 0) this.fail();
       const theirs = this.grads[w - 1]!;
       for (let i = 0; i < grads.length; i++) addInto(kernels, grads[i]!, theirs[i]!);
@@ -124,6 +130,15 @@ export class ThreadTeam {
   /** Drops the model's state on the workers. */
   forget(): void {
     for (const worker of this.workers) worker.post({ type: 'forget', id: this.id });
+  }
+
+  /** Throws for worker `w`, which did not answer in time; every worker is replaced. */
+  private silent(w: number): never {
+    this.abort();
+    for (const worker of this.workers) dropWorker(worker);
+    throw new Error(
+      `seq-echo: fused worker ${w} did not finish its shard of batch ${this.batch} in time (it may have run out of memory or been killed); the epoch was stopped`,
+    );
   }
 
   /** Throws a worker's error; the failed worker is replaced in the pool. */
