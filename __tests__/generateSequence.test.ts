@@ -83,6 +83,14 @@ describe('generateSequence', () => {
       'generateSequence',
       'options.seed',
     );
+    // Found by the fuzz soak: a seed that cannot become a string is still shown, not thrown on.
+    expectError(
+      () => generateSequence(0, { seed: { toString: 0 }, random: 0 } as never),
+      TypeError,
+      'generateSequence',
+      'options.seed and options.random cannot both be given',
+      'seed an object and random 0',
+    );
     expectError(
       () => generateSequence(5, { random: 3 as unknown as () => number }),
       TypeError,

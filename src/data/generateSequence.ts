@@ -5,6 +5,7 @@ import {
   assertOptions,
   message,
   optionKeys,
+  showValue,
 } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { mulberry32, type RandomSource } from './random';
@@ -71,7 +72,7 @@ export function randomSource(
 ): RandomSource {
   if (seed !== undefined && random !== undefined) {
     throw new TypeError(
-      `${fn}: options.seed and options.random cannot both be given; pass one of them, but received seed ${String(seed)} and a random function`,
+      `${fn}: options.seed and options.random cannot both be given; pass one of them, but received seed ${showValue(seed)} and random ${showValue(random)}`,
     );
   }
   if (seed !== undefined) {
