@@ -36,6 +36,7 @@ import {
   jsLstmForwardCell,
   jsMatMulAdd,
   jsMatMulBackward,
+  jsMatMulTransposed,
 } from '../src/training/fused/jsKernels';
 import { WasmKernels } from '../src/training/fused/wasmKernels';
 
@@ -193,6 +194,31 @@ describe('every WebAssembly kernel matches the JavaScript reference (property te
           }
         },
       ),
+      RUNS,
+    );
+  });
+
+  it.each(BUILDS)('matMulTransposed (%s): out = A · B^T', (kind) => {
+    fc.assert(
+      fc.property(dim, dim, dim, seed, placement, (rows, inner, cols, s, mask) => {
+        const random = mulberry32(s);
+        const A = values(random, rows * cols);
+        const B = values(random, inner * cols);
+        const expected = new Float32Array(rows * inner);
+        jsMatMulTransposed({ A, B, out: expected, rows, inner, cols });
+
+        const { kernels, put } = setup(rows * cols + inner * cols + rows * inner, mask, kind);
+        // out is overwritten: NaN shows any value the kernel fails to write.
+        const out = put(new Float32Array(rows * inner).fill(NaN));
+        kernels.matMulTransposed({ A: put(A), B: put(B), out, rows, inner, cols });
+        expect(kernels.fallbacks).toBe(0);
+        expectWithin('out', out, expected, (i) => {
+          const [r, k] = [Math.floor(i / inner), i % inner];
+          let S = 0;
+          for (let j = 0; j < cols; j++) S += Math.abs(A[r * cols + j]! * B[k * cols + j]!);
+          return 2 * (cols + 1) * U * S;
+        });
+      }),
       RUNS,
     );
   });

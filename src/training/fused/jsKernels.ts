@@ -15,6 +15,7 @@ import type {
   LstmForwardCellArgs,
   MatMulAddArgs,
   MatMulBackwardArgs,
+  MatMulTransposedArgs,
 } from './kernels';
 import { countMatMul } from './flops';
 
@@ -115,6 +116,20 @@ export function jsMatMulBackward({
         acc += d * W[wo + j]!;
       }
       if (dA) dA[ao + k] = acc;
+    }
+  }
+}
+
+/** `out = A · B^T` (overwritten); see `MatMulTransposedArgs`. */
+export function jsMatMulTransposed({ A, B, out, rows, inner, cols }: MatMulTransposedArgs): void {
+  countMatMul(rows, inner, cols);
+  for (let r = 0; r < rows; r++) {
+    const ao = r * cols;
+    for (let k = 0; k < inner; k++) {
+      const bo = k * cols;
+      let acc = 0;
+      for (let j = 0; j < cols; j++) acc += A[ao + j]! * B[bo + j]!;
+      out[r * inner + k] = acc;
     }
   }
 }

@@ -11,6 +11,7 @@ import {
   jsLstmForwardCell,
   jsMatMulAdd,
   jsMatMulBackward,
+  jsMatMulTransposed,
 } from './jsKernels';
 import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 import { KERNELS_FMA_WASM_BASE64 } from './kernelsFmaWasm';
@@ -40,6 +41,20 @@ export interface MatMulAddArgs {
   /** The right factor, `[inner, cols]`. */
   W: Float32Array;
   /** The accumulator, `[rows, cols]`: the product is added to it. */
+  out: Float32Array;
+  rows: number;
+  inner: number;
+  cols: number;
+}
+
+/**
+ * Operands of {@link Kernels.matMulTransposed}: `out = A · B^T`, overwritten, with `A`
+ * `[rows, cols]`, `B` `[inner, cols]` and `out` `[rows, inner]` (the LSTM's `dh = dz · R^T`,
+ * read from `R` as it is stored, with no transposed copy).
+ */
+export interface MatMulTransposedArgs {
+  A: Float32Array;
+  B: Float32Array;
   out: Float32Array;
   rows: number;
   inner: number;
@@ -170,6 +185,8 @@ export interface Kernels {
   matMulAdd(a: MatMulAddArgs): void;
   /** `dW += A^T · dOut`, `dA = dOut · W^T`; see {@link MatMulBackwardArgs}. */
   matMulBackward(a: MatMulBackwardArgs): void;
+  /** `out = A · B^T`; see {@link MatMulTransposedArgs}. */
+  matMulTransposed(a: MatMulTransposedArgs): void;
   /** One forward step of the LSTM cell; see {@link LstmForwardCellArgs}. */
   lstmForwardCell(a: LstmForwardCellArgs): void;
   /** One backward step of the LSTM cell; see {@link LstmBackwardCellArgs}. */
@@ -302,6 +319,7 @@ class JsKernels implements Kernels {
 
   matMulAdd = jsMatMulAdd;
   matMulBackward = jsMatMulBackward;
+  matMulTransposed = jsMatMulTransposed;
   lstmForwardCell = jsLstmForwardCell;
   lstmBackwardCell = jsLstmBackwardCell;
   columnSum = jsColumnSum;

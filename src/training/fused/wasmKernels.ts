@@ -12,6 +12,7 @@ import type {
   LstmForwardCellArgs,
   MatMulAddArgs,
   MatMulBackwardArgs,
+  MatMulTransposedArgs,
   WasmKind,
 } from './kernels';
 import {
@@ -21,6 +22,7 @@ import {
   jsLstmForwardCell,
   jsMatMulAdd,
   jsMatMulBackward,
+  jsMatMulTransposed,
 } from './jsKernels';
 import { countMatMul } from './flops';
 import { inout, input, output, WasmMemory, type Operands } from './wasmMemory';
@@ -184,6 +186,24 @@ export class WasmKernels implements Kernels {
     // dW [inner, cols] += A^T [inner, rows] · dOut [rows, cols]: A^T(k, r) = A[r * inner + k].
     this.exports.mmadd(at.A, 1, inner, at.dOut, at.dW, inner, rows, cols);
     if (dA) this.exports.mmabt(at.dOut, at.W, at.dA, rows, inner, cols);
+    this.memory.unstage(operands, at);
+  }
+
+  matMulTransposed(args: MatMulTransposedArgs): void {
+    const { A, B, out, rows, inner, cols } = args;
+    const operands = {
+      A: input(A, rows * cols),
+      B: input(B, inner * cols),
+      out: output(out, rows * inner),
+    };
+    const at = this.stage(operands);
+    if (!at) {
+      jsMatMulTransposed(args);
+      return;
+    }
+    countMatMul(rows, inner, cols);
+    // mmabt's dA [rows, inner] = dOut [rows, cols] · W [inner, cols]^T.
+    this.exports.mmabt(at.A, at.B, at.out, rows, inner, cols);
     this.memory.unstage(operands, at);
   }
 

@@ -7,7 +7,6 @@ import {
   project,
   projectBackward,
   rowsOf,
-  transpose,
   type DenseValue,
   type Value,
 } from '../values';
@@ -164,7 +163,6 @@ export function lstmBackward(
   if (outputs.h.grad) addInto(dhNext, outputs.h.grad);
   if (outputs.c.grad) addInto(dcNext, outputs.c.grad);
   const dOut = outputs.out.grad;
-  const recurrentT = transpose(kernels, w.recurrent, u, 4 * u);
   for (let t = steps - 1; t >= 0; t--) {
     const dH = dOut && (returnSequences ? step(dOut, t, n) : t === steps - 1 ? dOut : undefined);
     const cPrev = t > 0 ? step(trace.c, t - 1, n) : trace.c0;
@@ -188,7 +186,14 @@ export function lstmBackward(
     // d(h_{t-1}) = dz_t · R^T; the weight gradient waits for all steps (below).
     const dhPrev = t > 0 || wantInitial ? kernels.scratch(n) : undefined;
     if (dhPrev) {
-      kernels.matMulAdd({ A: dzt, W: recurrentT, out: dhPrev, rows: batch, inner: 4 * u, cols: u });
+      kernels.matMulTransposed({
+        A: dzt,
+        B: w.recurrent,
+        out: dhPrev,
+        rows: batch,
+        inner: u,
+        cols: 4 * u,
+      });
       if (mask) skipMaskedOutput(mask, t, batch, u, dhPrev, dhNext, dH);
     }
     dhNext = dhPrev ?? dhNext;
