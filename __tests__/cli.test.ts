@@ -24,10 +24,10 @@ import {
   parsePredictArgs,
   parseSequence,
   parseTrainArgs,
-  TRAIN_ECHO_DEFAULTS,
   UsageError,
 } from '../src/cli/args';
 import { learningCurveSvg } from '../src/cli/curve';
+import { TRAIN_ECHO_DEFAULTS } from '../src/training/defaults';
 import { escapeControl } from '../src/cli/escape';
 import { checkOutputPaths, SAVED_FILES } from '../src/cli/outputs';
 import { METADATA_FILE, MODEL_FILE, WEIGHTS_FILE } from '../src/io/directoryHandler';

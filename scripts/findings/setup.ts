@@ -5,9 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainEchoOptions } from '../../src/index';
 import { readEchoShape } from '../../src/models/echoShape';
-
-/** trainEcho's default sequence length (the walkthrough's 25 integers an epoch). */
-const DEFAULT_SEQUENCE_LENGTH = 25;
+import { TRAIN_ECHO_DEFAULTS } from '../../src/training/defaults';
 
 /** The model's first LSTM layer as `LSTM(units)`, with its gates when they are not hard-sigmoid. */
 function lstmText(model: tf.LayersModel): string | undefined {
@@ -47,9 +45,9 @@ export function echoSetup(
   const lstm =
     lstmLayer === undefined ? '' : `${shape.stateful ? 'stateful' : 'stateless'} ${lstmLayer} `;
   const masking = shape.framing === 'padded' ? 'Masking + ' : '';
-  const sequenceLength = train.sequenceLength ?? DEFAULT_SEQUENCE_LENGTH;
+  const sequenceLength = train.sequenceLength ?? TRAIN_ECHO_DEFAULTS.sequenceLength;
   const windows = shape.framing === 'padded' ? sequenceLength : sequenceLength - shape.nIn + 1;
-  const batch = train.batchSize ?? shape.batchSize ?? 1;
+  const batch = train.batchSize ?? shape.batchSize ?? TRAIN_ECHO_DEFAULTS.batchSize;
   const framing = shape.framing === 'padded' ? 'padded ' : '';
   const parts = [
     `${masking}${lstm}${stack}`,

@@ -10,6 +10,9 @@
 import { resolve } from 'node:path';
 import type { EchoPreset, EncoderDecoderOptions } from '../index';
 import { presets } from '../presets';
+// trainEcho's own defaults (no tfjs in that module): what the CLI prints and checks with
+// where a preset does not say.
+import { TRAIN_ECHO_DEFAULTS } from '../training/defaults';
 import {
   choiceFlag,
   DEFAULT_SEED,
@@ -37,18 +40,6 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 export const BACKENDS = ['auto', 'cpu', 'wasm'] as const;
 /** One of {@link BACKENDS}. */
 export type BackendName = (typeof BACKENDS)[number];
-
-/**
- * `trainEcho`'s own defaults, for the settings the CLI must know before training (to print
- * them, and to run its fresh-sequence checks as `trainEcho` would): used where a preset does
- * not say. A test checks them against `trainEcho`.
- */
-export const TRAIN_ECHO_DEFAULTS = {
-  sequenceLength: 25,
-  batchSize: 32,
-  evaluateEvery: 10,
-  evaluationSequences: 20,
-} as const;
 
 /** The seq-echo preset for each recipe and preset name. */
 const PRESET_TABLE: Record<Recipe, Record<PresetName, EchoPreset<EncoderDecoderOptions>>> = {

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { drawSequence } from '../data/generateSequence';
 import { deriveSeed, mulberry32 } from '../data/random';
+import { TRAIN_ECHO_DEFAULTS as D } from './defaults';
 import { assertInteger, message, optionKeys, showValue } from '../internal/assert';
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { holdModels } from '../internal/modelLock';
@@ -163,12 +164,13 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   const fn = 'trainEcho';
   const shape = readEchoShape(fn, model);
   checkTrainingOptions(fn, options, TRAIN_ECHO_KEYS);
-  const { epochs, sequenceLength = 25, seed, batchSize, evaluationSequences = 20 } = options;
+  const { epochs, seed, batchSize, sequenceLength = D.sequenceLength } = options;
+  const { evaluationSequences = D.evaluationSequences } = options;
   assertInteger(fn, 'options.sequenceLength', sequenceLength, { min: 1, max: MAX_SEQUENCE_LENGTH });
   const windows = checkWindows(fn, 'options.sequenceLength', sequenceLength, sequenceLength, shape);
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
-  const loop = checkLoopOptions(fn, options, 10);
+  const loop = checkLoopOptions(fn, options, D.evaluateEvery);
   assertInteger(fn, 'options.evaluationSequences', evaluationSequences, { min: 1, max: 1_000_000 });
   const schedule = options.learningRateSchedule;
   const rateAt =
@@ -178,7 +180,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   checkOptimizer(fn, model, rateAt !== undefined);
   const fitBatch = shape.stateful
     ? statefulBatch(fn, shape, batchSize, sequenceLength, windows)
-    : (batchSize ?? 32);
+    : (batchSize ?? D.batchSize);
   const batch = { size: fitBatch, rows: windows, shown: batchSize ?? fitBatch };
   return {
     shape,
