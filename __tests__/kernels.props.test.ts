@@ -37,6 +37,7 @@ import {
   jsMatMulAdd,
   jsMatMulBackward,
   jsMatMulTransposed,
+  jsOneHot,
 } from '../src/training/fused/jsKernels';
 import { WasmKernels } from '../src/training/fused/wasmKernels';
 
@@ -242,6 +243,50 @@ describe('every WebAssembly kernel matches the JavaScript reference (property te
           return 2 * (rows + 1) * U * S;
         });
       }),
+      RUNS,
+    );
+  });
+
+  it('oneHot: rows of W added to out by id, and the gradient scattered back, exactly', () => {
+    const k = fc.integer({ min: 1, max: 3 });
+    fc.assert(
+      fc.property(
+        dim,
+        dim,
+        dim,
+        k,
+        seed,
+        placement,
+        fc.boolean(),
+        (rows, cols, width, k, s, mask, scatter) => {
+          const random = mulberry32(s);
+          // Ids in -1 .. width - 1: -1 is a row with no one (padding), skipped.
+          const ids = Int32Array.from(
+            { length: rows * k },
+            () => Math.floor(random() * (width + 1)) - 1,
+          );
+          const W0 = values(random, width * cols);
+          const out0 = values(random, rows * cols);
+          const expected = { W: W0.slice(), out: out0.slice() };
+          jsOneHot({ index: ids, k, ...expected, rows, cols, scatter });
+
+          const { kernels, put } = setup(rows * k + width * cols + rows * cols, mask);
+          // The ids in the kernels' memory (bit 7 of the placement) or staged.
+          let index = ids;
+          if (((mask >> 7) & 1) === 1) {
+            const room = kernels.scratch(ids.length);
+            index = new Int32Array(room.buffer, room.byteOffset, ids.length);
+            index.set(ids);
+          }
+          const W = put(W0);
+          const out = put(out0);
+          kernels.oneHot({ index, k, W, out, rows, cols, scatter });
+          expect(kernels.fallbacks).toBe(0);
+          // One float32 addition per value, in the same order: equal to the last bit.
+          expect(W).toEqual(expected.W);
+          expect(out).toEqual(expected.out);
+        },
+      ),
       RUNS,
     );
   });

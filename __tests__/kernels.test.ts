@@ -301,7 +301,7 @@ describe('the WebAssembly SIMD kernels', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
-  it('hand out zeroed scratch that the next reserve reuses, growing to what a step used', () => {
+  it('hand out zeroed scratch (unless asked not to) that the next reserve reuses, growing to what a step used', () => {
     const kernels = createKernels([]);
     kernels.reserve(0);
     const first = kernels.scratch(10);
@@ -318,6 +318,12 @@ describe('the WebAssembly SIMD kernels', () => {
     expect(again.buffer).toBe(small.buffer);
     expect(again.byteOffset).toBe(small.byteOffset);
     expect(again).toEqual(new Float32Array(10));
+    // Unless asked not to (an output a kernel overwrites whole): then it holds what was there.
+    again.fill(3);
+    kernels.reserve(0);
+    const unzeroed = kernels.scratch(10, false);
+    expect(unzeroed.byteOffset).toBe(again.byteOffset);
+    expect(unzeroed).toEqual(new Float32Array(10).fill(3));
   });
 
   it('keep resident values when reserve grows the memory, through fresh views', () => {

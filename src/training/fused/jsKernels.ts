@@ -16,6 +16,7 @@ import type {
   MatMulAddArgs,
   MatMulBackwardArgs,
   MatMulTransposedArgs,
+  OneHotArgs,
 } from './kernels';
 import { countMatMul } from './flops';
 
@@ -274,5 +275,22 @@ export function jsColumnSum({ src, dst, rows, cols }: ColumnSumArgs): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let j = 0; j < cols; j++) dst[j]! += src[o + j]!;
+  }
+}
+
+/**
+ * For every one of a one-hot value's rows (`k` ids per row, `-1` for none): `out[r, :] +=
+ * W[id, :]`, or with `scatter`, `W[id, :] += out[r, :]` (rows in order).
+ */
+export function jsOneHot({ index, k, W, out, rows, cols, scatter }: OneHotArgs): void {
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < k; j++) {
+      const id = index[r * k + j]!;
+      if (id < 0) continue;
+      const o = r * cols;
+      const w = id * cols;
+      if (scatter) for (let c = 0; c < cols; c++) W[w + c]! += out[o + c]!;
+      else for (let c = 0; c < cols; c++) out[o + c]! += W[w + c]!;
+    }
   }
 }

@@ -12,6 +12,7 @@ import {
   jsMatMulAdd,
   jsMatMulBackward,
   jsMatMulTransposed,
+  jsOneHot,
 } from './jsKernels';
 import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 import { KERNELS_FMA_WASM_BASE64 } from './kernelsFmaWasm';
@@ -135,6 +136,25 @@ export interface LstmBackwardCellArgs {
   gate: GateActivation;
 }
 
+/**
+ * Operands of {@link Kernels.oneHot}, the product of one-hot rows (kept as the columns of
+ * their ones) with a weight matrix, and its weight gradient: for every row `r < rows` and each
+ * of its `k` ids `id = index[r * k + j]` (`-1`: none), `out[r, :] += W[id, :]`; with `scatter`,
+ * `W[id, :] += out[r, :]` instead, in row order.
+ */
+export interface OneHotArgs {
+  /** `[rows, k]` ids of the rows' ones. */
+  index: Int32Array;
+  k: number;
+  /** `[width, cols]`: the weights (or, with `scatter`, their gradient, added to). */
+  W: Float32Array;
+  /** `[rows, cols]`: added to (or, with `scatter`, the gradient read). */
+  out: Float32Array;
+  rows: number;
+  cols: number;
+  scatter: boolean;
+}
+
 /** Operands of {@link Kernels.columnSum}: `dst[j] += Σ_r src[r, j]` for `src` `[rows, cols]`. */
 export interface ColumnSumArgs {
   /** The rows to sum, `[rows, cols]`. */
@@ -179,8 +199,11 @@ export interface Kernels {
    * previous step used. May grow the memory, which replaces the resident arrays' views.
    */
   reserve(floats: number): void;
-  /** A zeroed array of `n` values, valid until the next {@link Kernels.reserve}. */
-  scratch(n: number): Float32Array;
+  /**
+   * An array of `n` values, valid until the next {@link Kernels.reserve}: zeroed, or with
+   * `zero` false holding whatever was there (for an output a kernel overwrites whole).
+   */
+  scratch(n: number, zero?: boolean): Float32Array;
   /** `out[r, :] += A[r, :] · W`; see {@link MatMulAddArgs}. */
   matMulAdd(a: MatMulAddArgs): void;
   /** `dW += A^T · dOut`, `dA = dOut · W^T`; see {@link MatMulBackwardArgs}. */
@@ -191,6 +214,8 @@ export interface Kernels {
   lstmForwardCell(a: LstmForwardCellArgs): void;
   /** One backward step of the LSTM cell; see {@link LstmBackwardCellArgs}. */
   lstmBackwardCell(a: LstmBackwardCellArgs): void;
+  /** One-hot rows times `W`, or its weight gradient; see {@link OneHotArgs}. */
+  oneHot(a: OneHotArgs): void;
   /** `dst[j] += Σ_r src[r, j]`; see {@link ColumnSumArgs}. */
   columnSum(a: ColumnSumArgs): void;
   /** One Adam step, in place; see {@link AdamArgs}. */
@@ -322,6 +347,7 @@ class JsKernels implements Kernels {
   matMulTransposed = jsMatMulTransposed;
   lstmForwardCell = jsLstmForwardCell;
   lstmBackwardCell = jsLstmBackwardCell;
+  oneHot = jsOneHot;
   columnSum = jsColumnSum;
   adam = jsAdam;
 }

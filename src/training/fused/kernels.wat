@@ -7,9 +7,8 @@
 ;; The JavaScript versions in jsKernels.ts are the reference; __tests__/kernels.test.ts and
 ;; __tests__/kernels.props.test.ts check these against them, tails included (sizes that are
 ;; not multiples of 4). wasmKernels.ts types these exports and stages their operands.
-;; There is no kernel for the input projection x · W: the engine's inputs are one-hot, and a
-;; one-hot input row times W is a row of W, so one-hot inputs are looked up instead of
-;; multiplied (a row of W added to z; its gradient, a row of dz added to a row of dW).
+;; There is no matmul for the input projection x · W of one-hot inputs: a one-hot row times W
+;; is a row of W, so `onehot` adds that row to z (and, backward, a row of dz to a row of dW).
 (module
   ;; The caller makes the memory (wasmKernels.ts: sized to the resident arrays, with a maximum),
   ;; so it can fall back to JavaScript when the memory cannot be had.
@@ -117,18 +116,17 @@
         (local.set $r (i32.add (local.get $r) (i32.const 4)))
         (br $rLoop))))
 
-  ;; One Adam step over n values, in tfjs's order of float32 operations:
+  ;; One Adam step over the first n & ~3 of n values (wasmKernels.ts does the last n % 4), in
+  ;; tfjs's order of float32 operations:
   ;; m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p = (m / c1) / (sqrt(v / c2) + eps) * -lr + p.
   (func (export "adam")
     (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
     (param $b1 f32) (param $ob1 f32) (param $b2 f32) (param $ob2 f32)
     (param $c1 f32) (param $c2 f32) (param $eps f32) (param $nlr f32)
-    (local $i i32) (local $end i32) (local $vecEnd i32)
+    (local $i i32) (local $vecEnd i32)
     (local $gv v128) (local $mv v128) (local $vv v128)
     (local $B1 v128) (local $OB1 v128) (local $B2 v128) (local $OB2 v128)
     (local $C1 v128) (local $C2 v128) (local $EPS v128) (local $NLR v128)
-    (local $gs f32) (local $ms f32) (local $vs f32)
-    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
     (local.set $vecEnd (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
     (local.set $B1 (f32x4.splat (local.get $b1)))
     (local.set $OB1 (f32x4.splat (local.get $ob1)))
@@ -162,32 +160,7 @@
               (local.get $NLR))
             (v128.load (i32.add (local.get $p) (local.get $i)))))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $vLoop)))
-    (block $sDone
-      (loop $sLoop
-        (br_if $sDone (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $i))))
-        (local.set $ms
-          (f32.add
-            (f32.mul (f32.load (i32.add (local.get $m) (local.get $i))) (local.get $b1))
-            (f32.mul (local.get $gs) (local.get $ob1))))
-        (local.set $vs
-          (f32.add
-            (f32.mul (f32.load (i32.add (local.get $v) (local.get $i))) (local.get $b2))
-            (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $ob2))))
-        (f32.store (i32.add (local.get $m) (local.get $i)) (local.get $ms))
-        (f32.store (i32.add (local.get $v) (local.get $i)) (local.get $vs))
-        (f32.store
-          (i32.add (local.get $p) (local.get $i))
-          (f32.add
-            (f32.mul
-              (f32.div
-                (f32.div (local.get $ms) (local.get $c1))
-                (f32.add (f32.sqrt (f32.div (local.get $vs) (local.get $c2))) (local.get $eps)))
-              (local.get $nlr))
-            (f32.load (i32.add (local.get $p) (local.get $i)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
-        (br $sLoop))))
+        (br $vLoop))))
 
   ;; dA[r, k] = sum_j dOut[r, j] * W[k, j]   (dA = dOut · W^T; dA is [rows, inner]).
   ;; Blocks of 2 rows of dOut by 4 rows of W: eight dot products at once, each load of
@@ -309,7 +282,7 @@
         (i32.sub (local.get $n) (i32.const 4))))))
 
   ;; dst[j] += sum_r src[r, j] for src [rows, cols]: a bias gradient.
-  (func (export "colsum") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+  (func $colsum (export "colsum") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $j i32) (local $row i32) (local $rowBytes i32) (local $vecBytes i32)
     (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
     (local.set $vecBytes (i32.shl (i32.and (local.get $cols) (i32.const -4)) (i32.const 2)))
@@ -337,7 +310,37 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rLoop))))
 
-  ;; ---- The LSTM cell, elementwise, four units at a time. Vectors past a row's last unit
+;; ---- One-hot inputs: a one-hot row times W is a row of W, so it is looked up, not multiplied.
+
+  ;; For every row r < rows and each of its k ids (i32, -1 for none) id = idx[r * k + j]:
+  ;; when $scatter is 0, out[r, :] += W[id, :] (the forward product of a one-hot row);
+  ;; when 1, W[id, :] += out[r, :] (its weight gradient, dW[id] += dOut[r], rows in order).
+  (func (export "onehot")
+    (param $idx i32) (param $k i32) (param $W i32) (param $out i32) (param $rows i32)
+    (param $cols i32) (param $scatter i32)
+    (local $r i32) (local $p i32) (local $end i32) (local $id i32) (local $row i32)
+    (local $w i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $end (i32.shl (i32.mul (local.get $rows) (local.get $k)) (i32.const 2)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $id (i32.load (i32.add (local.get $idx) (local.get $p))))
+        (if (i32.ge_s (local.get $id) (i32.const 0))
+          (then
+            (local.set $row
+              (i32.add (local.get $out)
+                (i32.mul (i32.div_u (i32.shr_u (local.get $p) (i32.const 2)) (local.get $k))
+                  (local.get $bytes))))
+            (local.set $w (i32.add (local.get $W) (i32.mul (local.get $id) (local.get $bytes))))
+            ;; A row added to a row is colsum over one row.
+            (if (local.get $scatter)
+              (then (call $colsum (local.get $row) (local.get $w) (i32.const 1) (local.get $cols)))
+              (else (call $colsum (local.get $w) (local.get $row) (i32.const 1) (local.get $cols))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $next))))
+
+    ;; ---- The LSTM cell, elementwise, four units at a time. Vectors past a row's last unit
   ;; read (but never write) up to three values beyond it; $put stores only the live lanes.
 
   ;; Stores the first n (>= 1) lanes of v at addr.

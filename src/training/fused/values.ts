@@ -113,29 +113,11 @@ export function project(
     for (let t = 0; t < x.steps; t++)
       addInto(out.subarray(t * once.length, (t + 1) * once.length), once);
   } else if (x.kind === 'sparse') {
-    eachOne(x, cols, (o, w) => {
-      for (let c = 0; c < cols; c++) out[o + c]! += W[w + c]!;
-    });
+    kernels.oneHot({ index: x.index, k: x.k, W, out, rows, cols, scatter: false });
   } else {
     eachPart(x, 0, (part, offset) => {
       project(kernels, part, W.subarray(offset * cols, (offset + part.width) * cols), out, cols);
     });
-  }
-}
-
-/**
- * Calls `fn(o, w)` for every one of a sparse value, in row order: `o` is the row's offset in a
- * `[rows, cols]` buffer, `w` the offset of the row of a `[width, cols]` weight matrix that the
- * one selects (a one-hot row times `W` is that row of `W`).
- */
-function eachOne(x: SparseValue, cols: number, fn: (o: number, w: number) => void): void {
-  const { index, k } = x;
-  const rows = rowsOf(x);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < k; j++) {
-      const id = index[r * k + j]!;
-      if (id >= 0) fn(r * cols, id * cols);
-    }
   }
 }
 
@@ -172,9 +154,7 @@ export function projectBackward(
       addInto(sum, dOut.subarray(t * sum.length, (t + 1) * sum.length));
     projectBackward(kernels, x.base, W, sum, dW, cols);
   } else if (x.kind === 'sparse') {
-    eachOne(x, cols, (o, w) => {
-      for (let c = 0; c < cols; c++) dW[w + c]! += dOut[o + c]!;
-    });
+    kernels.oneHot({ index: x.index, k: x.k, W: dW, out: dOut, rows, cols, scatter: true });
   } else {
     eachPart(x, 0, (part, offset) => {
       const from = offset * cols;

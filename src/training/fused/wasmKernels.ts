@@ -13,6 +13,7 @@ import type {
   MatMulAddArgs,
   MatMulBackwardArgs,
   MatMulTransposedArgs,
+  OneHotArgs,
   WasmKind,
 } from './kernels';
 import {
@@ -23,6 +24,7 @@ import {
   jsMatMulAdd,
   jsMatMulBackward,
   jsMatMulTransposed,
+  jsOneHot,
 } from './jsKernels';
 import { countMatMul } from './flops';
 import { inout, input, output, WasmMemory, type Operands } from './wasmMemory';
@@ -91,7 +93,36 @@ interface KernelExports {
     sig: Flag,
   ): void;
   tanh(x: number, out: number, n: number): void;
+  /** `out[r] += W[idx[r k + j]]`, or with `scatter`, `W[idx[r k + j]] += out[r]`. */
+  onehot(
+    idx: number,
+    k: number,
+    W: number,
+    out: number,
+    rows: number,
+    cols: number,
+    scatter: Flag,
+  ): void;
   colsum(src: number, dst: number, rows: number, cols: number): void;
+}
+
+/**
+ * The Adam step on values `from .. g.length` (the kernel does whole vectors of four) in
+ * float32, each operation rounded as the kernel's `f32` operations round it.
+ */
+function adamTail({ p, g, m, v, step }: AdamArgs, from: number): void {
+  const f = Math.fround;
+  const { beta1, beta2 } = step;
+  const [b1, ob1, b2, ob2] = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2)];
+  const [c1, c2, eps, nlr] = [f(step.c1), f(step.c2), f(step.epsilon), f(-step.learningRate)];
+  for (let i = from; i < g.length; i++) {
+    const gi = g[i]!;
+    const mi = f(f(m[i]! * b1) + f(gi * ob1));
+    const vi = f(f(v[i]! * b2) + f(f(gi * gi) * ob2));
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = f(f(f(f(mi / c1) / f(f(Math.sqrt(f(vi / c2))) + eps)) * nlr) + p[i]!);
+  }
 }
 
 /** A WebAssembly boolean. */
@@ -136,8 +167,8 @@ export class WasmKernels implements Kernels {
     this.memory.reserve(floats);
   }
 
-  scratch(n: number): Float32Array {
-    return this.memory.scratch(n);
+  scratch(n: number, zero = true): Float32Array {
+    return this.memory.scratch(n, zero);
   }
 
   /**
@@ -268,6 +299,23 @@ export class WasmKernels implements Kernels {
     this.memory.unstage(operands, at);
   }
 
+  oneHot(args: OneHotArgs): void {
+    const { index, k, W, out, rows, cols, scatter } = args;
+    const width = W.length / cols;
+    const operands = {
+      idx: input(index, rows * k),
+      W: scatter ? inout(W, width * cols) : input(W, width * cols),
+      out: scatter ? input(out, rows * cols) : inout(out, rows * cols),
+    };
+    const at = this.stage(operands);
+    if (!at) {
+      jsOneHot(args);
+      return;
+    }
+    this.exports.onehot(at.idx, k, at.W, at.out, rows, cols, flag(scatter));
+    this.memory.unstage(operands, at);
+  }
+
   columnSum(args: ColumnSumArgs): void {
     const { src, dst, rows, cols } = args;
     const operands = { src: input(src, rows * cols), dst: inout(dst, cols) };
@@ -306,15 +354,17 @@ export class WasmKernels implements Kernels {
       -learningRate,
     );
     this.memory.unstage(operands, at);
+    adamTail(args, n - (n % 4));
   }
 
   /** tanh by the kernels' approximation, for testing its accuracy. */
   tanh(x: Float32Array): Float32Array {
-    const operands = { x: input(x, x.length), out: output(new Float32Array(x.length), x.length) };
+    const out = new Float32Array(x.length);
+    const operands = { x: input(x, x.length), out: output(out, x.length) };
     const at = this.memory.stage(operands);
     if (!at) throw new Error('tanh: the input does not fit the staging area');
     this.exports.tanh(at.x, at.out, x.length);
     this.memory.unstage(operands, at);
-    return operands.out.array;
+    return out;
   }
 }

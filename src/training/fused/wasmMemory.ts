@@ -12,7 +12,8 @@
  * kernel must not touch.
  */
 export interface Operand {
-  array: Float32Array;
+  /** Floats, or (ids) 32-bit integers, copied as they are. */
+  array: Float32Array | Int32Array;
   n: number;
   reads: boolean;
   writes: boolean;
@@ -22,7 +23,7 @@ export type Operands<K extends string> = Record<K, Operand | undefined>;
 
 const operand =
   (reads: boolean, writes: boolean) =>
-  (array: Float32Array, n: number): Operand => ({ array, n, reads, writes });
+  (array: Float32Array | Int32Array, n: number): Operand => ({ array, n, reads, writes });
 /** An operand the kernel reads, writes, or both. */
 export const input = operand(true, false);
 export const output = operand(false, true);
@@ -58,6 +59,8 @@ export class WasmMemory {
   private arenaEnd: number;
   private stagingEnd: number;
   private heap: Float32Array;
+  /** The same bytes as 32-bit integers, for staging ids. */
+  private ints: Int32Array;
   private views: Float32Array[] = [];
   /** Next free byte of the arena, and the bytes the current step asked of it. */
   private arenaCursor: number;
@@ -86,6 +89,7 @@ export class WasmMemory {
     // A shared memory never moves when it grows: other threads' views of it stay valid.
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES, shared });
     this.heap = new Float32Array(this.memory.buffer);
+    this.ints = new Int32Array(this.memory.buffer);
     this.reserve(INITIAL_STAGING);
   }
 
@@ -113,6 +117,7 @@ export class WasmMemory {
       this.stagingEnd = stagingEnd;
     }
     this.heap = new Float32Array(this.memory.buffer);
+    this.ints = new Int32Array(this.memory.buffer);
     this.arenaCursor = this.arenaStart;
     this.arenaDemand = 0;
   }
@@ -132,12 +137,13 @@ export class WasmMemory {
     }
   }
 
-  scratch(n: number): Float32Array {
+  /** See `Kernels.scratch`. */
+  scratch(n: number, zero = true): Float32Array {
     const bytes = align16(n * 4);
     this.arenaDemand += bytes;
     if (this.arenaCursor + bytes > this.arenaEnd) return new Float32Array(n);
     const view = new Float32Array(this.heap.buffer, this.arenaCursor, n);
-    view.fill(0);
+    if (zero) view.fill(0);
     this.arenaCursor += bytes;
     return view;
   }
@@ -146,11 +152,15 @@ export class WasmMemory {
    * The byte offset of `array`'s first `n` values in memory: where it is, for a resident or
    * scratch array; else a staged copy (or room for one when `copy` is false). -1 if no room.
    */
-  private place(array: Float32Array, n: number, copy: boolean): number {
+  private place(array: Float32Array | Int32Array, n: number, copy: boolean): number {
     if (array.buffer === this.heap.buffer) return array.byteOffset;
     const at = this.stagingCursor;
     if (at + n * 4 > this.stagingEnd) return -1;
-    if (copy) this.heap.set(n === array.length ? array : array.subarray(0, n), at / 4);
+    if (copy) {
+      const from = n === array.length ? array : array.subarray(0, n);
+      if (from instanceof Int32Array) this.ints.set(from, at / 4);
+      else this.heap.set(from, at / 4);
+    }
     this.stagingCursor = at + align16(n * 4);
     return at;
   }
@@ -176,7 +186,12 @@ export class WasmMemory {
     for (const name of Object.keys(operands) as K[]) {
       const operand = operands[name];
       if (!operand?.writes || operand.array.buffer === this.heap.buffer) continue;
-      operand.array.set(this.heap.subarray(at[name] / 4, at[name] / 4 + operand.n));
+      const from = at[name] / 4;
+      if (operand.array instanceof Int32Array) {
+        operand.array.set(this.ints.subarray(from, from + operand.n));
+      } else {
+        operand.array.set(this.heap.subarray(from, from + operand.n));
+      }
     }
   }
 }

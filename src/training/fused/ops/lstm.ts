@@ -77,10 +77,11 @@ export function lstmForward(
     units,
     gate,
     z,
-    gates: kernels.scratch(rows * 4 * u),
-    c: kernels.scratch(rows * u),
-    tc: kernels.scratch(rows * u),
-    h: kernels.scratch(rows * u),
+    // The cell writes every value of these: no need to zero them first.
+    gates: kernels.scratch(rows * 4 * u, false),
+    c: kernels.scratch(rows * u, false),
+    tc: kernels.scratch(rows * u, false),
+    h: kernels.scratch(rows * u, false),
     h0,
     c0,
     h0Zero: h0.every((v) => v === 0),
@@ -157,7 +158,8 @@ export function lstmBackward(
   const { x, units: u, gate, mask } = trace;
   const { steps, batch } = x;
   const n = batch * u;
-  const dz = kernels.scratch(rowsOf(x) * 4 * u);
+  // Written whole by the cell's backward step, as are dcPrev and (by a product) dhPrev.
+  const dz = kernels.scratch(rowsOf(x) * 4 * u, false);
   let dhNext = kernels.scratch(n);
   let dcNext = kernels.scratch(n);
   if (outputs.h.grad) addInto(dhNext, outputs.h.grad);
@@ -167,7 +169,7 @@ export function lstmBackward(
     const dH = dOut && (returnSequences ? step(dOut, t, n) : t === steps - 1 ? dOut : undefined);
     const cPrev = t > 0 ? step(trace.c, t - 1, n) : trace.c0;
     const dzt = step(dz, t, 4 * n);
-    const dcPrev = kernels.scratch(n);
+    const dcPrev = kernels.scratch(n, false);
     kernels.lstmBackwardCell({
       z: step(trace.z, t, 4 * n),
       gates: step(trace.gates, t, 4 * n),
@@ -184,7 +186,7 @@ export function lstmBackward(
     });
     if (mask) skipMaskedCell(mask, t, batch, u, dzt, dcPrev, dcNext);
     // d(h_{t-1}) = dz_t · R^T; the weight gradient waits for all steps (below).
-    const dhPrev = t > 0 || wantInitial ? kernels.scratch(n) : undefined;
+    const dhPrev = t > 0 || wantInitial ? kernels.scratch(n, false) : undefined;
     if (dhPrev) {
       kernels.matMulTransposed({
         A: dzt,
