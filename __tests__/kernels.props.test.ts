@@ -272,7 +272,7 @@ describe('every WebAssembly kernel matches the JavaScript reference (property te
 
           const { kernels, put } = setup(rows * k + width * cols + rows * cols, mask);
           // The ids in the kernels' memory (bit 7 of the placement) or staged.
-          let index = ids;
+          let index: Int32Array = ids;
           if (((mask >> 7) & 1) === 1) {
             const room = kernels.scratch(ids.length);
             index = new Int32Array(room.buffer, room.byteOffset, ids.length);

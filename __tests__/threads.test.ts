@@ -12,6 +12,9 @@ import {
 import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
 import { ABORT, controlBlock, DONE, signal, waitFor } from '../src/training/fused/threads/protocol';
 import { shardOf } from '../src/training/fused/threads/shard';
+import { adamShare } from '../src/training/fused/threads/adamShare';
+import { attachKernels, createKernels } from '../src/training/fused/kernels';
+import { WasmKernels } from '../src/training/fused/wasmKernels';
 import { shareMemoryImport } from '../src/training/fused/threads/sharedMemory';
 import { expectRejection } from './helpers/errors';
 import { weightValues } from './helpers/models';
@@ -24,15 +27,18 @@ describe("the fused engine's threads", () => {
   const small = { nUnique: 12, units: 8, seed: 3 };
 
   it.each([
-    ['model B, stateful, one batch of 21', { ...small }, {}],
+    ['model B, stateful, one batch of 21', 2, { ...small }, {}],
+    // Three threads on two cores: slower, but the Adam step splits three ways.
+    ['model B, stateful, one batch of 21', 3, { ...small }, {}],
     [
       'model B, stateless, batches of 8 and a last of 5',
+      2,
       { ...small, stateful: false },
       { batchSize: 8 },
     ],
   ])(
-    '%s: bit-identical for 2 threads, within float32 precision of 1',
-    async (_name, model, options) => {
+    '%s: bit-identical for %i threads, within float32 precision of 1',
+    async (_name, threads, model, options) => {
       const before = tf.memory().numTensors;
       const weights = async (threads: number) => {
         const m = buildEncoderDecoder(model);
@@ -42,7 +48,7 @@ describe("the fused engine's threads", () => {
         disposeEchoModel(m);
         return { values, loss: result.history.loss };
       };
-      const two = await weightValues2(weights);
+      const two = { a: await weights(threads), b: await weights(threads) };
       expect(two.a.values).toEqual(two.b.values);
       expect(two.a.loss).toEqual(two.b.loss);
       const one = await weights(1);
@@ -125,6 +131,61 @@ describe("the fused engine's threads", () => {
     expect(shardOf(21, 2, 1)).toEqual({ start: 11, rows: 10 });
   });
 
+  it("split the Adam step's weights into contiguous shares cut at whole vectors", () => {
+    const lengths = [60_000, 90_000, 600, 90_000, 90_000, 600, 15_000, 100, 3];
+    const total = lengths.reduce((a, b) => a + b, 0);
+    for (const threads of [1, 2, 3, 7]) {
+      // Laid end to end, the shares cover every value once, in order.
+      let next = 0;
+      const sizes: number[] = [];
+      for (let index = 0; index < threads; index++) {
+        let size = 0;
+        for (const { array, start, end } of adamShare(lengths, threads, index)) {
+          const at = lengths.slice(0, array).reduce((a, b) => a + b, 0) + start;
+          expect(at).toBe(next);
+          expect(end).toBeLessThanOrEqual(lengths[array]!);
+          next = at + end - start;
+          size += end - start;
+        }
+        if (index < threads - 1) expect(next % 4).toBe(0);
+        sizes.push(size);
+      }
+      expect(next).toBe(total);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(8);
+    }
+    expect(adamShare([3, 2], 4, 0)).toEqual([]);
+  });
+
+  it("run kernels in place on another instance's shared memory", () => {
+    const owner = createKernels([9, 9, 9, 9], true);
+    expect(owner).toBeInstanceOf(WasmKernels);
+    const [p, g, m, v] = owner.arrays() as [Float32Array, Float32Array, Float32Array, Float32Array];
+    p.set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    g.set([0.5, -1, 2, 0, 3, -2, 1, 1, -0.25]);
+    const reference = {
+      p: p.slice(),
+      g: g.slice(),
+      m: new Float32Array(9),
+      v: new Float32Array(9),
+    };
+    const step = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, c1: 0.1, c2: 0.001 };
+    createKernels([9]).adam({ ...reference, step });
+
+    const guest = attachKernels(owner.share()) as WasmKernels;
+    const [gp, gg, gm, gv] = guest.arrays() as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
+    guest.adam({ p: gp, g: gg, m: gm, v: gv, step });
+    // In place, with nothing staged or run in JavaScript: the owner sees the update.
+    expect(guest.fallbacks).toBe(0);
+    expect(p).toEqual(reference.p);
+    expect(m).toEqual(reference.m);
+    expect(v).toEqual(reference.v);
+  });
+
   it('stop waiting for a worker that never answers once the deadline passes', () => {
     // A worker that dies without a word (out of memory, killed) never signals its slot; its
     // exit event cannot reach a thread blocked here, so the deadline is what ends the wait.
@@ -164,6 +225,3 @@ describe("the fused engine's threads", () => {
 });
 
 /** Two runs of the same thread count. */
-async function weightValues2<T>(run: (threads: number) => Promise<T>): Promise<{ a: T; b: T }> {
-  return { a: await run(2), b: await run(2) };
-}

@@ -220,6 +220,37 @@ export interface Kernels {
   columnSum(a: ColumnSumArgs): void;
   /** One Adam step, in place; see {@link AdamArgs}. */
   adam(a: AdamArgs): void;
+  /**
+   * What another thread needs to run kernels on these resident arrays in place (see
+   * {@link attachKernels}); only for kernels made with `shared` memory.
+   */
+  share(): KernelsShare;
+}
+
+/**
+ * Kernels' resident arrays as another thread reaches them: the arrays (SharedArrayBuffer
+ * views) and, for the WebAssembly kernels, their shared memory and the arrays' byte offsets in
+ * it, so that an instance on that memory works on them in place.
+ */
+export interface KernelsShare {
+  kind: KernelKind;
+  arrays: Float32Array[];
+  memory?: WebAssembly.Memory | undefined;
+}
+
+/**
+ * Kernels whose resident arrays are another thread's (see {@link Kernels.share}): an instance
+ * of the same build on its memory, with no scratch or staging of its own, so every operand
+ * should be one of those arrays (or scratch from ordinary arrays, on which a call runs in
+ * JavaScript).
+ */
+export function attachKernels(share: KernelsShare): Kernels {
+  const { kind, arrays, memory } = share;
+  const module = kind === 'js' ? null : wasmModule(kind, true);
+  if (kind === 'js' || !module || !memory) return new JsKernels([], true, arrays);
+  const lengths = arrays.map((a) => a.length);
+  const offsets = arrays.map((a) => a.byteOffset);
+  return new WasmKernels(module, lengths, kind, true, { memory, offsets });
 }
 
 /**
@@ -324,14 +355,21 @@ class JsKernels implements Kernels {
   readonly kind = 'js';
   private readonly resident: Float32Array[];
 
-  constructor(lengths: readonly number[], shared: boolean) {
-    this.resident = lengths.map((n) =>
-      shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n),
-    );
+  /** `arrays`: another thread's resident arrays to use instead of new ones (`attachKernels`). */
+  constructor(lengths: readonly number[], shared: boolean, arrays?: Float32Array[]) {
+    this.resident =
+      arrays ??
+      lengths.map((n) =>
+        shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n),
+      );
   }
 
   arrays(): Float32Array[] {
     return this.resident;
+  }
+
+  share(): KernelsShare {
+    return { kind: this.kind, arrays: this.resident };
   }
 
   reserve(): void {

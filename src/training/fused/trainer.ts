@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { planModel, type ModelPlan, type TrainingPlan } from '../../models/fusedPlan';
 import { decoderOps, fusedDecode } from './decode';
-import { createKernels, type Kernels } from './kernels';
+import { createKernels, type AdamStep, type Kernels } from './kernels';
 import { forward, type GraphRun, type LstmState } from './graph';
 import type { DenseValue } from './values';
 import { canUseThreads } from './threads/pool';
@@ -14,6 +14,7 @@ import {
   type FusedData,
 } from './threads/shard';
 import { ThreadTeam } from './threads/team';
+import { adamShare, applyAdamShare, type Stretch } from './threads/adamShare';
 
 export type { FusedData } from './threads/shard';
 
@@ -70,23 +71,44 @@ const WORKER_GRACE_MS = 30_000;
  * moments when training); {@link FusedRunner.writeBack} copies them into the model.
  */
 export class FusedRunner {
-  protected readonly kernels: Kernels;
+  protected kernels: Kernels;
   protected readonly count: number;
+  /** The weights' lengths. */
+  protected readonly lengths: number[];
   private readonly shapes: number[][];
 
   constructor(
     protected readonly model: tf.LayersModel,
     readonly plan: ModelPlan,
-    copies: 1 | 4,
-    shared = false,
+    copies: number,
+    private readonly shared = false,
   ) {
     this.shapes = model.weights.map((w) => w.shape.map(Number));
-    const lengths = this.shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
-    this.count = lengths.length;
-    const all: number[] = [];
-    for (let i = 0; i < copies; i++) all.push(...lengths);
-    this.kernels = createKernels(all, shared);
+    this.lengths = this.shapes.map((shape) => shape.reduce((a, b) => a * b, 1));
+    this.count = this.lengths.length;
+    this.kernels = this.newKernels(copies);
     this.readWeights();
+  }
+
+  /** Kernels with `copies` resident arrays per weight. */
+  private newKernels(copies: number): Kernels {
+    const all: number[] = [];
+    for (let i = 0; i < copies; i++) all.push(...this.lengths);
+    return createKernels(all, this.shared);
+  }
+
+  /**
+   * Makes room for at least `copies` resident arrays per weight, keeping the values of those
+   * there are (the new ones start at zero).
+   */
+  protected ensureCopies(copies: number): void {
+    const old = this.kernels.arrays();
+    if (old.length >= copies * this.count) return;
+    this.kernels = this.newKernels(copies);
+    const arrays = this.kernels.arrays();
+    old.forEach((array, i) => {
+      arrays[i]!.set(array);
+    });
   }
 
   /** Which kernels this runner computes on. */
@@ -175,6 +197,8 @@ export class FusedTrainer extends FusedRunner {
   /** The learning rate for Adam step `step` (from 0); unset: the compiled rate. */
   learningRateAt: ((step: number) => number) | undefined;
   private team: ThreadTeam | undefined;
+  /** This thread's share of the Adam step, by the number of threads active. */
+  private readonly shares = new Map<number, Stretch[]>();
 
   constructor(
     model: tf.LayersModel,
@@ -202,6 +226,8 @@ export class FusedTrainer extends FusedRunner {
   async useThreads(threads: number): Promise<number> {
     if (this.team && (this.team.threads !== threads || !this.team.usable)) this.forget();
     if (threads > 1 && !this.team && canUseThreads()) {
+      // Weights, gradients, Adam's moments, and an inbox for each worker's gradients.
+      this.ensureCopies(3 + threads);
       this.team = await ThreadTeam.start(this, this.kernels, this.spec, this.count, threads);
     }
     if (threads === 1) this.forget();
@@ -249,16 +275,19 @@ export class FusedTrainer extends FusedRunner {
       const rows = batchOf(this.plan, data, start, own.rows);
       const started = performance.now();
       const { score, run } = trainShard(this.kernels, this.spec, this.count, rows, states, n);
+      const step = this.nextStep();
       if (team && active > 1) {
-        const grads = this.kernels.arrays().slice(this.count, 2 * this.count);
         // A worker's shard is about as big as this thread's: one that takes far longer is gone.
         const ownMs = performance.now() - started;
         const deadline = performance.now() + Math.max(WORKER_GRACE_MS, 100 * ownMs);
-        const theirs = team.collect(this.kernels, active, grads, deadline);
+        const theirs = team.collect(active, step, deadline);
         score.loss += theirs.loss;
         score.accuracy += theirs.accuracy;
+        this.adam(step, active);
+        team.finish(active, deadline);
+      } else {
+        this.adam(step, 1);
       }
-      this.adam();
       lossSum += score.loss * n;
       accSum += score.accuracy * n;
       if (stateful) states = keepStates(run);
@@ -266,26 +295,29 @@ export class FusedTrainer extends FusedRunner {
     return { loss: lossSum / data.rows, accuracy: accSum / data.rows };
   }
 
-  /** tfjs's Adam update, with its bias correction, on every weight. */
-  private adam(): void {
-    const n = this.count;
-    const arrays = this.kernels.arrays();
+  /** The next Adam step's settings: tfjs's, with its bias correction. */
+  private nextStep(): AdamStep {
     // tfjs keeps beta^t in float32 variables.
     this.accBeta1 = Math.fround(this.accBeta1);
     this.accBeta2 = Math.fround(this.accBeta2);
     const learningRate = this.learningRateAt?.(this.steps++) ?? this.spec.adam.learningRate;
     const step = { ...this.spec.adam, learningRate, c1: 1 - this.accBeta1, c2: 1 - this.accBeta2 };
-    for (let w = 0; w < n; w++) {
-      this.kernels.adam({
-        p: arrays[w]!,
-        g: arrays[n + w]!,
-        m: arrays[2 * n + w]!,
-        v: arrays[3 * n + w]!,
-        step,
-      });
-    }
     this.accBeta1 *= this.spec.adam.beta1;
     this.accBeta2 *= this.spec.adam.beta2;
+    return step;
+  }
+
+  /**
+   * This thread's share of the Adam step on `active` threads (all of it on one): the workers'
+   * gradients added to this thread's, then the update (see adamShare.ts).
+   */
+  private adam(step: AdamStep, active: number): void {
+    let stretches = this.shares.get(active);
+    if (!stretches) {
+      stretches = adamShare(this.lengths, active, 0);
+      this.shares.set(active, stretches);
+    }
+    applyAdamShare(this.kernels, this.kernels.arrays(), this.count, active, stretches, step);
   }
 }
 

@@ -12,6 +12,7 @@ import type {
   LstmForwardCellArgs,
   MatMulAddArgs,
   MatMulBackwardArgs,
+  KernelsShare,
   MatMulTransposedArgs,
   OneHotArgs,
   WasmKind,
@@ -27,7 +28,7 @@ import {
   jsOneHot,
 } from './jsKernels';
 import { countMatMul } from './flops';
-import { inout, input, output, WasmMemory, type Operands } from './wasmMemory';
+import { inout, input, output, WasmMemory, type Attached, type Operands } from './wasmMemory';
 
 export { GUARD } from './wasmMemory';
 
@@ -147,8 +148,9 @@ export class WasmKernels implements Kernels {
     lengths: readonly number[],
     readonly kind: WasmKind = 'wasm-simd',
     shared = false,
+    attach?: Attached,
   ) {
-    this.memory = new WasmMemory(lengths, shared);
+    this.memory = new WasmMemory(lengths, shared, attach);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory.memory } });
     this.exports = instance.exports as unknown as KernelExports;
   }
@@ -160,6 +162,10 @@ export class WasmKernels implements Kernels {
 
   arrays(): Float32Array[] {
     return this.memory.arrays();
+  }
+
+  share(): KernelsShare {
+    return { kind: this.kind, arrays: this.memory.arrays(), memory: this.memory.memory };
   }
 
   /** See {@link WasmMemory.reserve}. */

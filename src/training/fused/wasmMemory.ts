@@ -50,6 +50,18 @@ export const GUARD = 32;
 /** `bytes` rounded up to a multiple of 16 (in floating point: sizes may pass 2^31). */
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
+/**
+ * Another instance's memory (shared, so another thread's) and where in it the arrays to work
+ * on are: a {@link WasmMemory} over it has those as its resident arrays, no scratch arena and
+ * no staging (scratch comes as ordinary arrays, and a call with an operand outside the memory
+ * runs the JavaScript kernel), and never grows it.
+ */
+export interface Attached {
+  memory: WebAssembly.Memory;
+  /** Byte offsets of the arrays, whose lengths are the `lengths` given with it. */
+  offsets: readonly number[];
+}
+
 /** One instance's memory: its resident arrays, scratch arena and staging. */
 export class WasmMemory {
   readonly memory: WebAssembly.Memory;
@@ -62,6 +74,8 @@ export class WasmMemory {
   /** The same bytes as 32-bit integers, for staging ids. */
   private ints: Int32Array;
   private views: Float32Array[] = [];
+  /** Whether this is a view of another instance's memory (see {@link Attached}). */
+  private readonly attached: boolean = false;
   /** Next free byte of the arena, and the bytes the current step asked of it. */
   private arenaCursor: number;
   private arenaDemand = 0;
@@ -72,8 +86,18 @@ export class WasmMemory {
    * given lengths and some staging. Throws a
    * `RangeError` when that memory cannot be allocated (or would pass {@link MAX_PAGES}).
    */
-  constructor(lengths: readonly number[], shared = false) {
+  constructor(lengths: readonly number[], shared = false, attach?: Attached) {
     this.lengths = lengths;
+    if (attach) {
+      // Another instance's arrays, where they are; no arena, no staging, never grown.
+      this.offsets.push(...attach.offsets);
+      this.memory = attach.memory;
+      this.heap = new Float32Array(this.memory.buffer);
+      this.ints = new Int32Array(this.memory.buffer);
+      this.arenaStart = this.arenaEnd = this.stagingEnd = this.arenaCursor = 0;
+      this.attached = true;
+      return;
+    }
     let offset = 0;
     for (const n of lengths) {
       this.offsets.push(offset);
@@ -94,7 +118,7 @@ export class WasmMemory {
   }
 
   arrays(): Float32Array[] {
-    const buffer = this.memory.buffer;
+    const buffer = this.attached ? this.heap.buffer : this.memory.buffer;
     if (this.views.length === 0 || this.views[0]!.buffer !== buffer) {
       this.views = this.lengths.map((n, i) => new Float32Array(buffer, this.offsets[i], n));
     }
@@ -108,6 +132,7 @@ export class WasmMemory {
    * and calls whose operands do not fit staging run the JavaScript kernels.
    */
   reserve(floats: number): void {
+    if (this.attached) return;
     const arenaBytes = Math.max(this.arenaEnd - this.arenaStart, align16(this.arenaDemand * 1.25));
     const stagingBytes = Math.max(this.stagingEnd - this.arenaEnd, stagingRoom(floats));
     const arenaEnd = this.arenaStart + arenaBytes;

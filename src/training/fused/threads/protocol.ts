@@ -4,7 +4,7 @@
  * through a control block of shared memory (Atomics), with no message per batch.
  */
 import type { TrainingPlan } from '../../../models/fusedPlan';
-import type { KernelKind } from '../kernels';
+import type { KernelKind, KernelsShare } from '../kernels';
 import type { FusedData } from './shard';
 
 /** Sets up a model on a worker: its plan, the caller's weights to copy, the control block. */
@@ -13,8 +13,13 @@ export interface ModelMessage {
   id: number;
   spec: TrainingPlan;
   kind: KernelKind;
-  /** The caller's weight arrays (SharedArrayBuffer-backed), read at every batch. */
-  weights: Float32Array[];
+  /**
+   * The caller's resident arrays, `count` each: weights (read at every batch), gradients,
+   * Adam's moments, then one inbox per worker for its gradients (see adamShare.ts).
+   */
+  share: KernelsShare;
+  /** How many weight arrays the model has. */
+  count: number;
   control: SharedArrayBuffer;
   /** This worker's thread index, 1 .. threads - 1 (the caller is 0). */
   index: number;
@@ -41,26 +46,31 @@ export interface ForgetMessage {
 /** Any message to a worker. */
 export type ToWorker = ModelMessage | EpochMessage | ForgetMessage;
 
-/** A worker's reply to {@link ModelMessage}: its weight and gradient arrays, shared. */
+/** A worker's reply to {@link ModelMessage}. */
 export type FromWorker =
-  | { type: 'ready'; id: number; arrays: Float32Array[] }
-  | { type: 'failed'; id: number; message: string };
+  { type: 'ready'; id: number } | { type: 'failed'; id: number; message: string };
 
 /**
- * The control block: Int32 slots `GO` (the caller's batch counter: batch `k` may start once
- * it reaches `k`), `ABORT` (1: leave the epoch), `FAILED` (a worker's error), then per
- * worker index its `DONE` counter; Float64 loss and accuracy per worker from byte
- * {@link STATS}; an error text from byte {@link TEXT}.
+ * The control block. Int32 slots: `GO` (the caller's batch counter: batch `k` may start once
+ * it reaches `k`), `ABORT` (1: leave the epoch), `FAILED` (a worker's error), `READY` (the
+ * batch whose gradients the caller has finished, and whose Adam step it has written at
+ * {@link STEP}), then per worker index its `DONE` counter (its gradients are in its inbox) and
+ * its `ADAM` counter (its share of the Adam step is applied). From byte {@link STEP}, Float64
+ * learning rate and bias corrections of the batch's Adam step; from byte {@link STATS}, Float64
+ * loss and accuracy per worker; from byte {@link TEXT}, an error text.
  */
 export const GO = 0;
 export const ABORT = 1;
 export const FAILED = 2;
-export const DONE = 3;
-export const STATS = 512;
-export const TEXT = 2048;
-export const TEXT_BYTES = 1024;
+export const READY = 3;
 /** The most threads a control block serves (the `threads` option's maximum). */
 export const MAX_THREADS = 64;
+export const DONE = 4;
+export const ADAM = DONE + MAX_THREADS;
+export const STEP = 4 * (ADAM + MAX_THREADS);
+export const STATS = STEP + 3 * 8;
+export const TEXT = STATS + 2 * 8 * MAX_THREADS;
+export const TEXT_BYTES = 1024;
 
 /** A new control block, zeroed. */
 export const controlBlock = (): SharedArrayBuffer => new SharedArrayBuffer(TEXT + TEXT_BYTES);

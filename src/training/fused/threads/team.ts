@@ -1,14 +1,27 @@
 /**
  * The calling thread's side of a data-parallel fused trainer: the pool workers that train
- * the other shards of every batch, handed each batch through a shared control block, and
- * their gradients summed into the caller's in thread order (so a seeded run is bit-identical
- * for a given thread count).
+ * the other shards of every batch, handed each batch through a shared control block. The
+ * gradients are summed in thread order and Adam applied by every thread on its share of the
+ * weights (adamShare.ts), so a seeded run is bit-identical for a given thread count.
  */
 import type { TrainingPlan } from '../../../models/fusedPlan';
-import type { Kernels } from '../kernels';
+import type { AdamStep, Kernels } from '../kernels';
 import type { BatchScore } from '../loss';
 import { dropWorker, poolWorkers, type PoolWorker } from './pool';
-import { ABORT, controlBlock, DONE, FAILED, GO, signal, STATS, TEXT, waitFor } from './protocol';
+import {
+  ABORT,
+  ADAM,
+  controlBlock,
+  DONE,
+  FAILED,
+  GO,
+  READY,
+  signal,
+  STATS,
+  STEP,
+  TEXT,
+  waitFor,
+} from './protocol';
 import type { FusedData } from './shard';
 
 let nextId = 1;
@@ -25,8 +38,7 @@ export class ThreadTeam {
   private readonly id = nextId++;
   private readonly control = new Int32Array(controlBlock());
   private readonly stats = new Float64Array(this.control.buffer, STATS);
-  /** Each worker's gradient arrays (its resident arrays `count .. 2 count - 1`). */
-  private grads: Float32Array[][] = [];
+  private readonly step = new Float64Array(this.control.buffer, STEP, 3);
   private batch = 0;
   private broken = false;
 
@@ -37,8 +49,9 @@ export class ThreadTeam {
 
   /**
    * A team of `threads` threads (the caller and `threads - 1` pool workers) for a trainer on
-   * `kernels` (shared memory) with `count` weights, or `undefined` when the workers cannot be
-   * had. `owner` is the trainer: when it is garbage, the workers forget the model.
+   * `kernels` (shared memory) with `count` weights and, after them, their gradients, Adam's
+   * moments and an inbox per worker (see adamShare.ts), or `undefined` when the workers
+   * cannot be had. `owner` is the trainer: when it is garbage, the workers forget the model.
    */
   static async start(
     owner: object,
@@ -50,7 +63,7 @@ export class ThreadTeam {
     let team: ThreadTeam;
     try {
       team = new ThreadTeam(threads, await poolWorkers(threads - 1));
-      const weights = kernels.arrays().slice(0, count);
+      const share = kernels.share();
       const replies = await Promise.all(
         team.workers.map((worker, i) =>
           worker.request({
@@ -58,7 +71,8 @@ export class ThreadTeam {
             id: team.id,
             spec,
             kind: kernels.kind,
-            weights,
+            share,
+            count,
             control: team.control.buffer,
             index: i + 1,
           }),
@@ -66,7 +80,6 @@ export class ThreadTeam {
       );
       for (const reply of replies) {
         if (reply.type !== 'ready') throw new Error(reply.message);
-        team.grads.push(reply.arrays.slice(count, 2 * count));
       }
     } catch {
       // No workers here (none could start, or one failed to set up): train on one thread.
@@ -98,26 +111,34 @@ export class ThreadTeam {
   }
 
   /**
-   * Waits for the batch's workers `1 .. active - 1`, adds their gradients into `grads` in
-   * thread order, and returns the sum of their scores. Throws when a worker failed, or when
-   * one has not finished by `deadline` (a `performance.now()` time).
+   * Says the caller's gradients for the batch are in, with the batch's Adam `step`; waits for
+   * workers `1 .. active - 1` to put theirs in their inboxes, and returns the sum of their
+   * scores. Throws when a worker failed, or when one has not finished by `deadline` (a
+   * `performance.now()` time).
    */
-  collect(
-    kernels: Kernels,
-    active: number,
-    grads: readonly Float32Array[],
-    deadline = Number.POSITIVE_INFINITY,
-  ): BatchScore {
+  collect(active: number, step: AdamStep, deadline = Number.POSITIVE_INFINITY): BatchScore {
+    this.step[0] = step.learningRate;
+    this.step[1] = step.c1;
+    this.step[2] = step.c2;
+    signal(this.control, READY, this.batch);
     const score = { loss: 0, accuracy: 0 };
     for (let w = 1; w < active; w++) {
-      if (!waitFor(this.control, DONE + w, this.batch, deadline)) this.silent(w);
-      if (Atomics.load(this.control, FAILED) !== 0) this.fail();
-      const theirs = this.grads[w - 1]!;
-      for (let i = 0; i < grads.length; i++) addInto(kernels, grads[i]!, theirs[i]!);
+      this.await(DONE + w, deadline);
       score.loss += this.stats[2 * w]!;
       score.accuracy += this.stats[2 * w + 1]!;
     }
     return score;
+  }
+
+  /** Waits for workers `1 .. active - 1` to apply their shares of the batch's Adam step. */
+  finish(active: number, deadline = Number.POSITIVE_INFINITY): void {
+    for (let w = 1; w < active; w++) this.await(ADAM + w, deadline);
+  }
+
+  /** Waits for `control[slot]` to reach this batch; throws as {@link ThreadTeam.collect}. */
+  private await(slot: number, deadline: number): void {
+    if (!waitFor(this.control, slot, this.batch, deadline)) this.silent(slot);
+    if (Atomics.load(this.control, FAILED) !== 0) this.fail();
   }
 
   /** Ends an epoch early (the caller failed): workers leave it; the team is not reused. */
@@ -132,8 +153,9 @@ export class ThreadTeam {
     for (const worker of this.workers) worker.post({ type: 'forget', id: this.id });
   }
 
-  /** Throws for worker `w`, which did not answer in time; every worker is replaced. */
-  private silent(w: number): never {
+  /** Throws for the worker of `slot`, which did not answer in time; every worker is replaced. */
+  private silent(slot: number): never {
+    const w = slot >= ADAM ? slot - ADAM : slot - DONE;
     this.abort();
     for (const worker of this.workers) dropWorker(worker);
     throw new Error(
@@ -148,23 +170,5 @@ export class ThreadTeam {
     this.abort();
     for (const worker of this.workers) dropWorker(worker);
     throw new Error(`seq-echo: a fused worker failed: ${new TextDecoder().decode(bytes)}`);
-  }
-}
-
-/**
- * Values per staged chunk of {@link addInto}: within the staging room every kernels instance
- * has (wasmMemory.ts's INITIAL_STAGING, 16384), so no chunk falls back to JavaScript.
- */
-const CHUNK = 8192;
-
-/**
- * `into[i] += from[i]`, as the kernels' column sum of one row: `from` (another thread's
- * memory) is staged in chunks and added with SIMD, several times faster than a JavaScript loop.
- */
-function addInto(kernels: Kernels, into: Float32Array, from: Float32Array): void {
-  for (let at = 0; at < into.length; at += CHUNK) {
-    const end = Math.min(at + CHUNK, into.length);
-    const src = from.subarray(at, end);
-    kernels.columnSum({ src, dst: into.subarray(at, end), rows: 1, cols: end - at });
   }
 }

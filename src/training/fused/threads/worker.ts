@@ -4,14 +4,24 @@
  * Started by pool.ts: in Node as a `worker_threads` worker, in browsers as a Web Worker.
  * No tfjs here.
  */
-import { createKernels, preferKernels, type Kernels } from '../kernels';
+import {
+  attachKernels,
+  createKernels,
+  preferKernels,
+  type AdamStep,
+  type Kernels,
+} from '../kernels';
 import type { LstmState } from '../graph';
+import { adamShare, applyAdamShare } from './adamShare';
 import {
   ABORT,
+  ADAM,
   DONE,
   FAILED,
   GO,
+  READY,
   STATS,
+  STEP,
   TEXT,
   TEXT_BYTES,
   signal,
@@ -27,9 +37,13 @@ import { importNode, nodeProcess, type NodeWorkerThreads } from './node';
 /** A model's state on this worker. */
 interface WorkerModel {
   message: ModelMessage;
+  /** This worker's own kernels, for its shards. */
   kernels: Kernels;
+  /** Kernels on the caller's memory, for this worker's share of the Adam step. */
+  caller: Kernels;
   control: Int32Array;
   stats: Float64Array;
+  step: Float64Array;
 }
 
 const models = new Map<number, WorkerModel>();
@@ -41,12 +55,14 @@ function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
   } else if (message.type === 'model') {
     try {
       preferKernels(message.kind);
-      const lengths = message.weights.map((w) => w.length);
+      const lengths = message.share.arrays.slice(0, message.count).map((w) => w.length);
       const kernels = createKernels([...lengths, ...lengths], true);
+      const caller = attachKernels(message.share);
       const control = new Int32Array(message.control);
       const stats = new Float64Array(message.control, STATS);
-      models.set(message.id, { message, kernels, control, stats });
-      reply({ type: 'ready', id: message.id, arrays: kernels.arrays() });
+      const step = new Float64Array(message.control, STEP, 3);
+      models.set(message.id, { message, kernels, caller, control, stats, step });
+      reply({ type: 'ready', id: message.id });
     } catch (error) {
       reply({ type: 'failed', id: message.id, message: String(error) });
     }
@@ -58,38 +74,65 @@ function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
 
 /**
  * This worker's shards of an epoch's batches, in order: wait for the caller's go, copy its
- * weights, train the shard, publish loss and accuracy, say done. A failure is reported in the
- * control block (the caller throws it) and ends the epoch here.
+ * weights, train the shard, put the gradients in this worker's inbox, publish loss and
+ * accuracy, say done; then, once every thread's gradients are in, apply this worker's share
+ * of the Adam step (adamShare.ts) and say so. A failure is reported in the control block (the
+ * caller throws it) and ends the epoch here.
  */
 function runEpoch(model: WorkerModel, epoch: EpochMessage): void {
-  const { kernels, control, stats } = model;
-  const { index, spec, weights } = model.message;
-  const count = weights.length;
+  const { kernels, caller, control, stats } = model;
+  const { index, spec, count } = model.message;
   const { data, batchSize, stateful, threads } = epoch;
+  const callers = caller.arrays();
+  const lengths = callers.slice(0, count).map((w) => w.length);
   let states: LstmState[] = [];
   let batch = epoch.base;
   for (let start = 0; start < data.rows; start += batchSize) {
     batch += 1;
     const n = Math.min(batchSize, data.rows - start);
-    const shard = shardOf(n, Math.min(threads, n), index);
+    const active = Math.min(threads, n);
+    const shard = shardOf(n, active, index);
     if (shard.rows === 0) continue;
     waitFor(control, GO, batch);
     if (Atomics.load(control, ABORT) !== 0) return;
     try {
       const arrays = kernels.arrays();
-      for (let w = 0; w < count; w++) arrays[w]!.set(weights[w]!);
+      for (let w = 0; w < count; w++) arrays[w]!.set(callers[w]!);
       const rows = batchOf(spec, data, start + shard.start, shard.rows);
       const { score, run } = trainShard(kernels, spec, count, rows, stateful ? states : [], n);
+      for (let w = 0; w < count; w++) callers[(3 + index) * count + w]!.set(arrays[count + w]!);
       stats[2 * index] = score.loss;
       stats[2 * index + 1] = score.accuracy;
       if (stateful) states = keepStates(run);
+      signal(control, DONE + index, batch);
+      if (!everyoneDone(control, batch, active)) return;
+      const stretches = adamShare(lengths, active, index);
+      applyAdamShare(caller, callers, count, active, stretches, readStep(model));
     } catch (error) {
       fail(control, error);
       signal(control, DONE + index, batch);
+      signal(control, ADAM + index, batch);
       return;
     }
-    signal(control, DONE + index, batch);
+    signal(control, ADAM + index, batch);
   }
+}
+
+/**
+ * Waits until the caller's gradients (and its Adam step's settings) and every worker's are in
+ * for `batch`; `false` when the epoch was aborted meanwhile.
+ */
+function everyoneDone(control: Int32Array, batch: number, active: number): boolean {
+  waitFor(control, READY, batch);
+  for (let w = 1; w < active; w++) waitFor(control, DONE + w, batch);
+  return Atomics.load(control, ABORT) === 0;
+}
+
+/** The batch's Adam step, as the caller wrote it with its `READY`. */
+function readStep(model: WorkerModel): AdamStep {
+  const { step } = model;
+  const { beta1, beta2, epsilon } = model.message.spec.adam;
+  return { learningRate: step[0]!, beta1, beta2, epsilon, c1: step[1]!, c2: step[2]! };
 }
 
 /** Records a failure and its message in the control block. */
