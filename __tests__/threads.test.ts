@@ -171,7 +171,8 @@ describe("the fused engine's threads", () => {
     const step = { learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, c1: 0.1, c2: 0.001 };
     createKernels([9]).adam({ ...reference, step });
 
-    const guest = attachKernels(owner.share()) as WasmKernels;
+    const guest = attachKernels(owner.share());
+    if (!(guest instanceof WasmKernels)) throw new Error('expected the WebAssembly kernels');
     const [gp, gg, gm, gv] = guest.arrays() as [
       Float32Array,
       Float32Array,
