@@ -353,26 +353,6 @@
     (if (i32.gt_u (local.get $n) (i32.const 2))
       (then (v128.store32_lane offset=8 2 (local.get $addr) (local.get $v)))))
 
-  ;; A gate's activation (i, f, o): when $sig, the sigmoid 1 / (1 + exp(-z)), as
-  ;; 0.5 tanh(0.5 z) + 0.5 (the identity is exact; $tanh's few-ulp error halves, so within
-  ;; 3e-7 of the float32 sigmoid); else hardSigmoid(z) = clip(0.2 z + 0.5, 0, 1), in float32
-  ;; as tfjs computes it.
-  (func $act (param $z v128) (param $sig i32) (result v128)
-    (local $half v128)
-    (local.set $half (v128.const f32x4 0.5 0.5 0.5 0.5))
-    (if (result v128) (local.get $sig)
-      (then
-        (f32x4.add
-          (f32x4.mul (call $tanh (f32x4.mul (local.get $z) (local.get $half))) (local.get $half))
-          (local.get $half)))
-      (else
-        (f32x4.min
-          (f32x4.max
-            (f32x4.add (f32x4.mul (local.get $z) (v128.const f32x4 0.2 0.2 0.2 0.2))
-              (local.get $half))
-            (v128.const f32x4 0 0 0 0))
-          (v128.const f32x4 1 1 1 1)))))
-
   ;; Its derivative, from the pre-activation z and the gate's value s: when $sig, s (1 - s)
   ;; (tfjs's sigmoid gradient, from the output); else hardSigmoid's as tfjs's clipByValue
   ;; passes it: 0.2 where 0 <= 0.2 z + 0.5 <= 1 (inclusive), else 0.
@@ -391,115 +371,191 @@
             (f32x4.le (local.get $y) (v128.const f32x4 1 1 1 1)))
           (v128.const f32x4 0.2 0.2 0.2 0.2)))))
 
-  ;; tanh by the rational approximation Eigen (TensorFlow's CPU kernels) uses for float32:
-  ;; within a few ulp of the true value; exactly x for |x| < 0.0004.
-  (func $tanh (param $a v128) (result v128)
-    (local $x v128) (local $x2 v128) (local $p v128) (local $q v128)
-    (local.set $x
-      (f32x4.max
-        (f32x4.min (local.get $a) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805))
-        (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)))
-    (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
-    (local.set $p
-      (f32x4.add (f32x4.mul (local.get $x2) (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16))
-        (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)))
-    (local.set $p
-      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
-        (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)))
-    (local.set $p
-      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
-        (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)))
-    (local.set $p
-      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
-        (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)))
-    (local.set $p
-      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
-        (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)))
-    (local.set $p
-      (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
-        (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)))
-    (local.set $p (f32x4.mul (local.get $x) (local.get $p)))
-    (local.set $q
-      (f32x4.add (f32x4.mul (local.get $x2) (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06))
-        (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)))
-    (local.set $q
-      (f32x4.add (f32x4.mul (local.get $x2) (local.get $q))
-        (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)))
-    (local.set $q
-      (f32x4.add (f32x4.mul (local.get $x2) (local.get $q))
-        (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))
-    (v128.bitselect
-      (local.get $a)
-      (f32x4.div (local.get $p) (local.get $q))
-      (f32x4.lt (f32x4.abs (local.get $a)) (v128.const f32x4 0.0004 0.0004 0.0004 0.0004))))
-
-  (func (export "tanh") (param $x i32) (param $out i32) (param $n i32)
-    (local $i i32)
+  ;; dst[0 .. n) = act(src[0 .. n)), four at a time, for the LSTM cell; when $mode has bit 4,
+  ;; first src += bias, stored back (the pre-activation the backward step reads). act by
+  ;; $mode & 3: 0: tanh; 1: the sigmoid 1 / (1 + exp(-x)), as 0.5 tanh(0.5 x) + 0.5 (the identity is exact;
+  ;; tanh's few-ulp error halves, so within 3e-7 of the float32 sigmoid); 2: hardSigmoid(x) =
+  ;; clip(0.2 x + 0.5, 0, 1), in float32 as tfjs computes it.
+  ;; tanh is the rational approximation Eigen (TensorFlow's CPU kernels) uses for float32:
+  ;; within a few ulp of the true value; exactly x for |x| < 0.0004. It is written out in this
+  ;; loop, not called: V8 does not inline WebAssembly calls, and a call per vector cost more
+  ;; than the arithmetic.
+  (func $acts (param $src i32) (param $bias i32) (param $dst i32) (param $n i32) (param $mode i32)
+    (local $i i32) (local $end i32) (local $left i32) (local $add i32)
+    (local $a v128) (local $x v128) (local $x2 v128) (local $p v128) (local $q v128)
+    (local $half v128)
+    ;; The constants, splatted once (smaller than a v128.const at each use).
+    (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $k4 v128) (local $k5 v128) (local $k6 v128) (local $k7 v128) (local $k8 v128) (local $k9 v128) (local $k10 v128) (local $k11 v128) (local $k12 v128) (local $k13 v128) (local $k14 v128) (local $k15 v128) (local $k16 v128) (local $k17 v128)
+    (local.set $half (f32x4.splat (f32.const 0.5)))
+    (local.set $k1 (f32x4.splat (f32.const 0.2)))
+    (local.set $k2 (f32x4.splat (f32.const 0)))
+    (local.set $k3 (f32x4.splat (f32.const 1)))
+    (local.set $k4 (f32x4.splat (f32.const 7.90531110763549805)))
+    (local.set $k5 (f32x4.splat (f32.const -7.90531110763549805)))
+    (local.set $k6 (f32x4.splat (f32.const -2.76076847742355e-16)))
+    (local.set $k7 (f32x4.splat (f32.const 2.00018790482477e-13)))
+    (local.set $k8 (f32x4.splat (f32.const -8.60467152213735e-11)))
+    (local.set $k9 (f32x4.splat (f32.const 5.12229709037114e-08)))
+    (local.set $k10 (f32x4.splat (f32.const 1.48572235717979e-05)))
+    (local.set $k11 (f32x4.splat (f32.const 6.37261928875436e-04)))
+    (local.set $k12 (f32x4.splat (f32.const 4.89352455891786e-03)))
+    (local.set $k13 (f32x4.splat (f32.const 1.19825839466702e-06)))
+    (local.set $k14 (f32x4.splat (f32.const 1.18534705686654e-04)))
+    (local.set $k15 (f32x4.splat (f32.const 2.26843463243900e-03)))
+    (local.set $k16 (f32x4.splat (f32.const 4.89352518554385e-03)))
+    (local.set $k17 (f32x4.splat (f32.const 0.0004)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $add (i32.and (local.get $mode) (i32.const 4)))
+    (local.set $mode (i32.and (local.get $mode) (i32.const 3)))
     (block $done
       (loop $next
-        (br_if $done (i32.ge_s (local.get $i) (local.get $n)))
-        (call $put
-          (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2)))
-          (call $tanh (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))))
-          (i32.sub (local.get $n) (local.get $i)))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+        (local.set $left (i32.shr_u (i32.sub (local.get $end) (local.get $i)) (i32.const 2)))
+        (local.set $a (v128.load (i32.add (local.get $src) (local.get $i))))
+        (if (local.get $add)
+          (then
+            (local.set $a
+              (f32x4.add (local.get $a) (v128.load (i32.add (local.get $bias) (local.get $i)))))
+            ;; A whole vector stored here; only the last (if partial) through $put.
+            (if (i32.ge_u (local.get $left) (i32.const 4))
+              (then (v128.store (i32.add (local.get $src) (local.get $i)) (local.get $a)))
+              (else (call $put (i32.add (local.get $src) (local.get $i)) (local.get $a) (local.get $left))))))
+        (if (i32.eq (local.get $mode) (i32.const 2))
+          (then
+            (local.set $a
+              (f32x4.min
+                (f32x4.max
+                  (f32x4.add (f32x4.mul (local.get $a) (local.get $k1))
+                    (local.get $half))
+                  (local.get $k2))
+                (local.get $k3))))
+          (else
+            (if (local.get $mode) (then (local.set $a (f32x4.mul (local.get $a) (local.get $half)))))
+          (local.set $x
+            (f32x4.max
+              (f32x4.min (local.get $a) (local.get $k4))
+              (local.get $k5)))
+          (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
+          (local.set $p
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $k6))
+              (local.get $k7)))
+          (local.set $p
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+              (local.get $k8)))
+          (local.set $p
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+              (local.get $k9)))
+          (local.set $p
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+              (local.get $k10)))
+          (local.set $p
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+              (local.get $k11)))
+          (local.set $p
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $p))
+              (local.get $k12)))
+          (local.set $p (f32x4.mul (local.get $x) (local.get $p)))
+          (local.set $q
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $k13))
+              (local.get $k14)))
+          (local.set $q
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $q))
+              (local.get $k15)))
+          (local.set $q
+            (f32x4.add (f32x4.mul (local.get $x2) (local.get $q))
+              (local.get $k16)))
+            (local.set $a
+              (v128.bitselect
+                (local.get $a)
+                (f32x4.div (local.get $p) (local.get $q))
+                (f32x4.lt (f32x4.abs (local.get $a)) (local.get $k17))))
+            (if (local.get $mode)
+              (then
+                (local.set $a
+                  (f32x4.add (f32x4.mul (local.get $a) (local.get $half)) (local.get $half)))))))
+        (if (i32.ge_u (local.get $left) (i32.const 4))
+          (then (v128.store (i32.add (local.get $dst) (local.get $i)) (local.get $a)))
+          (else (call $put (i32.add (local.get $dst) (local.get $i)) (local.get $a) (local.get $left))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next))))
+
+  (func (export "tanh") (param $x i32) (param $out i32) (param $n i32)
+    (call $acts (local.get $x) (i32.const 0) (local.get $out) (local.get $n) (i32.const 0)))
 
   ;; One forward step of the cell for [batch, u] units. z [batch, 4u] gets the bias added (and
   ;; is kept); gates [batch, 4u] receive i, f, g, o; c, tc = tanh(c) and h [batch, u].
-  ;; Gates i, f, o are sigmoids when $sig, else hardSigmoids.
+  ;; Gates i, f, o are sigmoids when $sig, else hardSigmoids. In passes: each row's gates, each
+  ;; row's c, tanh of every c at once, each row's h.
   (func (export "lstmfwd")
     (param $z i32) (param $bias i32) (param $cPrev i32) (param $gates i32)
     (param $c i32) (param $tc i32) (param $h i32) (param $batch i32) (param $u i32)
     (param $sig i32)
-    (local $b i32) (local $k i32) (local $n i32) (local $ub i32) (local $zr i32) (local $sr i32)
-    (local $zi v128) (local $zf v128) (local $zg v128) (local $zo v128)
-    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cv v128) (local $tv v128)
+    (local $b i32) (local $k i32) (local $q i32) (local $ub i32) (local $zr i32) (local $gr i32)
+    (local $sr i32) (local $mode i32)
     (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
+    ;; Sigmoid or hardSigmoid gates, their pre-activations getting the bias (see $acts).
+    (local.set $mode (i32.sub (i32.const 6) (local.get $sig)))
     (block $bDone
       (loop $bLoop
         (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $zr (i32.mul (i32.shl (local.get $b) (i32.const 2)) (local.get $ub)))
+        (local.set $gr (i32.add (local.get $gates) (local.get $zr)))
+        (local.set $zr (i32.add (local.get $z) (local.get $zr)))
+        (local.set $q (i32.const 0))
+        (block $qDone
+          (loop $qLoop
+            (br_if $qDone (i32.ge_u (local.get $q) (i32.const 4)))
+            (local.set $k (i32.mul (local.get $q) (local.get $ub)))
+            ;; Gate g (the third) is a tanh.
+            (call $acts
+              (i32.add (local.get $zr) (local.get $k))
+              (i32.add (local.get $bias) (local.get $k))
+              (i32.add (local.get $gr) (local.get $k))
+              (local.get $u)
+              (select (i32.const 4) (local.get $mode) (i32.eq (local.get $q) (i32.const 2))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $qLoop)))
+        ;; c = f cPrev + i g.
+        (local.set $sr (i32.mul (local.get $b) (local.get $ub)))
         (local.set $k (i32.const 0))
         (block $kDone
           (loop $kLoop
             (br_if $kDone (i32.ge_s (local.get $k) (local.get $ub)))
-            (local.set $n (i32.shr_u (i32.sub (local.get $ub) (local.get $k)) (i32.const 2)))
-            (local.set $zr
-              (i32.add (i32.add (local.get $z) (i32.shl (i32.mul (local.get $b) (local.get $ub)) (i32.const 2))) (local.get $k)))
-            (local.set $sr (i32.add (i32.mul (local.get $b) (local.get $ub)) (local.get $k)))
-            (local.set $zi (f32x4.add (v128.load (local.get $zr))
-              (v128.load (i32.add (local.get $bias) (local.get $k)))))
-            (local.set $zf (f32x4.add (v128.load (i32.add (local.get $zr) (local.get $ub)))
-              (v128.load (i32.add (i32.add (local.get $bias) (local.get $ub)) (local.get $k)))))
-            (local.set $zg (f32x4.add (v128.load (i32.add (local.get $zr) (i32.shl (local.get $ub) (i32.const 1))))
-              (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $ub) (i32.const 1))) (local.get $k)))))
-            (local.set $zo (f32x4.add (v128.load (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))))
-              (v128.load (i32.add (i32.add (local.get $bias) (i32.mul (local.get $ub) (i32.const 3))) (local.get $k)))))
-            (local.set $i (call $act (local.get $zi) (local.get $sig)))
-            (local.set $f (call $act (local.get $zf) (local.get $sig)))
-            (local.set $g (call $tanh (local.get $zg)))
-            (local.set $o (call $act (local.get $zo) (local.get $sig)))
-            (local.set $cv
+            (local.set $q (i32.add (local.get $gr) (local.get $k)))
+            (call $put (i32.add (i32.add (local.get $c) (local.get $sr)) (local.get $k))
               (f32x4.add
-                (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $cPrev) (local.get $sr))))
-                (f32x4.mul (local.get $i) (local.get $g))))
-            (local.set $tv (call $tanh (local.get $cv)))
-            (call $put (local.get $zr) (local.get $zi) (local.get $n))
-            (call $put (i32.add (local.get $zr) (local.get $ub)) (local.get $zf) (local.get $n))
-            (call $put (i32.add (local.get $zr) (i32.shl (local.get $ub) (i32.const 1))) (local.get $zg) (local.get $n))
-            (call $put (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))) (local.get $zo) (local.get $n))
-            (local.set $zr (i32.add (local.get $gates) (i32.sub (local.get $zr) (local.get $z))))
-            (call $put (local.get $zr) (local.get $i) (local.get $n))
-            (call $put (i32.add (local.get $zr) (local.get $ub)) (local.get $f) (local.get $n))
-            (call $put (i32.add (local.get $zr) (i32.shl (local.get $ub) (i32.const 1))) (local.get $g) (local.get $n))
-            (call $put (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))) (local.get $o) (local.get $n))
-            (call $put (i32.add (local.get $c) (local.get $sr)) (local.get $cv) (local.get $n))
-            (call $put (i32.add (local.get $tc) (local.get $sr)) (local.get $tv) (local.get $n))
-            (call $put (i32.add (local.get $h) (local.get $sr)) (f32x4.mul (local.get $o) (local.get $tv)) (local.get $n))
+                (f32x4.mul (v128.load (i32.add (local.get $q) (local.get $ub)))
+                  (v128.load (i32.add (i32.add (local.get $cPrev) (local.get $sr)) (local.get $k))))
+                (f32x4.mul (v128.load (local.get $q))
+                  (v128.load (i32.add (local.get $q) (i32.shl (local.get $ub) (i32.const 1))))))
+              (i32.shr_u (i32.sub (local.get $ub) (local.get $k)) (i32.const 2)))
             (local.set $k (i32.add (local.get $k) (i32.const 16)))
             (br $kLoop)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $bLoop))))
+        (br $bLoop)))
+    (call $acts (local.get $c) (i32.const 0) (local.get $tc)
+      (i32.mul (local.get $batch) (local.get $u)) (i32.const 0))
+    ;; h = o tanh(c).
+    (local.set $b (i32.const 0))
+    (block $hDone
+      (loop $hLoop
+        (br_if $hDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $sr (i32.mul (local.get $b) (local.get $ub)))
+        (local.set $gr
+          (i32.add (local.get $gates)
+            (i32.add (i32.shl (local.get $sr) (i32.const 2)) (i32.mul (local.get $ub) (i32.const 3)))))
+        (local.set $k (i32.const 0))
+        (block $kDone2
+          (loop $kLoop2
+            (br_if $kDone2 (i32.ge_s (local.get $k) (local.get $ub)))
+            (call $put (i32.add (i32.add (local.get $h) (local.get $sr)) (local.get $k))
+              (f32x4.mul (v128.load (i32.add (local.get $gr) (local.get $k)))
+                (v128.load (i32.add (i32.add (local.get $tc) (local.get $sr)) (local.get $k))))
+              (i32.shr_u (i32.sub (local.get $ub) (local.get $k)) (i32.const 2)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $kLoop2)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $hLoop))))
 
   ;; One backward step of the cell: from dh = dhNext + dH (dH only when hasDH), dcNext and the
   ;; forward values, the pre-activation gradient dz [batch, 4u] and dcPrev [batch, u]; $sig
