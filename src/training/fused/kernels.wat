@@ -340,7 +340,7 @@
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $next))))
 
-    ;; ---- The LSTM cell, elementwise, four units at a time. Vectors past a row's last unit
+  ;; ---- The LSTM cell, elementwise, four units at a time. Vectors past a row's last unit
   ;; read (but never write) up to three values beyond it; $put stores only the live lanes.
 
   ;; Stores the first n (>= 1) lanes of v at addr.

@@ -177,6 +177,11 @@ export class WasmKernels implements Kernels {
     return this.memory.scratch(n, zero);
   }
 
+  /** The byte offset of an array in this memory, else -1 (see {@link WasmMemory.offsetOf}). */
+  private at(array: Float32Array | Int32Array): number {
+    return this.memory.offsetOf(array);
+  }
+
   /**
    * The operands' offsets (see {@link WasmMemory.stage}), or `undefined` when they do not fit:
    * the call then runs the JavaScript kernel, counted in {@link fallbacks}.
@@ -189,6 +194,14 @@ export class WasmKernels implements Kernels {
 
   matMulAdd(args: MatMulAddArgs): void {
     const { A, W, out, rows, inner, cols } = args;
+    const a = this.at(A);
+    const w = this.at(W);
+    const o = this.at(out);
+    if ((a | w | o) >= 0) {
+      countMatMul(rows, inner, cols);
+      this.exports.mmadd(a, inner, 1, w, o, rows, inner, cols);
+      return;
+    }
     const operands = {
       A: input(A, rows * inner),
       W: input(W, inner * cols),
@@ -206,6 +219,14 @@ export class WasmKernels implements Kernels {
 
   matMulBackward(args: MatMulBackwardArgs): void {
     const { A, W, dOut, dW, dA, rows, inner, cols } = args;
+    const a = this.at(A);
+    const d = this.at(dOut);
+    const g = this.at(dW);
+    if ((a | d | g) >= 0 && !dA) {
+      countMatMul(rows, inner, cols);
+      this.exports.mmadd(a, 1, inner, d, g, inner, rows, cols);
+      return;
+    }
     const operands = {
       A: input(A, rows * inner),
       dOut: input(dOut, rows * cols),
@@ -228,6 +249,14 @@ export class WasmKernels implements Kernels {
 
   matMulTransposed(args: MatMulTransposedArgs): void {
     const { A, B, out, rows, inner, cols } = args;
+    const a = this.at(A);
+    const b = this.at(B);
+    const o = this.at(out);
+    if ((a | b | o) >= 0) {
+      countMatMul(rows, inner, cols);
+      this.exports.mmabt(a, b, o, rows, inner, cols);
+      return;
+    }
     const operands = {
       A: input(A, rows * cols),
       B: input(B, inner * cols),
@@ -246,6 +275,17 @@ export class WasmKernels implements Kernels {
 
   lstmForwardCell(args: LstmForwardCellArgs): void {
     const { z, bias, cPrev, gates, c, tc, h, batch, units, gate } = args;
+    const zo = this.at(z);
+    const bo = this.at(bias);
+    const po = this.at(cPrev);
+    const go = this.at(gates);
+    const co = this.at(c);
+    const to = this.at(tc);
+    const ho = this.at(h);
+    if ((zo | bo | po | go | co | to | ho) >= 0) {
+      this.exports.lstmfwd(zo, bo, po, go, co, to, ho, batch, units, flag(gate === 'sigmoid'));
+      return;
+    }
     const wide = batch * 4 * units;
     const narrow = batch * units;
     const operands = {
@@ -324,6 +364,12 @@ export class WasmKernels implements Kernels {
 
   columnSum(args: ColumnSumArgs): void {
     const { src, dst, rows, cols } = args;
+    const s = this.at(src);
+    const d = this.at(dst);
+    if ((s | d) >= 0) {
+      this.exports.colsum(s, d, rows, cols);
+      return;
+    }
     const operands = { src: input(src, rows * cols), dst: inout(dst, cols) };
     const at = this.stage(operands);
     if (!at) {

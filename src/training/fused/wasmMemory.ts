@@ -174,6 +174,14 @@ export class WasmMemory {
   }
 
   /**
+   * The byte offset of `array` when it lives in this memory (a resident or scratch array),
+   * else -1: the kernels' fast path, for calls whose operands need no staging.
+   */
+  offsetOf(array: Float32Array | Int32Array): number {
+    return array.buffer === this.heap.buffer ? array.byteOffset : -1;
+  }
+
+  /**
    * The byte offset of `array`'s first `n` values in memory: where it is, for a resident or
    * scratch array; else a staged copy (or room for one when `copy` is false). -1 if no room.
    */
