@@ -97,7 +97,7 @@ export function fusedEpochs(
     train: async (data, batchSize, stateful) => {
       const rows = Math.min(batchSize, data.rows);
       const wanted = await threadsFor(rows, model.countParams(), threads);
-      used = await fused.useThreads(wanted);
+      used = await fused.useThreads(wanted, rows);
       dirty = true;
       return fused.trainEpoch(data, batchSize, stateful);
     },

@@ -239,18 +239,39 @@ export interface KernelsShare {
 }
 
 /**
- * Kernels whose resident arrays are another thread's (see {@link Kernels.share}): an instance
- * of the same build on its memory, with no scratch or staging of its own, so every operand
- * should be one of those arrays (or scratch from ordinary arrays, on which a call runs in
- * JavaScript).
+ * Which of a {@link KernelsShare}'s arrays an attached instance works on: `arrays` (indices)
+ * as its resident arrays, in that order (all of them when absent), and the array `room`, if
+ * given, as its scratch arena and staging (of `stagingFloats` values), so that its calls need
+ * nothing outside that memory.
  */
-export function attachKernels(share: KernelsShare): Kernels {
-  const { kind, arrays, memory } = share;
+export interface AttachPick {
+  arrays?: readonly number[] | undefined;
+  room?: { array: number; stagingFloats: number } | undefined;
+}
+
+/**
+ * Kernels on another thread's resident arrays (see {@link Kernels.share}): an instance of the
+ * same build on its memory, working on them in place. Without a `room` (see
+ * {@link AttachPick}) it has no scratch or staging of its own, so every operand should be one
+ * of those arrays (else a call runs in JavaScript).
+ */
+export function attachKernels(share: KernelsShare, pick: AttachPick = {}): Kernels {
+  const { kind, memory } = share;
+  const arrays = pick.arrays ? pick.arrays.map((i) => share.arrays[i]!) : share.arrays;
   const module = kind === 'js' ? null : wasmModule(kind, true);
   if (kind === 'js' || !module || !memory) return new JsKernels([], true, arrays);
   const lengths = arrays.map((a) => a.length);
   const offsets = arrays.map((a) => a.byteOffset);
-  return new WasmKernels(module, lengths, kind, true, { memory, offsets });
+  const room = pick.room && share.arrays[pick.room.array]!;
+  return new WasmKernels(module, lengths, kind, true, {
+    memory,
+    offsets,
+    room: room && {
+      offset: room.byteOffset,
+      bytes: room.byteLength,
+      stagingFloats: pick.room!.stagingFloats,
+    },
+  });
 }
 
 /**

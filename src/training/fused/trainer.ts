@@ -14,7 +14,7 @@ import {
   type FusedData,
 } from './threads/shard';
 import { ThreadTeam } from './threads/team';
-import { adamShare, applyAdamShare, type Stretch } from './threads/adamShare';
+import { adamShare, applyAdamShare, teamLengths, type Stretch } from './threads/adamShare';
 
 export type { FusedData } from './threads/shard';
 
@@ -98,17 +98,15 @@ export class FusedRunner {
   }
 
   /**
-   * Makes room for at least `copies` resident arrays per weight, keeping the values of those
-   * there are (the new ones start at zero).
+   * Lays the resident arrays out anew as `lengths` (unless they already are), keeping the
+   * values of the first `keep` (the new ones start at zero).
    */
-  protected ensureCopies(copies: number): void {
+  protected relayout(lengths: readonly number[], keep: number): void {
     const old = this.kernels.arrays();
-    if (old.length >= copies * this.count) return;
-    this.kernels = this.newKernels(copies);
+    if (old.length === lengths.length && old.every((a, i) => a.length === lengths[i])) return;
+    this.kernels = createKernels(lengths, this.shared);
     const arrays = this.kernels.arrays();
-    old.forEach((array, i) => {
-      arrays[i]!.set(array);
-    });
+    for (let i = 0; i < keep; i++) arrays[i]!.set(old[i]!);
   }
 
   /** Which kernels this runner computes on. */
@@ -197,6 +195,8 @@ export class FusedTrainer extends FusedRunner {
   /** The learning rate for Adam step `step` (from 0); unset: the compiled rate. */
   learningRateAt: ((step: number) => number) | undefined;
   private team: ThreadTeam | undefined;
+  /** The most rows a batch may have on the current team (its workers' rooms fit that). */
+  private teamRows = 0;
   /** This thread's share of the Adam step, by the number of threads active. */
   private readonly shares = new Map<number, Stretch[]>();
 
@@ -219,16 +219,29 @@ export class FusedTrainer extends FusedRunner {
   }
 
   /**
-   * Makes the next epochs train on `threads` threads (this one and pool workers), starting
-   * the workers when needed; resolves with the count that will run: 1 when workers cannot
-   * run here (no shared memory, or none could start).
+   * Makes the next epochs train on `threads` threads (this one and pool workers) with batches
+   * of up to `rows` rows, starting the workers when needed; resolves with the count that will
+   * run: 1 when workers cannot run here (no shared memory, or none could start).
    */
-  async useThreads(threads: number): Promise<number> {
-    if (this.team && (this.team.threads !== threads || !this.team.usable)) this.forget();
+  async useThreads(threads: number, rows: number): Promise<number> {
+    const team = this.team;
+    if (team && (team.threads !== threads || !team.usable || this.teamRows < rows)) this.forget();
     if (threads > 1 && !this.team && canUseThreads()) {
-      // Weights, gradients, Adam's moments, and an inbox for each worker's gradients.
-      this.ensureCopies(3 + threads);
-      this.team = await ThreadTeam.start(this, this.kernels, this.spec, this.count, threads);
+      // Each worker's room: an upper estimate of what its shard of a batch keeps (doubled for
+      // alignment and temporaries), and its staging.
+      const shard = Math.ceil(rows / threads);
+      const staging = stagingFloats(this.spec, shard);
+      const room = 2 * batchWorkingFloats(this.spec, shard) + staging + 4096;
+      this.relayout(teamLengths(this.lengths, threads, room), 4 * this.count);
+      this.teamRows = rows;
+      this.team = await ThreadTeam.start(
+        this,
+        this.kernels,
+        this.spec,
+        this.count,
+        threads,
+        staging,
+      );
     }
     if (threads === 1) this.forget();
     return this.team?.threads ?? 1;

@@ -52,14 +52,16 @@ const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
 /**
  * Another instance's memory (shared, so another thread's) and where in it the arrays to work
- * on are: a {@link WasmMemory} over it has those as its resident arrays, no scratch arena and
- * no staging (scratch comes as ordinary arrays, and a call with an operand outside the memory
- * runs the JavaScript kernel), and never grows it.
+ * on are: a {@link WasmMemory} over it has those as its resident arrays, its scratch arena and
+ * staging in `room` (none without: scratch then comes as ordinary arrays, and a call with an
+ * operand outside the memory runs the JavaScript kernel), and never grows it.
  */
 export interface Attached {
   memory: WebAssembly.Memory;
   /** Byte offsets of the arrays, whose lengths are the `lengths` given with it. */
   offsets: readonly number[];
+  /** Bytes of the memory this instance may use for scratch and staging, from `offset`. */
+  room?: { offset: number; bytes: number; stagingFloats: number } | undefined;
 }
 
 /** One instance's memory: its resident arrays, scratch arena and staging. */
@@ -94,7 +96,11 @@ export class WasmMemory {
       this.memory = attach.memory;
       this.heap = new Float32Array(this.memory.buffer);
       this.ints = new Int32Array(this.memory.buffer);
-      this.arenaStart = this.arenaEnd = this.stagingEnd = this.arenaCursor = 0;
+      const { offset = 0, bytes = 0, stagingFloats = 0 } = attach.room ?? {};
+      // Staging at the room's end, as much as asked (and no more than the room); the arena before.
+      this.arenaStart = this.arenaCursor = offset;
+      this.stagingEnd = offset + bytes;
+      this.arenaEnd = Math.max(offset, this.stagingEnd - stagingRoom(stagingFloats));
       this.attached = true;
       return;
     }
@@ -127,12 +133,17 @@ export class WasmMemory {
 
   /**
    * Grows the memory, if needed, to room for the scratch the last step wanted (a quarter more)
-   * and then `floats` staged values. When the memory cannot grow (its maximum, or no address
+   * and then `floats` staged values (an attached memory keeps its room). When the memory cannot grow (its maximum, or no address
    * space left) the areas keep their sizes: scratch past the arena comes as ordinary arrays,
    * and calls whose operands do not fit staging run the JavaScript kernels.
    */
   reserve(floats: number): void {
-    if (this.attached) return;
+    if (this.attached) {
+      // A fixed room (see Attached): the next step starts from its beginning.
+      this.arenaCursor = this.arenaStart;
+      this.arenaDemand = 0;
+      return;
+    }
     const arenaBytes = Math.max(this.arenaEnd - this.arenaStart, align16(this.arenaDemand * 1.25));
     const stagingBytes = Math.max(this.stagingEnd - this.arenaEnd, stagingRoom(floats));
     const arenaEnd = this.arenaStart + arenaBytes;

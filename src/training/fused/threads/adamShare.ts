@@ -1,10 +1,16 @@
 /**
- * The Adam step of a batch trained on several threads, split between them: each thread adds
- * the other threads' gradients into the calling thread's, in thread order, and applies Adam,
- * on its own stretch of the weights. Every thread runs kernels on the calling thread's memory
- * (a worker through `attachKernels`), so nothing is copied but each worker's gradients into
- * its inbox there. The sums are the same, in the same order, as one thread summing them all,
- * so a seeded run stays bit-identical for a given thread count.
+ * How the threads of a fused trainer share the calling thread's memory, and its Adam step.
+ *
+ * Layout: the caller's resident arrays are the weights, their gradients, Adam's `m` and `v`
+ * (`count` arrays each), then for each worker an inbox (`count` arrays: its gradients), then
+ * for each worker a room (one array: its scratch and staging). Every worker runs its kernels on
+ * that memory (`attachKernels`): it reads the weights where they are and writes its gradients
+ * into its inbox, so nothing is copied between threads.
+ *
+ * The Adam step is split: each thread adds the workers' gradients into the caller's, in
+ * thread order, and applies Adam, on its own stretch of the weights. The sums are the same, in
+ * the same order, as one thread summing them all, so a seeded run stays bit-identical for a
+ * given thread count.
  */
 import type { AdamStep, Kernels } from '../kernels';
 
@@ -59,4 +65,26 @@ export function applyAdamShare(
     }
     kernels.adam({ p: part(0), g, m: part(2), v: part(3), step });
   }
+}
+
+/** The first resident array of worker `w`'s inbox (workers count from 1). */
+export const inboxOf = (count: number, w: number): number => (3 + w) * count;
+
+/** The resident array that is worker `w`'s room, of a team of `threads`. */
+export const roomOf = (count: number, threads: number, w: number): number =>
+  (3 + threads) * count + w - 1;
+
+/**
+ * The resident arrays' lengths for a team of `threads` on weights of `lengths`, each worker's
+ * room `roomFloats` long (see the layout above).
+ */
+export function teamLengths(
+  lengths: readonly number[],
+  threads: number,
+  roomFloats: number,
+): number[] {
+  const all: number[] = [];
+  for (let copy = 0; copy < 3 + threads; copy++) all.push(...lengths);
+  for (let w = 1; w < threads; w++) all.push(roomFloats);
+  return all;
 }

@@ -13,13 +13,12 @@ export interface ModelMessage {
   id: number;
   spec: TrainingPlan;
   kind: KernelKind;
-  /**
-   * The caller's resident arrays, `count` each: weights (read at every batch), gradients,
-   * Adam's moments, then one inbox per worker for its gradients (see adamShare.ts).
-   */
+  /** The caller's resident arrays, laid out as adamShare.ts says. */
   share: KernelsShare;
   /** How many weight arrays the model has. */
   count: number;
+  /** Which of the shared arrays is this worker's room, and the staging it holds. */
+  room: { array: number; stagingFloats: number };
   control: SharedArrayBuffer;
   /** This worker's thread index, 1 .. threads - 1 (the caller is 0). */
   index: number;

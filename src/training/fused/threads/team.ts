@@ -7,6 +7,7 @@
 import type { TrainingPlan } from '../../../models/fusedPlan';
 import type { AdamStep, Kernels } from '../kernels';
 import type { BatchScore } from '../loss';
+import { roomOf } from './adamShare';
 import { dropWorker, poolWorkers, type PoolWorker } from './pool';
 import {
   ABORT,
@@ -49,9 +50,9 @@ export class ThreadTeam {
 
   /**
    * A team of `threads` threads (the caller and `threads - 1` pool workers) for a trainer on
-   * `kernels` (shared memory) with `count` weights and, after them, their gradients, Adam's
-   * moments and an inbox per worker (see adamShare.ts), or `undefined` when the workers
-   * cannot be had. `owner` is the trainer: when it is garbage, the workers forget the model.
+   * `kernels` (shared memory, laid out as adamShare.ts says for `count` weights, each worker's
+   * room holding `stagingFloats` of staging), or `undefined` when the workers cannot be had.
+   * `owner` is the trainer: when it is garbage, the workers forget the model.
    */
   static async start(
     owner: object,
@@ -59,6 +60,7 @@ export class ThreadTeam {
     spec: TrainingPlan,
     count: number,
     threads: number,
+    stagingFloats: number,
   ): Promise<ThreadTeam | undefined> {
     let team: ThreadTeam;
     try {
@@ -73,6 +75,7 @@ export class ThreadTeam {
             kind: kernels.kind,
             share,
             count,
+            room: { array: roomOf(count, threads, i + 1), stagingFloats },
             control: team.control.buffer,
             index: i + 1,
           }),

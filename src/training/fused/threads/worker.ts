@@ -1,18 +1,12 @@
 /**
- * The fused engine's worker: keeps a kernels instance per model on shared memory, and trains
+ * The fused engine's worker: keeps kernels per model on the calling thread's shared memory, and trains
  * its shard of every batch of an epoch when the calling thread's control block says so.
  * Started by pool.ts: in Node as a `worker_threads` worker, in browsers as a Web Worker.
  * No tfjs here.
  */
-import {
-  attachKernels,
-  createKernels,
-  preferKernels,
-  type AdamStep,
-  type Kernels,
-} from '../kernels';
+import { attachKernels, preferKernels, type AdamStep, type Kernels } from '../kernels';
 import type { LstmState } from '../graph';
-import { adamShare, applyAdamShare } from './adamShare';
+import { adamShare, applyAdamShare, inboxOf } from './adamShare';
 import {
   ABORT,
   ADAM,
@@ -37,7 +31,7 @@ import { importNode, nodeProcess, type NodeWorkerThreads } from './node';
 /** A model's state on this worker. */
 interface WorkerModel {
   message: ModelMessage;
-  /** This worker's own kernels, for its shards. */
+  /** Kernels for this worker's shards: on the caller's weights, its inbox and its room. */
   kernels: Kernels;
   /** Kernels on the caller's memory, for this worker's share of the Adam step. */
   caller: Kernels;
@@ -55,9 +49,13 @@ function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
   } else if (message.type === 'model') {
     try {
       preferKernels(message.kind);
-      const lengths = message.share.arrays.slice(0, message.count).map((w) => w.length);
-      const kernels = createKernels([...lengths, ...lengths], true);
-      const caller = attachKernels(message.share);
+      const { share, count, index, room } = message;
+      // The caller's weights and this worker's inbox, with its room for scratch and staging.
+      const own = Array.from({ length: 2 * count }, (_, i) =>
+        i < count ? i : inboxOf(count, index) + i - count,
+      );
+      const kernels = attachKernels(share, { arrays: own, room });
+      const caller = attachKernels(share);
       const control = new Int32Array(message.control);
       const stats = new Float64Array(message.control, STATS);
       const step = new Float64Array(message.control, STEP, 3);
@@ -73,9 +71,9 @@ function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
 }
 
 /**
- * This worker's shards of an epoch's batches, in order: wait for the caller's go, copy its
- * weights, train the shard, put the gradients in this worker's inbox, publish loss and
- * accuracy, say done; then, once every thread's gradients are in, apply this worker's share
+ * This worker's shards of an epoch's batches, in order: wait for the caller's go, train the
+ * shard (on the caller's weights, into this worker's inbox), publish loss and accuracy, say
+ * done; then, once every thread's gradients are in, apply this worker's share
  * of the Adam step (adamShare.ts) and say so. A failure is reported in the control block (the
  * caller throws it) and ends the epoch here.
  */
@@ -96,11 +94,8 @@ function runEpoch(model: WorkerModel, epoch: EpochMessage): void {
     waitFor(control, GO, batch);
     if (Atomics.load(control, ABORT) !== 0) return;
     try {
-      const arrays = kernels.arrays();
-      for (let w = 0; w < count; w++) arrays[w]!.set(callers[w]!);
       const rows = batchOf(spec, data, start + shard.start, shard.rows);
       const { score, run } = trainShard(kernels, spec, count, rows, stateful ? states : [], n);
-      for (let w = 0; w < count; w++) callers[(3 + index) * count + w]!.set(arrays[count + w]!);
       stats[2 * index] = score.loss;
       stats[2 * index + 1] = score.accuracy;
       if (stateful) states = keepStates(run);
