@@ -13,6 +13,7 @@ import { KERNELS_WASM_BASE64 } from '../src/training/fused/kernelsWasm';
 import { ABORT, controlBlock, DONE, signal, waitFor } from '../src/training/fused/threads/protocol';
 import { shardOf } from '../src/training/fused/threads/shard';
 import { adamShare } from '../src/training/fused/threads/adamShare';
+import { mailboxWords, readMailbox, writeMailbox } from '../src/training/fused/threads/mailbox';
 import { attachKernels, createKernels } from '../src/training/fused/kernels';
 import { WasmKernels } from '../src/training/fused/wasmKernels';
 import { shareMemoryImport } from '../src/training/fused/threads/sharedMemory';
@@ -35,6 +36,13 @@ describe("the fused engine's threads", () => {
       2,
       { ...small, stateful: false },
       { batchSize: 8 },
+    ],
+    // Epochs too big for the workers' first mailbox: they come as messages, with a new one.
+    [
+      'model B, stateless, epochs of 20,000 windows',
+      2,
+      { ...small, stateful: false },
+      { batchSize: 4000, sequenceLength: 20_004 },
     ],
   ])(
     '%s: bit-identical for %i threads, within float32 precision of 1',
@@ -154,6 +162,32 @@ describe("the fused engine's threads", () => {
       expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(8);
     }
     expect(adamShare([3, 2], 4, 0)).toEqual([]);
+  });
+
+  it('hand an epoch over through the mailbox: settings, feeds and target, read back in place', () => {
+    const data = {
+      rows: 3,
+      feeds: [
+        { kind: 'ids' as const, ids: Int32Array.from([1, 2, -1, 4, 5, 6]), width: 7 },
+        { kind: 'values' as const, values: Float32Array.from([0.5, -1.25, 3]) },
+      ],
+      target: { kind: 'ids' as const, ids: Int32Array.from([6, 5, 4]) },
+    };
+    const settings = { batchSize: 2, stateful: true, threads: 2, base: 41 };
+    const box = new SharedArrayBuffer(mailboxWords(data) * 4);
+    writeMailbox(box, 9, data, settings);
+    const read = readMailbox(box);
+    expect(read.epoch).toBe(9);
+    expect(read.settings).toEqual(settings);
+    expect(read.data).toEqual(data);
+    // Views of the mailbox, not copies.
+    const ids = read.data.feeds[0]!.kind === 'ids' ? read.data.feeds[0]!.ids : undefined;
+    expect(ids?.buffer).toBe(box);
+    // Without a target, and the next epoch over the last.
+    const next = { rows: 1, feeds: [{ kind: 'values' as const, values: Float32Array.from([2]) }] };
+    writeMailbox(box, 10, next, { ...settings, stateful: false });
+    expect(readMailbox(box).data).toEqual({ ...next, target: undefined });
+    expect(readMailbox(box).settings.stateful).toBe(false);
   });
 
   it("run kernels in place on another instance's shared memory", () => {

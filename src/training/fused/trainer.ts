@@ -262,8 +262,8 @@ export class FusedTrainer extends FusedRunner {
    */
   trainEpoch(data: FusedData, batchSize: number, stateful: boolean): FusedEpoch {
     const team = this.team;
-    team?.begin(data, batchSize, stateful);
     try {
+      team?.begin(data, batchSize, stateful);
       return this.epochBatches(data, batchSize, stateful, team);
     } catch (error) {
       team?.abort();

@@ -5,6 +5,7 @@
  */
 import type { TrainingPlan } from '../../../models/fusedPlan';
 import type { KernelKind, KernelsShare } from '../kernels';
+import type { EpochSettings } from './mailbox';
 import type { FusedData } from './shard';
 
 /** Sets up a model on a worker: its plan, the caller's weights to copy, the control block. */
@@ -24,16 +25,18 @@ export interface ModelMessage {
   index: number;
 }
 
-/** Runs an epoch's batches: the worker's shard of each, as the control block says. */
-export interface EpochMessage {
+/**
+ * Runs an epoch's batches: the worker's shard of each, as the control block says. A worker
+ * that was parked may have run it from the mailbox already: it then ignores the message.
+ */
+export interface EpochMessage extends EpochSettings {
   type: 'epoch';
   id: number;
+  /** The epoch's number (the `EPOCH` slot's value for it). */
+  epoch: number;
   data: FusedData;
-  batchSize: number;
-  stateful: boolean;
-  threads: number;
-  /** The control block's batch counter before the epoch's first batch. */
-  base: number;
+  /** Where later epochs may come (see mailbox.ts). */
+  mailbox: SharedArrayBuffer;
 }
 
 /** Drops a model's state on a worker. */
@@ -53,8 +56,9 @@ export type FromWorker =
  * The control block. Int32 slots: `GO` (the caller's batch counter: batch `k` may start once
  * it reaches `k`), `ABORT` (1: leave the epoch), `FAILED` (a worker's error), `READY` (the
  * batch whose gradients the caller has finished, and whose Adam step it has written at
- * {@link STEP}), then per worker index its `DONE` counter (its gradients are in its inbox) and
- * its `ADAM` counter (its share of the Adam step is applied). From byte {@link STEP}, Float64
+ * {@link STEP}), `EPOCH` (the caller's epoch counter: the epoch in the mailbox), then per
+ * worker index its `DONE` counter (its gradients are in its inbox), its `ADAM` counter (its
+ * share of the Adam step is applied) and its `PARK` state. From byte {@link STEP}, Float64
  * learning rate and bias corrections of the batch's Adam step; from byte {@link STATS}, Float64
  * loss and accuracy per worker; from byte {@link TEXT}, an error text.
  */
@@ -64,9 +68,19 @@ export const FAILED = 2;
 export const READY = 3;
 /** The most threads a control block serves (the `threads` option's maximum). */
 export const MAX_THREADS = 64;
-export const DONE = 4;
+export const EPOCH = 4;
+export const DONE = 5;
 export const ADAM = DONE + MAX_THREADS;
-export const STEP = 4 * (ADAM + MAX_THREADS);
+export const PARK = ADAM + MAX_THREADS;
+/**
+ * A `PARK` slot's values: the worker is busy or in its event loop (`AWAY`), waits for the next
+ * epoch in the mailbox (`PARKED`), or was claimed by the caller for it (`CLAIMED`: no message
+ * will come, the epoch will).
+ */
+export const AWAY = 0;
+export const PARKED = 1;
+export const CLAIMED = 2;
+export const STEP = 4 * (PARK + MAX_THREADS + 1);
 export const STATS = STEP + 3 * 8;
 export const TEXT = STATS + 2 * 8 * MAX_THREADS;
 export const TEXT_BYTES = 1024;
@@ -103,7 +117,9 @@ export function waitFor(
     if ((spins & 63) === 63) {
       const time = performance.now();
       if (time > deadline) return false;
-      if (canBlock && time > spinUntil) Atomics.wait(control, slot, now, 1000);
+      if (canBlock && time > spinUntil) {
+        Atomics.wait(control, slot, now, Math.min(1000, deadline - time));
+      }
     }
   }
 }

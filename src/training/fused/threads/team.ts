@@ -8,14 +8,19 @@ import type { TrainingPlan } from '../../../models/fusedPlan';
 import type { AdamStep, Kernels } from '../kernels';
 import type { BatchScore } from '../loss';
 import { roomOf } from './adamShare';
+import { mailboxWords, writeMailbox } from './mailbox';
 import { dropWorker, poolWorkers, type PoolWorker } from './pool';
 import {
   ABORT,
   ADAM,
   controlBlock,
+  CLAIMED,
   DONE,
+  EPOCH,
   FAILED,
   GO,
+  PARK,
+  PARKED,
   READY,
   signal,
   STATS,
@@ -41,6 +46,9 @@ export class ThreadTeam {
   private readonly stats = new Float64Array(this.control.buffer, STATS);
   private readonly step = new Float64Array(this.control.buffer, STEP, 3);
   private batch = 0;
+  private epoch = 0;
+  /** Where parked workers find the next epoch (see mailbox.ts). */
+  private mailbox = new SharedArrayBuffer(1 << 16);
   private broken = false;
 
   private constructor(
@@ -99,12 +107,29 @@ export class ThreadTeam {
     return !this.broken;
   }
 
-  /** Hands the workers an epoch: they then wait for each batch's {@link ThreadTeam.go}. */
+  /**
+   * Hands the workers an epoch: they then wait for each batch's {@link ThreadTeam.go}. The
+   * epoch goes into the mailbox; a worker parked there takes it from there, any other gets a
+   * message (see mailbox.ts).
+   */
   begin(data: FusedData, batchSize: number, stateful: boolean): void {
-    const { id, threads, batch: base } = this;
-    for (const worker of this.workers) {
-      worker.post({ type: 'epoch', id, data, batchSize, stateful, threads, base });
-    }
+    const { id, threads, batch: base, control } = this;
+    const epoch = ++this.epoch;
+    const settings = { batchSize, stateful, threads, base };
+    const words = mailboxWords(data);
+    // A bigger mailbox reaches the workers with this epoch's messages; parked ones see that
+    // the old one does not hold this epoch, and leave to read their message.
+    const fits = words * 4 <= this.mailbox.byteLength;
+    if (!fits) this.mailbox = new SharedArrayBuffer(2 * words * 4);
+    writeMailbox(this.mailbox, epoch, data, settings);
+    this.workers.forEach((worker, i) => {
+      const claimed =
+        fits && Atomics.compareExchange(control, PARK + i + 1, PARKED, CLAIMED) === PARKED;
+      if (!claimed) {
+        worker.post({ type: 'epoch', id, epoch, data, ...settings, mailbox: this.mailbox });
+      }
+    });
+    signal(control, EPOCH, epoch);
   }
 
   /** Starts the next batch on the workers (after the caller's weights are final for it). */
@@ -149,6 +174,7 @@ export class ThreadTeam {
     this.broken = true;
     Atomics.store(this.control, ABORT, 1);
     signal(this.control, GO, 2 ** 31 - 1);
+    Atomics.notify(this.control, EPOCH);
   }
 
   /** Drops the model's state on the workers. */

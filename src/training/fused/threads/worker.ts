@@ -10,9 +10,13 @@ import { adamShare, applyAdamShare, inboxOf } from './adamShare';
 import {
   ABORT,
   ADAM,
+  AWAY,
   DONE,
+  EPOCH,
   FAILED,
   GO,
+  PARK,
+  PARKED,
   READY,
   STATS,
   STEP,
@@ -20,16 +24,19 @@ import {
   TEXT_BYTES,
   signal,
   waitFor,
-  type EpochMessage,
   type FromWorker,
   type ModelMessage,
   type ToWorker,
 } from './protocol';
-import { batchOf, keepStates, shardOf, trainShard } from './shard';
+import { readMailbox, type EpochSettings, type MailedEpoch } from './mailbox';
+import { batchOf, keepStates, shardOf, trainShard, type FusedData } from './shard';
 import { importNode, nodeProcess, type NodeWorkerThreads } from './node';
 
 /** A model's state on this worker. */
 interface WorkerModel {
+  /** The last epoch this worker ran, and where the next ones may come (see mailbox.ts). */
+  last: number;
+  mailbox: SharedArrayBuffer | undefined;
   message: ModelMessage;
   /** Kernels for this worker's shards: on the caller's weights, its inbox and its room. */
   kernels: Kernels;
@@ -59,15 +66,55 @@ function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
       const control = new Int32Array(message.control);
       const stats = new Float64Array(message.control, STATS);
       const step = new Float64Array(message.control, STEP, 3);
-      models.set(message.id, { message, kernels, caller, control, stats, step });
+      const ready = { message, kernels, caller, control, stats, step };
+      models.set(message.id, { ...ready, last: 0, mailbox: undefined });
       reply({ type: 'ready', id: message.id });
     } catch (error) {
       reply({ type: 'failed', id: message.id, message: String(error) });
     }
   } else {
     const model = models.get(message.id);
-    if (model) runEpoch(model, message);
+    if (!model) return;
+    model.mailbox = message.mailbox;
+    // A parked worker may have run this epoch from the mailbox already.
+    if (message.epoch > model.last) serve(model, message.epoch, message, message.data);
   }
+}
+
+/**
+ * How long a worker waits in the mailbox for the next epoch, in ms, before it goes back to its
+ * event loop (where other models' messages wait meanwhile).
+ */
+const PARK_MS = 5;
+
+/** Runs an epoch, then each next one the mailbox brings while this worker waits there. */
+function serve(model: WorkerModel, epoch: number, settings: EpochSettings, data: FusedData): void {
+  let next: MailedEpoch | undefined = { epoch, settings, data };
+  while (next) {
+    model.last = next.epoch;
+    if (!runEpoch(model, next.settings, next.data)) return;
+    next = park(model);
+  }
+}
+
+/**
+ * Waits up to {@link PARK_MS} for the caller's next epoch in the mailbox, and returns it; or
+ * returns `undefined` (back to the event loop) when none came in time, the mailbox was
+ * replaced (the epoch comes as a message), or the team was aborted.
+ */
+function park(model: WorkerModel): MailedEpoch | undefined {
+  const { control, mailbox, last } = model;
+  const slot = PARK + model.message.index;
+  Atomics.store(control, slot, PARKED);
+  if (!waitFor(control, EPOCH, last + 1, performance.now() + PARK_MS)) {
+    // Leave, unless the caller claimed this worker meanwhile: then its epoch is on the way.
+    if (Atomics.compareExchange(control, slot, PARKED, AWAY) === PARKED) return undefined;
+    waitFor(control, EPOCH, last + 1);
+  }
+  Atomics.store(control, slot, AWAY);
+  if (Atomics.load(control, ABORT) !== 0 || !mailbox) return undefined;
+  const next = readMailbox(mailbox);
+  return next.epoch > last ? next : undefined;
 }
 
 /**
@@ -75,12 +122,12 @@ function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
  * shard (on the caller's weights, into this worker's inbox), publish loss and accuracy, say
  * done; then, once every thread's gradients are in, apply this worker's share
  * of the Adam step (adamShare.ts) and say so. A failure is reported in the control block (the
- * caller throws it) and ends the epoch here.
+ * caller throws it) and ends the epoch here. Returns whether the epoch ran to its end.
  */
-function runEpoch(model: WorkerModel, epoch: EpochMessage): void {
+function runEpoch(model: WorkerModel, epoch: EpochSettings, data: FusedData): boolean {
   const { kernels, caller, control, stats } = model;
   const { index, spec, count } = model.message;
-  const { data, batchSize, stateful, threads } = epoch;
+  const { batchSize, stateful, threads } = epoch;
   const callers = caller.arrays();
   const lengths = callers.slice(0, count).map((w) => w.length);
   let states: LstmState[] = [];
@@ -92,7 +139,7 @@ function runEpoch(model: WorkerModel, epoch: EpochMessage): void {
     const shard = shardOf(n, active, index);
     if (shard.rows === 0) continue;
     waitFor(control, GO, batch);
-    if (Atomics.load(control, ABORT) !== 0) return;
+    if (Atomics.load(control, ABORT) !== 0) return false;
     try {
       const rows = batchOf(spec, data, start + shard.start, shard.rows);
       const { score, run } = trainShard(kernels, spec, count, rows, stateful ? states : [], n);
@@ -100,17 +147,18 @@ function runEpoch(model: WorkerModel, epoch: EpochMessage): void {
       stats[2 * index + 1] = score.accuracy;
       if (stateful) states = keepStates(run);
       signal(control, DONE + index, batch);
-      if (!everyoneDone(control, batch, active)) return;
+      if (!everyoneDone(control, batch, active)) return false;
       const stretches = adamShare(lengths, active, index);
       applyAdamShare(caller, callers, count, active, stretches, readStep(model));
     } catch (error) {
       fail(control, error);
       signal(control, DONE + index, batch);
       signal(control, ADAM + index, batch);
-      return;
+      return false;
     }
     signal(control, ADAM + index, batch);
   }
+  return true;
 }
 
 /**
