@@ -304,7 +304,8 @@ describe('every WebAssembly kernel matches the JavaScript reference (property te
         settings,
         seed,
         placement,
-        (n, { learningRate, beta1, beta2, t }, s, mask) => {
+        fc.boolean(),
+        (n, { learningRate, beta1, beta2, t }, s, mask, two) => {
           const random = mulberry32(s);
           const step: AdamStep = {
             learningRate,
@@ -315,16 +316,23 @@ describe('every WebAssembly kernel matches the JavaScript reference (property te
             c2: fround(1 - fround(beta2 ** t)),
           };
           const p0 = values(random, n);
-          const g = values(random, n);
+          // With `two`, the gradient comes in two parts (another thread's added first).
+          const ga = values(random, n);
+          const gb = two ? values(random, n) : undefined;
+          const g = gb ? ga.map((x, i) => fround(x + gb[i]!)) : ga;
           const m0 = values(random, n, 0.2);
           const v0 = values(random, n, 0.5).map((x) => x * x);
           const [p1, m1, v1] = [p0.slice(), m0.slice(), v0.slice()];
-          jsAdam({ p: p1, g, m: m1, v: v1, step });
+          jsAdam({ p: p1, g: ga.slice(), g2: gb?.slice(), m: m1, v: v1, step });
 
-          const { kernels, put } = setup(4 * n, mask);
+          const { kernels, put } = setup(5 * n, mask);
           const [p, m, v] = [put(p0), put(m0), put(v0)];
-          kernels.adam({ p, g: put(g), m, v, step });
+          const [kg, kg2] = [put(ga), gb && put(gb)];
+          kernels.adam({ p, g: kg, g2: kg2, m, v, step });
           expect(kernels.fallbacks).toBe(0);
+          // The gradients are cleared for the next batch.
+          expect(kg).toEqual(new Float32Array(n));
+          if (kg2) expect(kg2).toEqual(new Float32Array(n));
           // m and v: two products and a sum (one more product for g^2), with 1 - beta rounded
           // to float32 in the kernel: within 4 U of the terms' magnitudes on each side.
           const Sm = (i: number) => Math.abs(beta1 * m0[i]!) + Math.abs((1 - beta1) * g[i]!);

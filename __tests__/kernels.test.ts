@@ -115,7 +115,7 @@ describe('the WebAssembly SIMD kernels', () => {
     const m = filled(n).map((x) => x * 0.1);
     const v = filled(n).map((x) => x * x);
     const expected = [p.slice(), g, m.slice(), v.slice()] as const;
-    jsAdam({ p: expected[0], g, m: expected[2], v: expected[3], step });
+    jsAdam({ p: expected[0], g: g.slice(), m: expected[2], v: expected[3], step });
 
     const kernels = createKernels([n, n, n, n]);
     const [rp, rg, rm, rv] = kernels.arrays() as [
@@ -129,6 +129,8 @@ describe('the WebAssembly SIMD kernels', () => {
     rm.set(m);
     rv.set(v);
     kernels.adam({ p: rp, g: rg, m: rm, v: rv, step });
+    // The gradient is cleared for the next batch, its tail too.
+    expect(rg).toEqual(new Float32Array(n));
     expect(relativeError(rp, expected[0])).toBeLessThan(1e-6);
     expect(relativeError(rm, expected[2])).toBeLessThan(1e-6);
     expect(relativeError(rv, expected[3])).toBeLessThan(1e-6);
@@ -139,8 +141,10 @@ describe('the WebAssembly SIMD kernels', () => {
 
     // Arrays outside the kernels' memory are copied in and out, with the same result.
     const outside = p.slice();
-    kernels.adam({ p: outside, g, m: m.slice(), v: v.slice(), step });
+    const gOutside = g.slice();
+    kernels.adam({ p: outside, g: gOutside, m: m.slice(), v: v.slice(), step });
     expect(outside).toEqual(rp);
+    expect(gOutside).toEqual(new Float32Array(n));
   });
 
   it.each([

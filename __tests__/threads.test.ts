@@ -14,6 +14,10 @@ import { ABORT, controlBlock, DONE, signal, waitFor } from '../src/training/fuse
 import { shardOf } from '../src/training/fused/threads/shard';
 import { adamShare } from '../src/training/fused/threads/adamShare';
 import { mailboxWords, readMailbox, writeMailbox } from '../src/training/fused/threads/mailbox';
+import { planTraining } from '../src/models/fusedPlan';
+import { FusedTrainer } from '../src/training/fused/trainer';
+import { echoData } from '../src/training/fused/echoData';
+import type { Kernels } from '../src/training/fused/kernels';
 import { attachKernels, createKernels } from '../src/training/fused/kernels';
 import { WasmKernels } from '../src/training/fused/wasmKernels';
 import { shareMemoryImport } from '../src/training/fused/threads/sharedMemory';
@@ -129,6 +133,48 @@ describe("the fused engine's threads", () => {
     }
     disposeEchoModel(model);
   });
+
+  it.each([1, 2])(
+    'leave every gradient zero after an epoch on %i thread(s), and clear them after a failed one',
+    async (threads) => {
+      const model = buildEncoderDecoder({ ...small, stateful: false });
+      const twin = buildEncoderDecoder({ ...small, stateful: false });
+      const plan = planTraining(model);
+      if (typeof plan === 'string') throw new Error(plan);
+      const [trainer, clean] = [new FusedTrainer(model, plan), new FusedTrainer(twin, plan)];
+      for (const t of [trainer, clean]) expect(await t.useThreads(threads, 8)).toBe(threads);
+      const data = echoData(
+        { representation: 'one-hot', nUnique: 12 },
+        Array.from({ length: 16 }, (_, i) => [i % 12, (i * 5) % 12, 3, 7, (i * 7) % 12]),
+        Array.from({ length: 16 }, (_, i) => [i % 12, (i * 5) % 12]),
+      );
+      const gradients = (t: FusedTrainer) => {
+        const arrays = (t as unknown as { kernels: Kernels }).kernels.arrays();
+        const count = model.weights.length;
+        // The caller's gradients, and the inboxes (see adamShare.ts).
+        return [
+          ...arrays.slice(count, 2 * count),
+          ...arrays.slice(4 * count, (3 + threads) * count),
+        ];
+      };
+      trainer.trainEpoch(data, 8, false);
+      clean.trainEpoch(data, 8, false);
+      for (const g of gradients(trainer)) expect(g.every((x) => x === 0)).toBe(true);
+      // A batch that fails after its gradients were formed (here: garbage in them, and an
+      // epoch without targets) must not leave them for the next epoch.
+      for (const g of gradients(trainer)) g.fill(1);
+      expect(() => trainer.trainEpoch({ ...data, target: undefined }, 8, false)).toThrow();
+      if (threads > 1) expect(await trainer.useThreads(threads, 8)).toBe(threads);
+      const after = trainer.trainEpoch(data, 8, false);
+      expect(after).toEqual(clean.trainEpoch(data, 8, false));
+      trainer.writeBack();
+      clean.writeBack();
+      expect(weightValues(model)).toEqual(weightValues(twin));
+      for (const t of [trainer, clean]) t.forget();
+      disposeEchoModel(model);
+      disposeEchoModel(twin);
+    },
+  );
 
   it('split a batch into contiguous shards whose sizes differ by at most one', () => {
     expect([0, 1, 2].map((i) => shardOf(7, 3, i))).toEqual([

@@ -136,13 +136,17 @@ export function jsMatMulTransposed({ A, B, out, rows, inner, cols }: MatMulTrans
 }
 
 /**
- * One Adam step over a weight `p` with gradient `g` and moments `m`, `v`, in the order tfjs
- * computes it: `p = (m / c1) / (sqrt(v / c2) + eps) * -lr + p` after updating the moments.
+ * One Adam step over a weight `p` with gradient `g` (plus `g2`) and moments `m`, `v`, in the
+ * order tfjs computes it: `p = (m / c1) / (sqrt(v / c2) + eps) * -lr + p` after updating the
+ * moments; the gradients are zeroed.
  */
-export function jsAdam({ p, g, m, v, step }: AdamArgs): void {
+export function jsAdam({ p, g, g2, m, v, step }: AdamArgs): void {
   const { learningRate, beta1, beta2, epsilon, c1, c2 } = step;
   for (let i = 0; i < g.length; i++) {
-    const gi = g[i]!;
+    // A float32 sum, as the kernels' (and the gradients' sum before this kernel took g2).
+    const gi = g2 ? Math.fround(g[i]! + g2[i]!) : g[i]!;
+    g[i] = 0;
+    if (g2) g2[i] = 0;
     const mi = m[i]! * beta1 + gi * (1 - beta1);
     const vi = v[i]! * beta2 + gi * gi * (1 - beta2);
     m[i] = mi;

@@ -165,12 +165,17 @@ export interface ColumnSumArgs {
   cols: number;
 }
 
-/** Operands of {@link Kernels.adam}: one Adam step on a weight, in place. */
+/**
+ * Operands of {@link Kernels.adam}: one Adam step on a weight, in place. The gradients are
+ * zeroed after use, so the next batch can accumulate into them from zero.
+ */
 export interface AdamArgs {
   /** The weight, updated. */
   p: Float32Array;
-  /** Its gradient; its length is the number of values updated. */
+  /** Its gradient; its length is the number of values updated. Zeroed. */
   g: Float32Array;
+  /** Another thread's gradient of the same values, added to `g` first. Zeroed. */
+  g2?: Float32Array | undefined;
   /** Adam's first moment, updated. */
   m: Float32Array;
   /** Adam's second moment, updated. */

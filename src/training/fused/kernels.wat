@@ -118,9 +118,12 @@
 
   ;; One Adam step over the first n & ~3 of n values (wasmKernels.ts does the last n % 4), in
   ;; tfjs's order of float32 operations:
-  ;; m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p = (m / c1) / (sqrt(v / c2) + eps) * -lr + p.
+  ;; m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  p = (m / c1) / (sqrt(v / c2) + eps) * -lr + p,
+  ;; with g = g + g2 first when $has2 (another thread's gradient). g (and g2) are zeroed after
+  ;; use: the next batch accumulates into them from zero.
   (func (export "adam")
-    (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $p i32) (param $g i32) (param $g2 i32) (param $has2 i32) (param $m i32) (param $v i32)
+    (param $n i32)
     (param $b1 f32) (param $ob1 f32) (param $b2 f32) (param $ob2 f32)
     (param $c1 f32) (param $c2 f32) (param $eps f32) (param $nlr f32)
     (local $i i32) (local $vecEnd i32)
@@ -140,6 +143,11 @@
       (loop $vLoop
         (br_if $vDone (i32.ge_u (local.get $i) (local.get $vecEnd)))
         (local.set $gv (v128.load (i32.add (local.get $g) (local.get $i))))
+        (v128.store (i32.add (local.get $g) (local.get $i)) (v128.const i32x4 0 0 0 0))
+        (if (local.get $has2)
+          (then
+            (local.set $gv (f32x4.add (local.get $gv) (v128.load (i32.add (local.get $g2) (local.get $i)))))
+            (v128.store (i32.add (local.get $g2) (local.get $i)) (v128.const i32x4 0 0 0 0))))
         (local.set $mv
           (f32x4.add
             (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $B1))

@@ -195,6 +195,10 @@ export class FusedTrainer extends FusedRunner {
   /** The learning rate for Adam step `step` (from 0); unset: the compiled rate. */
   learningRateAt: ((step: number) => number) | undefined;
   private team: ThreadTeam | undefined;
+  /** Whether an epoch failed, so the gradients may not be zero (see `trainShard`). */
+  private gradientsDirty = false;
+  /** How many resident arrays are workers' inboxes (see adamShare.ts). */
+  private inboxArrays = 0;
   /** The most rows a batch may have on the current team (its workers' rooms fit that). */
   private teamRows = 0;
   /** This thread's share of the Adam step, by the number of threads active. */
@@ -233,6 +237,7 @@ export class FusedTrainer extends FusedRunner {
       const staging = stagingFloats(this.spec, shard);
       const room = 2 * batchWorkingFloats(this.spec, shard) + staging + 4096;
       this.relayout(teamLengths(this.lengths, threads, room), 4 * this.count);
+      this.inboxArrays = (threads - 1) * this.count;
       this.teamRows = rows;
       this.team = await ThreadTeam.start(
         this,
@@ -262,11 +267,14 @@ export class FusedTrainer extends FusedRunner {
    */
   trainEpoch(data: FusedData, batchSize: number, stateful: boolean): FusedEpoch {
     const team = this.team;
+    if (this.gradientsDirty) this.clearGradients();
     try {
       team?.begin(data, batchSize, stateful);
       return this.epochBatches(data, batchSize, stateful, team);
     } catch (error) {
       team?.abort();
+      // A batch may have stopped between its gradients and the Adam step that clears them.
+      this.gradientsDirty = true;
       throw error;
     }
   }
@@ -306,6 +314,14 @@ export class FusedTrainer extends FusedRunner {
       if (stateful) states = keepStates(run);
     }
     return { loss: lossSum / data.rows, accuracy: accSum / data.rows };
+  }
+
+  /** Zeroes the gradients and the workers' inboxes (see adamShare.ts for the layout). */
+  private clearGradients(): void {
+    const arrays = this.kernels.arrays();
+    const inboxes = arrays.slice(4 * this.count, 4 * this.count + this.inboxArrays);
+    for (const array of [...arrays.slice(this.count, 2 * this.count), ...inboxes]) array.fill(0);
+    this.gradientsDirty = false;
   }
 
   /** The next Adam step's settings: tfjs's, with its bias correction. */

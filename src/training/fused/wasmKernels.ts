@@ -54,6 +54,8 @@ interface KernelExports {
   adam(
     p: number,
     g: number,
+    g2: number,
+    has2: Flag,
     m: number,
     v: number,
     n: number,
@@ -111,13 +113,15 @@ interface KernelExports {
  * The Adam step on values `from .. g.length` (the kernel does whole vectors of four) in
  * float32, each operation rounded as the kernel's `f32` operations round it.
  */
-function adamTail({ p, g, m, v, step }: AdamArgs, from: number): void {
+function adamTail({ p, g, g2, m, v, step }: AdamArgs, from: number): void {
   const f = Math.fround;
   const { beta1, beta2 } = step;
   const [b1, ob1, b2, ob2] = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2)];
   const [c1, c2, eps, nlr] = [f(step.c1), f(step.c2), f(step.epsilon), f(-step.learningRate)];
   for (let i = from; i < g.length; i++) {
-    const gi = g[i]!;
+    const gi = g2 ? f(g[i]! + g2[i]!) : g[i]!;
+    g[i] = 0;
+    if (g2) g2[i] = 0;
     const mi = f(f(m[i]! * b1) + f(gi * ob1));
     const vi = f(f(v[i]! * b2) + f(f(gi * gi) * ob2));
     m[i] = mi;
@@ -381,9 +385,15 @@ export class WasmKernels implements Kernels {
   }
 
   adam(args: AdamArgs): void {
-    const { p, g, m, v, step } = args;
+    const { p, g, g2, m, v, step } = args;
     const n = g.length;
-    const operands = { p: inout(p, n), g: input(g, n), m: inout(m, n), v: inout(v, n) };
+    const operands = {
+      p: inout(p, n),
+      g: inout(g, n),
+      g2: g2 && inout(g2, n),
+      m: inout(m, n),
+      v: inout(v, n),
+    };
     const at = this.stage(operands);
     if (!at) {
       jsAdam(args);
@@ -393,6 +403,8 @@ export class WasmKernels implements Kernels {
     this.exports.adam(
       at.p,
       at.g,
+      at.g2,
+      flag(g2 !== undefined),
       at.m,
       at.v,
       n,

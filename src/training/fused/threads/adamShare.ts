@@ -47,7 +47,9 @@ export function adamShare(lengths: readonly number[], threads: number, index: nu
  * Applies one thread's share of a batch's Adam step. `arrays` are the calling thread's
  * resident arrays, `count` each: weights, gradients (its own), Adam's `m` and `v`, then the
  * inboxes of workers 1, 2, ... (their gradients). For each stretch: the gradients of workers
- * `1 .. active - 1` are added to the caller's, in that order, then Adam updates it.
+ * `1 .. active - 1` are added to the caller's, in that order (the last inside the Adam
+ * kernel), then Adam updates it. Every gradient in the stretch is zero afterwards, so the next
+ * batch needs no clearing (see `trainShard`).
  */
 export function applyAdamShare(
   kernels: Kernels,
@@ -60,10 +62,13 @@ export function applyAdamShare(
   for (const { array, start, end } of stretches) {
     const part = (copy: number): Float32Array => arrays[copy * count + array]!.subarray(start, end);
     const g = part(1);
-    for (let w = 1; w < active; w++) {
-      kernels.columnSum({ src: part(3 + w), dst: g, rows: 1, cols: end - start });
+    for (let w = 1; w < active - 1; w++) {
+      const inbox = part(3 + w);
+      kernels.columnSum({ src: inbox, dst: g, rows: 1, cols: end - start });
+      inbox.fill(0);
     }
-    kernels.adam({ p: part(0), g, m: part(2), v: part(3), step });
+    const g2 = active > 1 ? part(2 + active) : undefined;
+    kernels.adam({ p: part(0), g, g2, m: part(2), v: part(3), step });
   }
 }
 

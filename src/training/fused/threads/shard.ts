@@ -76,9 +76,10 @@ export function shardOf(
 }
 
 /**
- * One training step's forward and backward pass on a shard of `totalRows` rows: zeroes the
- * gradients (resident arrays `count .. 2 count - 1`), runs the plan forward from `states`,
- * scores the shard as its share of the whole batch, and backpropagates into the gradients.
+ * One training step's forward and backward pass on a shard of `totalRows` rows: runs the plan
+ * forward from `states`, scores the shard as its share of the whole batch, and backpropagates
+ * into the gradients (resident arrays `count .. 2 count - 1`). They must be zero: the Adam
+ * step leaves them so (see `Kernels.adam`), and a trainer clears them after a failed epoch.
  */
 export function trainShard(
   kernels: Kernels,
@@ -89,8 +90,6 @@ export function trainShard(
   totalRows: number,
 ): { score: BatchScore; run: GraphRun } {
   kernels.reserve(stagingFloats(spec, shard.rows));
-  const arrays = kernels.arrays();
-  for (let i = count; i < 2 * count; i++) arrays[i]!.fill(0);
   const run = forward(kernels, spec, shard.feeds, shard.rows, states);
   const score = scoreAndSeed(kernels, spec, run, shard.target!, totalRows);
   backward(kernels, spec, run, count);
