@@ -355,6 +355,6 @@ function backwardDense(pass: BackPass, op: OpOf<'dense'>): void {
 /** Adds a full-width gradient into `x` (or its dense parts). */
 function sendGrad(kernels: Kernels, x: Value, grad: Float32Array): void {
   if (x.kind === 'dense') {
-    if (x.needsGrad) addInto(gradOf(kernels, x), grad);
+    if (x.needsGrad) addInto(kernels, gradOf(kernels, x), grad);
   } else scatterGrad(kernels, x, grad);
 }

@@ -111,7 +111,7 @@ export function project(
     const once = kernels.scratch(x.batch * cols);
     project(kernels, x.base, W, once, cols);
     for (let t = 0; t < x.steps; t++)
-      addInto(out.subarray(t * once.length, (t + 1) * once.length), once);
+      addInto(kernels, out.subarray(t * once.length, (t + 1) * once.length), once);
   } else if (x.kind === 'sparse') {
     kernels.oneHot({ index: x.index, k: x.k, W, out, rows, cols, scatter: false });
   } else {
@@ -146,12 +146,12 @@ export function projectBackward(
   if (x.kind === 'dense') {
     const dA = x.needsGrad ? kernels.scratch(rows * x.width) : undefined;
     kernels.matMulBackward({ A: x.data, W, dOut, dW, dA, rows, inner: x.width, cols });
-    if (dA) addInto(gradOf(kernels, x), dA);
+    if (dA) addInto(kernels, gradOf(kernels, x), dA);
   } else if (x.kind === 'repeat') {
     // Every step's gradient meets the same vector: summed first, then one product.
     const sum = kernels.scratch(x.batch * cols);
     for (let t = 0; t < x.steps; t++)
-      addInto(sum, dOut.subarray(t * sum.length, (t + 1) * sum.length));
+      addInto(kernels, sum, dOut.subarray(t * sum.length, (t + 1) * sum.length));
     projectBackward(kernels, x.base, W, sum, dW, cols);
   } else if (x.kind === 'sparse') {
     kernels.oneHot({ index: x.index, k: x.k, W: dW, out: dOut, rows, cols, scatter: true });
@@ -164,9 +164,9 @@ export function projectBackward(
   }
 }
 
-/** `dst += src`, elementwise. */
-export function addInto(dst: Float32Array, src: Float32Array): void {
-  for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
+/** `dst += src`, elementwise, on the kernels (a column sum over one row: SIMD where it can). */
+export function addInto(kernels: Kernels, dst: Float32Array, src: Float32Array): void {
+  kernels.columnSum({ src, dst, rows: 1, cols: src.length });
 }
 
 /** The `[cols, rows]` transpose of a `[rows, cols]` matrix. */

@@ -162,8 +162,8 @@ export function lstmBackward(
   const dz = kernels.scratch(rowsOf(x) * 4 * u, false);
   let dhNext = kernels.scratch(n);
   let dcNext = kernels.scratch(n);
-  if (outputs.h.grad) addInto(dhNext, outputs.h.grad);
-  if (outputs.c.grad) addInto(dcNext, outputs.c.grad);
+  if (outputs.h.grad) addInto(kernels, dhNext, outputs.h.grad);
+  if (outputs.c.grad) addInto(kernels, dcNext, outputs.c.grad);
   const dOut = outputs.out.grad;
   for (let t = steps - 1; t >= 0; t--) {
     const dH = dOut && (returnSequences ? step(dOut, t, n) : t === steps - 1 ? dOut : undefined);
@@ -292,6 +292,6 @@ export function sendInitialGrad(
   c0: DenseValue,
   grads: { dh0: Float32Array; dc0: Float32Array },
 ): void {
-  if (h0.needsGrad) addInto(gradOf(kernels, h0), grads.dh0);
-  if (c0.needsGrad) addInto(gradOf(kernels, c0), grads.dc0);
+  if (h0.needsGrad) addInto(kernels, gradOf(kernels, h0), grads.dh0);
+  if (c0.needsGrad) addInto(kernels, gradOf(kernels, c0), grads.dc0);
 }
