@@ -388,7 +388,7 @@
   ;; within a few ulp of the true value; exactly x for |x| < 0.0004. It is written out in this
   ;; loop, not called: V8 does not inline WebAssembly calls, and a call per vector cost more
   ;; than the arithmetic.
-  (func $acts (param $src i32) (param $bias i32) (param $dst i32) (param $n i32) (param $mode i32)
+  (func $acts (export "acts") (param $src i32) (param $bias i32) (param $dst i32) (param $n i32) (param $mode i32)
     (local $i i32) (local $end i32) (local $left i32) (local $add i32)
     (local $a v128) (local $x v128) (local $x2 v128) (local $p v128) (local $q v128)
     (local $half v128)
@@ -487,9 +487,6 @@
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next))))
 
-  (func (export "tanh") (param $x i32) (param $out i32) (param $n i32)
-    (call $acts (local.get $x) (i32.const 0) (local.get $out) (local.get $n) (i32.const 0)))
-
   ;; One forward step of the cell for [batch, u] units. z [batch, 4u] gets the bias added (and
   ;; is kept); gates [batch, 4u] receive i, f, g, o; c, tc = tanh(c) and h [batch, u].
   ;; Gates i, f, o are sigmoids when $sig, else hardSigmoids. In passes: each row's gates, each
@@ -575,7 +572,7 @@
     (local $b i32) (local $k i32) (local $n i32) (local $ub i32) (local $zr i32) (local $gr i32)
     (local $dr i32) (local $sr i32)
     (local $dh v128) (local $dc v128) (local $tv v128) (local $i v128) (local $f v128) (local $g v128)
-    (local $o v128)
+    (local $o v128) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local.set $ub (i32.shl (local.get $u) (i32.const 2)))
     (block $bDone
       (loop $bLoop
@@ -602,27 +599,36 @@
               (f32x4.add (v128.load (i32.add (local.get $dcNext) (local.get $sr)))
                 (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o))
                   (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $tv) (local.get $tv))))))
-            (call $put (local.get $dr)
+            (local.set $v0
               (f32x4.mul (f32x4.mul (local.get $dc) (local.get $g))
-                (call $actg (v128.load (local.get $zr)) (local.get $i) (local.get $sig)))
-              (local.get $n))
-            (call $put (i32.add (local.get $dr) (local.get $ub))
+                (call $actg (v128.load (local.get $zr)) (local.get $i) (local.get $sig))))
+            (local.set $v1
               (f32x4.mul
                 (f32x4.mul (local.get $dc) (v128.load (i32.add (local.get $cPrev) (local.get $sr))))
                 (call $actg (v128.load (i32.add (local.get $zr) (local.get $ub)))
-                  (local.get $f) (local.get $sig)))
-              (local.get $n))
-            (call $put (i32.add (local.get $dr) (i32.shl (local.get $ub) (i32.const 1)))
+                  (local.get $f) (local.get $sig))))
+            (local.set $v2
               (f32x4.mul (f32x4.mul (local.get $dc) (local.get $i))
-                (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $g) (local.get $g))))
-              (local.get $n))
-            (call $put (i32.add (local.get $dr) (i32.mul (local.get $ub) (i32.const 3)))
+                (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $g) (local.get $g)))))
+            (local.set $v3
               (f32x4.mul (f32x4.mul (local.get $dh) (local.get $tv))
                 (call $actg (v128.load (i32.add (local.get $zr) (i32.mul (local.get $ub) (i32.const 3))))
-                  (local.get $o) (local.get $sig)))
-              (local.get $n))
-            (call $put (i32.add (local.get $dcPrev) (local.get $sr))
-              (f32x4.mul (local.get $dc) (local.get $f)) (local.get $n))
+                  (local.get $o) (local.get $sig))))
+            (local.set $dc (f32x4.mul (local.get $dc) (local.get $f)))
+            ;; Whole vectors stored here; only the last (if partial) through $put.
+            (if (i32.ge_u (local.get $n) (i32.const 4))
+              (then
+                (v128.store (local.get $dr) (local.get $v0))
+                (v128.store (i32.add (local.get $dr) (local.get $ub)) (local.get $v1))
+                (v128.store (i32.add (local.get $dr) (i32.shl (local.get $ub) (i32.const 1))) (local.get $v2))
+                (v128.store (i32.add (local.get $dr) (i32.mul (local.get $ub) (i32.const 3))) (local.get $v3))
+                (v128.store (i32.add (local.get $dcPrev) (local.get $sr)) (local.get $dc)))
+              (else
+                (call $put (local.get $dr) (local.get $v0) (local.get $n))
+                (call $put (i32.add (local.get $dr) (local.get $ub)) (local.get $v1) (local.get $n))
+                (call $put (i32.add (local.get $dr) (i32.shl (local.get $ub) (i32.const 1))) (local.get $v2) (local.get $n))
+                (call $put (i32.add (local.get $dr) (i32.mul (local.get $ub) (i32.const 3))) (local.get $v3) (local.get $n))
+                (call $put (i32.add (local.get $dcPrev) (local.get $sr)) (local.get $dc) (local.get $n))))
             (local.set $k (i32.add (local.get $k) (i32.const 16)))
             (br $kLoop)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))

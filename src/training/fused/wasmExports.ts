@@ -67,7 +67,8 @@ export interface KernelExports {
     u: number,
     sig: Flag,
   ): void;
-  tanh(x: number, out: number, n: number): void;
+  /** `dst = act(src)` (bias added to src first when `mode` has bit 4); see `$acts`. */
+  acts(src: number, bias: number, dst: number, n: number, mode: number): void;
   /** `out[r] += W[idx[r k + j]]`, or with `scatter`, `W[idx[r k + j]] += out[r]`. */
   onehot(
     idx: number,

@@ -325,7 +325,7 @@ export class WasmKernels implements Kernels {
     const operands = { x: input(x, x.length), out: output(out, x.length) };
     const at = this.memory.stage(operands);
     if (!at) throw new Error('tanh: the input does not fit the staging area');
-    this.exports.tanh(at.x, at.out, x.length);
+    this.exports.acts(at.x, 0, at.out, x.length, 0);
     this.memory.unstage(operands, at);
     return out;
   }
