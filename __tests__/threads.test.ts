@@ -176,6 +176,25 @@ describe("the fused engine's threads", () => {
     },
   );
 
+  it("run a new trainer's first batch on the WebAssembly kernels, its scratch sized ahead", () => {
+    // Model B's size: a first step's scratch beyond the memory's initial room.
+    const model = buildEncoderDecoder({ stateful: false, seed: 3 });
+    const plan = planTraining(model);
+    if (typeof plan === 'string') throw new Error(plan);
+    const trainer = new FusedTrainer(model, plan);
+    const windows = Array.from({ length: 32 }, (_, i) => [i, i + 1, i + 2, i + 3, i + 4]);
+    const data = echoData(
+      { representation: 'one-hot', nUnique: 100 },
+      windows,
+      windows.map((w) => w.slice(0, 2)),
+    );
+    trainer.trainEpoch(data, 32, false);
+    const kernels = (trainer as unknown as { kernels: Kernels }).kernels;
+    if (!(kernels instanceof WasmKernels)) throw new Error('expected the WebAssembly kernels');
+    expect(kernels.fallbacks).toBe(0);
+    disposeEchoModel(model);
+  });
+
   it('split a batch into contiguous shards whose sizes differ by at most one', () => {
     expect([0, 1, 2].map((i) => shardOf(7, 3, i))).toEqual([
       { start: 0, rows: 3 },

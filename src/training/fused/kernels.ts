@@ -62,9 +62,10 @@ export interface Kernels {
   /**
    * Starts a step: frees every scratch array, and makes room for `floats` copied values per
    * call (operands that are neither resident nor scratch) and for as much scratch as the
-   * previous step used. May grow the memory, which replaces the resident arrays' views.
+   * previous step used, or `scratch` values if more. May grow the memory, which replaces the
+   * resident arrays' views.
    */
-  reserve(floats: number): void;
+  reserve(floats: number, scratch?: number): void;
   /**
    * An array of `n` values, valid until the next {@link Kernels.reserve}: zeroed, or with
    * `zero` false holding whatever was there (for an output a kernel overwrites whole).

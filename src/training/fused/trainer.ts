@@ -7,12 +7,15 @@ import type { DenseValue } from './values';
 import { canUseThreads } from './threads/pool';
 import {
   batchOf,
+  batchWorkingFloats,
   keepStates,
   shardOf,
   stagingFloats,
   trainShard,
   type FusedData,
 } from './threads/shard';
+
+export { batchWorkingFloats } from './threads/shard';
 import { ThreadTeam } from './threads/team';
 import { adamShare, applyAdamShare, teamLengths, type Stretch } from './threads/adamShare';
 
@@ -22,42 +25,6 @@ export type { FusedData } from './threads/shard';
 export interface FusedEpoch {
   loss: number;
   accuracy: number;
-}
-
-/**
- * About how many float32 values one training batch of `batch` rows keeps in the engine's
- * memory: every op's outputs and their gradients, an LSTM's pre-activations, gates, cells and
- * their gradients, attention's weights. An upper estimate, for refusing batches too big for
- * the documented limits before anything is allocated.
- */
-export function batchWorkingFloats(plan: ModelPlan, batch: number): number {
-  const stepsOf = new Map<number, number>();
-  for (const input of plan.inputs) stepsOf.set(input.slot, input.steps);
-  let floats = 0;
-  for (const op of plan.ops) {
-    const inSteps = 'x' in op ? (stepsOf.get(op.x) ?? 1) : 1;
-    let steps = inSteps;
-    if (op.op === 'input') steps = op.steps;
-    if (op.op === 'repeat') steps = op.n;
-    if (op.op === 'positionQueries') steps = op.steps;
-    if (op.op === 'reshape') steps = op.steps ?? 1;
-    if (op.op === 'dotAttention') steps = stepsOf.get(op.queries) ?? 1;
-    if (op.op === 'lstm') {
-      // z, gates, dz (4u each) and c, tanh(c), h, their gradients (u each), per row.
-      floats += batch * inSteps * op.units * (3 * 4 + 6);
-      if (!op.returnSequences) steps = 1;
-    } else if (op.op === 'dense') {
-      floats += 3 * batch * inSteps * op.units;
-    } else if (op.op === 'dotAttention') {
-      const memory = stepsOf.get(op.memory) ?? 1;
-      floats += 4 * batch * steps * memory;
-    } else if (op.op === 'input' || op.op === 'positionQueries' || op.op === 'positionEncoding') {
-      floats += 2 * batch * steps * ('dim' in op ? op.dim : 1);
-    }
-    stepsOf.set(op.out, steps);
-  }
-  const { steps = 1, width } = plan.outputShape;
-  return floats + 3 * batch * steps * width;
 }
 
 /** How long the calling thread waits at least for a worker's shard before it gives up, in ms. */

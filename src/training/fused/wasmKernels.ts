@@ -71,8 +71,8 @@ export class WasmKernels implements Kernels {
   }
 
   /** See {@link WasmMemory.reserve}. */
-  reserve(floats: number): void {
-    this.memory.reserve(floats);
+  reserve(floats: number, scratch = 0): void {
+    this.memory.reserve(floats, scratch);
   }
 
   scratch(n: number, zero = true): Float32Array {

@@ -133,18 +133,19 @@ export class WasmMemory {
 
   /**
    * Grows the memory, if needed, to room for the scratch the last step wanted (a quarter more)
-   * and then `floats` staged values (an attached memory keeps its room). When the memory cannot grow (its maximum, or no address
+   * or `scratch` values, whichever is more, and then `floats` staged values (an attached memory keeps its room). When the memory cannot grow (its maximum, or no address
    * space left) the areas keep their sizes: scratch past the arena comes as ordinary arrays,
    * and calls whose operands do not fit staging run the JavaScript kernels.
    */
-  reserve(floats: number): void {
+  reserve(floats: number, scratch = 0): void {
     if (this.attached) {
       // A fixed room (see Attached): the next step starts from its beginning.
       this.arenaCursor = this.arenaStart;
       this.arenaDemand = 0;
       return;
     }
-    const arenaBytes = Math.max(this.arenaEnd - this.arenaStart, align16(this.arenaDemand * 1.25));
+    const wanted = Math.max(this.arenaDemand * 1.25, scratch * 4);
+    const arenaBytes = Math.max(this.arenaEnd - this.arenaStart, align16(wanted));
     const stagingBytes = Math.max(this.stagingEnd - this.arenaEnd, stagingRoom(floats));
     const arenaEnd = this.arenaStart + arenaBytes;
     const stagingEnd = arenaEnd + stagingBytes;

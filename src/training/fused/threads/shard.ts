@@ -56,6 +56,42 @@ export function stagingFloats(plan: ModelPlan, batch: number): number {
   return 3 * batch * widest;
 }
 
+/**
+ * About how many float32 values one training batch of `batch` rows keeps in the engine's
+ * memory: every op's outputs and their gradients, an LSTM's pre-activations, gates, cells and
+ * their gradients, attention's weights. An upper estimate, for refusing batches too big for
+ * the documented limits before anything is allocated.
+ */
+export function batchWorkingFloats(plan: ModelPlan, batch: number): number {
+  const stepsOf = new Map<number, number>();
+  for (const input of plan.inputs) stepsOf.set(input.slot, input.steps);
+  let floats = 0;
+  for (const op of plan.ops) {
+    const inSteps = 'x' in op ? (stepsOf.get(op.x) ?? 1) : 1;
+    let steps = inSteps;
+    if (op.op === 'input') steps = op.steps;
+    if (op.op === 'repeat') steps = op.n;
+    if (op.op === 'positionQueries') steps = op.steps;
+    if (op.op === 'reshape') steps = op.steps ?? 1;
+    if (op.op === 'dotAttention') steps = stepsOf.get(op.queries) ?? 1;
+    if (op.op === 'lstm') {
+      // z, gates, dz (4u each) and c, tanh(c), h, their gradients (u each), per row.
+      floats += batch * inSteps * op.units * (3 * 4 + 6);
+      if (!op.returnSequences) steps = 1;
+    } else if (op.op === 'dense') {
+      floats += 3 * batch * inSteps * op.units;
+    } else if (op.op === 'dotAttention') {
+      const memory = stepsOf.get(op.memory) ?? 1;
+      floats += 4 * batch * steps * memory;
+    } else if (op.op === 'input' || op.op === 'positionQueries' || op.op === 'positionEncoding') {
+      floats += 2 * batch * steps * ('dim' in op ? op.dim : 1);
+    }
+    stepsOf.set(op.out, steps);
+  }
+  const { steps = 1, width } = plan.outputShape;
+  return floats + 3 * batch * steps * width;
+}
+
 /** Copies states out of a run's scratch (which the next batch reuses). */
 export const keepStates = (run: GraphRun): LstmState[] =>
   run.finalStates.map(({ h, c }) => ({ h: h.slice(), c: c.slice() }));
@@ -89,7 +125,8 @@ export function trainShard(
   states: readonly (LstmState | undefined)[],
   totalRows: number,
 ): { score: BatchScore; run: GraphRun } {
-  kernels.reserve(stagingFloats(spec, shard.rows));
+  // Scratch for what the step keeps, so that even a trainer's first step finds room for it.
+  kernels.reserve(stagingFloats(spec, shard.rows), 2 * batchWorkingFloats(spec, shard.rows));
   const run = forward(kernels, spec, shard.feeds, shard.rows, states);
   const score = scoreAndSeed(kernels, spec, run, shard.target!, totalRows);
   backward(kernels, spec, run, count);
