@@ -10,7 +10,10 @@
  * Eight seeds by default: one seed's epochs to 99% move by a tenth either way (fastPartial: 240
  * to 280 on both sides), so the median of two is mostly chance.
  *
- *   npm run bench:peer                          # every recipe, seeds 1 to 8
+ * Each recipe runs in rounds (3 by default), seq-echo then PyTorch in each, so that a drift
+ * in this shared machine's speed reaches both; a cell is the median over rounds.
+ *
+ *   npm run bench:peer                          # every recipe, seeds 1 to 8, 3 rounds
  *   npm run bench:peer -- --recipes A-fast --seeds 1,2,3
  *   npm run bench:peer -- --json
  *
@@ -86,6 +89,7 @@ const { values } = parseArgs({
   options: {
     recipes: { type: 'string', default: PEER_RECIPES.map((r) => r.name).join(',') },
     seeds: { type: 'string', default: '1,2,3,4,5,6,7,8' },
+    rounds: { type: 'string', default: '3' },
     python: { type: 'string', default: '/usr/bin/python3' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -95,7 +99,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    `Usage: npm run bench:peer -- [--recipes ${PEER_RECIPES.map((r) => r.name).join(',')}] [--seeds 1,2,3,4,5,6,7,8] [--python /usr/bin/python3] [--json]`,
+    `Usage: npm run bench:peer -- [--recipes ${PEER_RECIPES.map((r) => r.name).join(',')}] [--seeds 1,2,3,4,5,6,7,8] [--rounds 3] [--python /usr/bin/python3] [--json]`,
   );
   process.exit(0);
 }
@@ -237,41 +241,53 @@ function medianTo99(runs: To99[] | undefined, key: 'epochsTo99' | 'secondsTo99')
 }
 
 const rows: string[][] = [];
-const raw: { recipe: string; seqEcho: Result; pytorch: PeerResult }[] = [];
+const raw: { recipe: string; round: number; seqEcho: Result; pytorch: PeerResult }[] = [];
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`bench:peer: --rounds takes a positive integer, but received "${values.rounds}"`);
+  process.exit(2);
+}
+const ms = (v: number) => v.toFixed(v < 10 ? 2 : 1);
+/** A cell: the median over rounds, each round's figure in brackets when there are several. */
+const cell = (figures: (number | null)[], show: (v: number) => string): string => {
+  if (figures.some((f) => f === null)) return 'not reached';
+  const numbers = figures as number[];
+  const each = numbers.length > 1 ? ` (${numbers.map(show).join(', ')})` : '';
+  return `${show(median(numbers))}${each}`;
+};
+const ratios = (a: (number | null)[], b: (number | null)[]): string => {
+  const paired = a.map((x, i) => (x === null || b[i] == null ? null : x / b[i]));
+  return cell(paired, (v) => v.toFixed(2));
+};
 for (const peer of chosen) {
-  log(`bench:peer: ${peer.name}: seq-echo`);
-  const seqEcho = runSeqEcho(peer);
-  log(`bench:peer: ${peer.name}: PyTorch`);
-  const pytorch = runPyTorch(peer);
-  raw.push({ recipe: peer.name, seqEcho, pytorch });
-
-  const ms = (v: number) => v.toFixed(v < 10 ? 2 : 1);
-  const ratio = (a: number | null | undefined, b: number | null | undefined) =>
-    a == null || b == null ? '' : (a / b).toFixed(2);
-  rows.push([
-    peer.title,
-    'ms/epoch',
-    ms(seqEcho.msPerEpoch!),
-    ms(pytorch.msPerEpoch),
-    ratio(seqEcho.msPerEpoch, pytorch.msPerEpoch),
-  ]);
+  // Rounds alternate the two systems, so a drift in the machine's speed reaches both.
+  const results: { seqEcho: Result; pytorch: PeerResult }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    log(`bench:peer: ${peer.name}: round ${round} of ${rounds}: seq-echo`);
+    const seqEcho = runSeqEcho(peer);
+    log(`bench:peer: ${peer.name}: round ${round} of ${rounds}: PyTorch`);
+    const pytorch = runPyTorch(peer);
+    results.push({ seqEcho, pytorch });
+    raw.push({ recipe: peer.name, round, seqEcho, pytorch });
+  }
+  const a = results.map((r) => r.seqEcho.msPerEpoch!);
+  const b = results.map((r) => r.pytorch.msPerEpoch);
+  rows.push([peer.title, 'ms/epoch', cell(a, ms), cell(b, ms), ratios(a, b)]);
   if (!peer.to99) continue;
-  const perSeed = (runs: To99[] | undefined, key: 'epochsTo99' | 'secondsTo99', digits: number) =>
-    (runs ?? []).map((r) => (r[key] === null ? 'not reached' : r[key].toFixed(digits))).join(', ');
-  for (const [key, label, digits] of [
-    ['epochsTo99', 'epochs to 99%', 0],
-    ['secondsTo99', 's to 99%', 2],
+  for (const [key, label, show] of [
+    ['epochsTo99', 'epochs to 99%', (v: number) => String(v)],
+    ['secondsTo99', 's to 99%', (v: number) => v.toFixed(2)],
   ] as const) {
-    const a = medianTo99(seqEcho.to99, key);
-    const b = medianTo99(pytorch.to99, key);
-    const cell = (m: number | null, runs: To99[] | undefined) =>
-      `${m === null ? 'not reached' : Number.isInteger(m) ? String(m) : m.toFixed(Math.max(digits, 1))} (${perSeed(runs, key, digits)})`;
+    const mine = results.map((r) => medianTo99(r.seqEcho.to99, key));
+    const theirs = results.map((r) => medianTo99(r.pytorch.to99, key));
+    // Seeded runs take the same epochs every round: one figure.
+    const once = key === 'epochsTo99';
     rows.push([
       peer.title,
       `${label}, median of seeds ${seeds.join(', ')}`,
-      cell(a, seqEcho.to99),
-      cell(b, pytorch.to99),
-      ratio(a, b),
+      cell(once ? mine.slice(0, 1) : mine, show),
+      cell(once ? theirs.slice(0, 1) : theirs, show),
+      ratios(once ? mine.slice(0, 1) : mine, once ? theirs.slice(0, 1) : theirs),
     ]);
   }
 }
@@ -291,5 +307,6 @@ console.log(
     `PyTorch ${first?.torch ?? '?'}: ${first?.threads ?? '?'} thread, OPENBLAS_NUM_THREADS=${first?.openblasThreads ?? '?'}, ` +
     `OpenBLAS core ${first?.openblasCore ?? 'none'} (OPENBLAS_CORETYPE=${first?.openblasCoretype ?? 'unset'}). ` +
     'ms/epoch: median of 3 runs after a warm-up; to 99%: 50 fresh sequences, training time only. ' +
-    'One process at a time, seq-echo then PyTorch for each recipe.',
+    `One process at a time, seq-echo then PyTorch, ${rounds} round(s) per recipe; ` +
+    "each cell is the median over rounds (each round in brackets), the ratio the median of the rounds' ratios.",
 );
