@@ -2,17 +2,18 @@
  * How many threads the fused engine trains on: the `threads` option, or by default the count
  * that pays for the model and batch size.
  *
- * bench/threads.ts, median ms/epoch of 3 runs on this 2-core machine while idle (two busy
- * threads each ran at 0.99 of one alone):
+ * `npx tsx bench/threads.ts --runs 5`, median ms/epoch of 5 runs on this 2-core machine while
+ * idle (two busy threads each ran at 1.00 of one alone):
  *
  *   recipe                          weights x rows   1 thread   2 threads   ratio
- *   A (LSTM(20), stateful, batch 7)        ~25 k       0.58       1.27      2.17
- *   B (LSTM(150), one batch of 21)        ~7.3 M       2.96       2.23      0.75
- *   fastPartial (LSTM(150), batch 32)     ~11 M       11.84       8.02      0.68
- *   fastPartial at LSTM(600), batch 32   ~146 M      151.34     107.61      0.71
+ *   A (LSTM(20), stateful, batch 7)        ~25 k       0.49       1.10      2.26
+ *   B (LSTM(150), one batch of 21)        ~7.3 M       2.15       1.63      0.76
+ *   fastPartial (LSTM(150), batch 32)     ~11 M        8.79       5.57      0.63
+ *   fastPartial at LSTM(600), batch 32   ~146 M      122.71      68.63      0.56
  *
- * A batch of 7 does not pay: each batch's hand-over and gradient sum cost more than half of
- * a small model's step saves. So the default splits only batches of at least 16 rows (shards
+ * (B's runs are 80 epochs: two threads settle at about 1.45 ms/epoch once V8 has optimized both
+ * threads' code, after some 1,500 epochs.) A batch of 7 does not pay: each batch's two
+ * hand-overs cost more than half of a small model's step saves. So the default splits only batches of at least 16 rows (shards
  * of 8 or more) of models whose weights times rows reach 2 M (B's model has 7.3 M; the
  * tests' tiny models under 0.1 M), over at most 2 threads (the most measured). While other
  * work keeps the cores busy two threads lose even there (1.3-1.5x slower, measured), which
