@@ -32,17 +32,7 @@ import type {
 /** The LSTM's recurrent activation, for gates i, f and o (see `RecurrentActivation`). */
 export type GateActivation = RecurrentActivation;
 
-export type {
-  AdamArgs,
-  AdamStep,
-  ColumnSumArgs,
-  LstmBackwardCellArgs,
-  LstmForwardCellArgs,
-  MatMulAddArgs,
-  MatMulBackwardArgs,
-  MatMulTransposedArgs,
-  OneHotArgs,
-} from './kernelArgs';
+export type * from './kernelArgs';
 
 /**
  * The kernels, bound to a memory that holds resident arrays (the weights, their gradients and
