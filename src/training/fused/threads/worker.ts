@@ -1,6 +1,7 @@
 /**
- * The fused engine's worker: keeps kernels per model on the calling thread's shared memory, and trains
- * its shard of every batch of an epoch when the calling thread's control block says so.
+ * The fused engine's worker: keeps kernels per model on the calling thread's shared memory,
+ * and trains its shard of every batch of an epoch when the calling thread's control block
+ * says so.
  * Started by pool.ts: in Node as a `worker_threads` worker, in browsers as a Web Worker.
  * No tfjs here.
  */
