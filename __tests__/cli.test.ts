@@ -6,6 +6,7 @@
  * codes of help, usage errors and library errors.
  */
 import { spawn } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs';
 import {
   cpSync,
   existsSync,
@@ -43,6 +44,17 @@ import {
 import { runCli } from '../src/cli/run';
 import { presets } from '../src/presets';
 import { formatEchoTable, formatPercent } from '../src/cli/table';
+import { formatModelInfo, modelFamily } from '../src/cli/family';
+import {
+  buildAttention,
+  buildEncoderDecoder,
+  buildManyToOne,
+  buildOneToOne,
+  buildSeq2Seq,
+  buildTeacherForcing,
+  disposeEchoModel,
+  type EchoModelMetadata,
+} from '../src';
 
 const CWD = '/work/dir';
 
@@ -524,6 +536,73 @@ describe('seq-echo CLI: learning curve and tables', () => {
     expect(none).toContain('no epochs trained');
   });
 
+  /** A user's stack of LSTMs (sequences out, but before RepeatVector), RepeatVector, heads. */
+  const stack = (classes: string[]): tf.LayersModel => {
+    const model = tf.sequential();
+    classes.forEach((name, i) => {
+      const first = i === 0 ? { inputShape: [5, 12] } : {};
+      if (name === 'RepeatVector') model.add(tf.layers.repeatVector({ n: 2 }));
+      else if (name === 'TimeDistributed') {
+        model.add(
+          tf.layers.timeDistributed({
+            layer: tf.layers.dense({ units: 12, activation: 'softmax' }),
+          }),
+        );
+      } else {
+        const next = classes[i + 1];
+        model.add(tf.layers.lstm({ units: 4, returnSequences: next !== 'RepeatVector', ...first }));
+      }
+    });
+    return model;
+  };
+
+  it.each([
+    ['seq2seq (model A)', () => buildSeq2Seq({ seed: 1 })],
+    ['seq2seq (model A), masked', () => buildSeq2Seq({ masking: true, seed: 1 })],
+    ['seq2seq (model A)', () => buildSeq2Seq({ representation: 'linear', seed: 1 })],
+    ['seq2seq (model A), stacked', () => stack(['LSTM', 'LSTM', 'TimeDistributed'])],
+    ['encoder-decoder (model B)', () => buildEncoderDecoder({ task: 'reverse', nOut: 5, seed: 1 })],
+    [
+      'encoder-decoder (model B), stacked',
+      () => stack(['LSTM', 'LSTM', 'RepeatVector', 'LSTM', 'TimeDistributed']),
+    ],
+    ['one-to-one', () => buildOneToOne({ seed: 1 })],
+    ['many-to-one', () => buildManyToOne({ seed: 1 })],
+    ['attention', () => buildAttention({ seed: 1 })],
+    ['attention, LSTM encoder', () => buildAttention({ encoder: 'lstm', seed: 1 })],
+    ['teacher forcing', () => buildTeacherForcing({ seed: 1 }).training],
+  ])('names the family of a model the factories build: %s', (name, build) => {
+    const model = build();
+    const layout = {
+      classes: model.layers.map((l) => l.getClassName()),
+      inputs: model.inputs.length,
+    };
+    expect(modelFamily(layout)).toBe(name);
+    disposeEchoModel(model);
+  });
+
+  it('names a model in one line, and a stack it does not know by its layers', () => {
+    const metadata: EchoModelMetadata = {
+      format: 'seq-echo-model',
+      formatVersion: 1,
+      libraryVersion: '0.1.0',
+      nIn: 5,
+      nOut: 5,
+      nUnique: 100,
+      architecture: 'encoderDecoder',
+      representation: 'one-hot',
+      task: 'reverse',
+      stateful: false,
+      batchSize: null,
+    };
+    expect(formatModelInfo(metadata, 'encoder-decoder (model B)')).toBe(
+      'encoder-decoder (model B), reverse: nIn 5, nOut 5, nUnique 100, one-hot, stateless; saved by seq-echo 0.1.0',
+    );
+    expect(modelFamily({ classes: ['InputLayer', 'GRU', 'Dense'], inputs: 1 })).toBe(
+      'another layer stack (GRU, Dense)',
+    );
+  });
+
   it('the Expected/Predicted table and percentages', () => {
     const lines = formatEchoTable(
       [
@@ -537,6 +616,10 @@ describe('seq-echo CLI: learning curve and tables', () => {
       '[47, 12,  0, 99,  5] => Expected: [47, 12]  Predicted: [47, 13]   <- wrong',
       '1 of 2 windows echoed right',
     ]);
+    // A reverse model's count says what it does.
+    expect(
+      formatEchoTable([{ input: [1, 2], expected: [2, 1], predicted: [2, 1] }], 3, 'reverse'),
+    ).toEqual(['[1, 2] => Expected: [2, 1]  Predicted: [2, 1]', '1 of 1 window reversed right']);
     expect(formatPercent(1)).toBe('100.00%');
     expect(formatPercent(0.99999)).toBe('99.99%');
     expect(formatPercent(0.9876)).toBe('98.76%');
@@ -851,7 +934,7 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`model: ${modelDir}\n`);
     expect(run.stdout).toContain(
-      'seq2seq (model A): nIn 5, nOut 5, nUnique 100, stateful, batch 7',
+      'seq2seq (model A), echo: nIn 5, nOut 5, nUnique 100, one-hot, stateful, batch 7',
     );
     expect(run.stdout).toContain('evaluation on 50 fresh sequences (1050 windows, seed 11):');
     expect(perItemAccuracy(run.stdout)).toBeGreaterThanOrEqual(0.95);

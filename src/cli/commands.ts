@@ -9,7 +9,8 @@ import type { EvaluatePlan, PredictPlan } from './args';
 import { escapeControl } from './escape';
 import { usageErrorFrom } from './flags';
 import type { ProgressStream } from './progress';
-import { formatEchoTable, formatEvaluation, formatModelInfo } from './table';
+import { formatModelInfo, modelFamily } from './family';
+import { formatEchoTable, formatEvaluation } from './table';
 
 /** Where a command writes, and how it hears of Ctrl-C. */
 export interface CliIo {
@@ -39,6 +40,16 @@ function metadataOf(model: tf.LayersModel): SeqEcho.EchoModelMetadata {
   if (stored?.seqEcho === undefined) throw new Error('the loaded model has no seq-echo metadata');
   return stored.seqEcho;
 }
+
+/** The loaded model in one line: its family (from its layers), task, input and batching. */
+const describe = (model: tf.LayersModel, metadata: SeqEcho.EchoModelMetadata): string =>
+  formatModelInfo(
+    metadata,
+    modelFamily({
+      classes: model.layers.map((l) => l.getClassName()),
+      inputs: model.inputs.length,
+    }),
+  );
 
 /**
  * Writes lines to `out`, each with a line break. Every line is passed through
@@ -75,7 +86,7 @@ export async function runEvaluate(plan: EvaluatePlan, io: CliIo): Promise<void> 
     } catch (error) {
       throw usageErrorFrom(error, 'evaluateEcho', EVALUATE_FLAGS, 'evaluate');
     }
-    print(`model: ${plan.model}`, `  ${formatModelInfo(metadata)}`, '');
+    print(`model: ${plan.model}`, `  ${describe(model, metadata)}`, '');
     print(...formatEvaluation(evaluation, plan.sequences, plan.seed));
   });
 }
@@ -97,8 +108,8 @@ export async function runPredict(plan: PredictPlan, io: CliIo): Promise<void> {
     } catch (error) {
       throw usageErrorFrom(error, 'predictEcho', {}, 'predict');
     }
-    print(`model: ${plan.model}`, `  ${formatModelInfo(metadata)}`, '');
-    print(...formatEchoTable(rows, metadata.nUnique));
+    print(`model: ${plan.model}`, `  ${describe(model, metadata)}`, '');
+    print(...formatEchoTable(rows, metadata.nUnique, metadata.task));
     return Promise.resolve();
   });
 }

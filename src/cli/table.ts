@@ -1,9 +1,10 @@
 /**
- * The `seq-echo` command's printouts of results: the evaluation, the walkthrough's
- * Expected/Predicted table and a one-line description of a model. Pure functions from
- * seq-echo's results to lines of text.
+ * The `seq-echo` command's printouts of results: the evaluation and the walkthrough's
+ * Expected/Predicted table (a model's one-line description is in family.ts). Pure functions
+ * from seq-echo's results to lines of text.
  */
-import type { EchoEvaluation, EchoModelMetadata, EchoPrediction } from '../index';
+import type { EchoEvaluation, EchoPrediction, EchoTask } from '../index';
+import { answered } from './family';
 
 /**
  * A fraction as a percentage with two decimals, never rounded up to `100.00%` unless it is
@@ -46,13 +47,19 @@ export function formatEvaluation(
 /**
  * The walkthrough's table, one line per window, ids padded so the columns line up:
  * `[ 3, 47, 12,  0, 99] => Expected: [ 3, 47, 12,  0, 99]  Predicted: [ 3, 47, 12,  0, 99]`,
- * each wrong answer marked `<- wrong`, then a count of the windows echoed right.
+ * each wrong answer marked `<- wrong`, then a count of the windows answered right (`echoed`,
+ * or `reversed` for a reverse model).
  *
  * @param rows - What `predictEcho` returned.
  * @param nUnique - The model's vocabulary size, which sets the padding. Default: from the rows.
+ * @param task - What the model answers. Default `'echo'`.
  * @returns The lines.
  */
-export function formatEchoTable(rows: readonly EchoPrediction[], nUnique?: number): string[] {
+export function formatEchoTable(
+  rows: readonly EchoPrediction[],
+  nUnique?: number,
+  task: EchoTask = 'echo',
+): string[] {
   const largest =
     nUnique === undefined
       ? Math.max(0, ...rows.flatMap((r) => [...r.input, ...r.expected, ...r.predicted]))
@@ -66,27 +73,7 @@ export function formatEchoTable(rows: readonly EchoPrediction[], nUnique?: numbe
     if (ok) right++;
     return `${show(input)} => Expected: ${show(expected)}  Predicted: ${show(predicted)}${ok ? '' : '   <- wrong'}`;
   });
-  lines.push(`${right} of ${rows.length} window${rows.length === 1 ? '' : 's'} echoed right`);
+  const windows = `window${rows.length === 1 ? '' : 's'}`;
+  lines.push(`${right} of ${rows.length} ${windows} ${answered(task)} right`);
   return lines;
-}
-
-/**
- * A saved model in one line, from its seq-echo metadata:
- * `seq2seq (model A): nIn 5, nOut 5, nUnique 100, stateful, batch 7; saved by seq-echo 0.1.0`.
- *
- * @param metadata - The model's `seqEcho` metadata.
- * @returns The line.
- */
-export function formatModelInfo(metadata: EchoModelMetadata): string {
-  const kind =
-    metadata.architecture === 'seq2seq'
-      ? 'seq2seq (model A)'
-      : metadata.architecture === 'encoderDecoder'
-        ? 'encoder-decoder (model B)'
-        : 'other architecture';
-  const batching = metadata.stateful ? `stateful, batch ${metadata.batchSize ?? '?'}` : 'stateless';
-  return (
-    `${kind}: nIn ${metadata.nIn}, nOut ${metadata.nOut}, nUnique ${metadata.nUnique}, ` +
-    `${batching}; saved by seq-echo ${metadata.libraryVersion}`
-  );
 }
