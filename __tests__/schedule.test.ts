@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { buildEncoderDecoder, buildSeq2Seq, trainEcho, type LearningRateSchedule } from '../src';
+import {
+  buildEncoderDecoder,
+  buildSeq2Seq,
+  buildTeacherForcing,
+  trainEcho,
+  trainTeacherForcing,
+  type LearningRateSchedule,
+} from '../src';
 import { checkSchedule } from '../src/training/schedule';
 import { expectError, expectRejection } from './helpers/errors';
 import { weightValues } from './helpers/models';
@@ -152,5 +159,79 @@ describe('trainEcho options.learningRateSchedule', () => {
     expectError(() => checkSchedule(fn, p, { kind: 'cosine', decaySteps: 0 }), RangeError, fn, p);
     expect(weightValues(model)).toEqual(before);
     model.dispose();
+  });
+});
+
+describe('trainTeacherForcing options.learningRateSchedule', () => {
+  const build = () =>
+    buildTeacherForcing({ maxLength: 4, nUnique: 7, units: 8, learningRate: 0.02, seed: 4 });
+  // 48 samples in batches of 16: 3 optimizer steps an epoch.
+  const run = { samplesPerEpoch: 48, batchSize: 16, seed: 9 };
+
+  it('the fused and tfjs engines train the same weights with a cosine schedule, and it was applied', async () => {
+    const learningRateSchedule = {
+      kind: 'cosine',
+      decaySteps: 6,
+      alpha: 0.1,
+      warmupSteps: 2,
+    } as const;
+    const [viaFit, viaFused, plain] = [build(), build(), build()];
+    await trainTeacherForcing(viaFit, { ...run, epochs: 3, engine: 'tfjs', learningRateSchedule });
+    await trainTeacherForcing(viaFused, {
+      ...run,
+      epochs: 3,
+      engine: 'fused',
+      learningRateSchedule,
+    });
+    const [a, b] = [weightValues(viaFit.training), weightValues(viaFused.training)];
+    expect(maxDifference(a, b)).toBeLessThan(1e-5);
+    await trainTeacherForcing(plain, { ...run, epochs: 3 });
+    expect(maxDifference(weightValues(plain.training), b)).toBeGreaterThan(1e-3);
+    // The compiled rate is the optimizer's again after the run.
+    const optimizer = viaFit.training.optimizer as unknown as { learningRate: number };
+    expect(optimizer.learningRate).toBeCloseTo(0.02, 7);
+    for (const models of [viaFit, viaFused, plain]) models.dispose();
+  });
+
+  it.each(['tfjs', 'fused'] as const)(
+    'on %s, a rate of 0 after step k leaves the weights as k steps left them, and a second call resumes it',
+    async (engine) => {
+      const learningRateSchedule = {
+        kind: 'piecewise',
+        boundaries: [2],
+        values: [0.02, 0],
+      } as const;
+      const [stopped, plain] = [build(), build()];
+      await trainTeacherForcing(stopped, { ...run, epochs: 3, engine, learningRateSchedule });
+      await trainTeacherForcing(plain, { ...run, epochs: 1, engine });
+      const afterFirst = weightValues(stopped.training);
+      expect(maxDifference(afterFirst, weightValues(plain.training))).toBeLessThan(1e-6);
+      await trainTeacherForcing(stopped, { ...run, epochs: 1, engine, learningRateSchedule });
+      expect(maxDifference(afterFirst, weightValues(stopped.training))).toBe(0);
+      stopped.dispose();
+      plain.dispose();
+    },
+  );
+
+  it('refuses a bad schedule before any weight changes', async () => {
+    const models = build();
+    const before = weightValues(models.training);
+    await expectRejection(
+      () =>
+        trainTeacherForcing(models, {
+          ...run,
+          epochs: 1,
+          learningRateSchedule: {
+            kind: 'cosine',
+            decaySteps: 0,
+          } as unknown as LearningRateSchedule,
+        }),
+      RangeError,
+      'trainTeacherForcing',
+      'options.learningRateSchedule.decaySteps',
+      '0',
+    );
+    expect(weightValues(models.training)).toEqual(before);
+    models.dispose();
   });
 });

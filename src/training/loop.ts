@@ -12,6 +12,7 @@ import {
 } from '../internal/assert';
 import { yielder } from '../internal/yieldToEventLoop';
 import { MAX_THREADS } from './fused/threads/protocol';
+import type { LearningRateSchedule } from './schedule';
 
 /**
  * The options {@link trainEcho} and {@link trainTeacherForcing} share, with the same meaning
@@ -50,6 +51,16 @@ export interface TrainingLoopOptions<Log> {
    * Default `'auto'`.
    */
   engine?: 'auto' | 'fused' | 'tfjs' | undefined;
+  /**
+   * The learning rate for every optimizer step (every batch), as a function of the optimizer's
+   * step count, like a Keras schedule given to the optimizer (see {@link LearningRateSchedule}
+   * for the kinds and their Keras names). The step count is the engine's optimizer's: it
+   * carries over to the next training call on the same model and engine, as Adam's moments
+   * do, so a second call resumes the schedule where the first stopped (a re-compiled model
+   * starts it again). The compiled optimizer's own rate is left as it was: after the run it
+   * is the rate again (the schedule's starting point). Default: none (the compiled rate).
+   */
+  learningRateSchedule?: LearningRateSchedule | undefined;
   /**
    * How many threads the fused engine trains on: each batch's rows are split into that many
    * contiguous shards, trained at once (this thread and worker threads: `worker_threads` in

@@ -188,3 +188,21 @@ export function scheduleOptimizer(
   };
   return { callbacks, restore };
 }
+
+/**
+ * A training call's `options.learningRateSchedule` checked (and the model's optimizer with it):
+ * the rate at each step, or `undefined` for none. Throws as {@link checkSchedule} and
+ * {@link checkOptimizer} do.
+ */
+export function resolveSchedule(
+  fn: string,
+  model: tf.LayersModel,
+  schedule: unknown,
+): RateAt | undefined {
+  const rateAt =
+    schedule === undefined
+      ? undefined
+      : checkSchedule(fn, 'options.learningRateSchedule', schedule);
+  checkOptimizer(fn, model, rateAt !== undefined);
+  return rateAt;
+}

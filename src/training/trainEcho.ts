@@ -13,13 +13,7 @@ import { cheapChecksOn, gateOpen } from './earlyStop';
 import { chooseEngine, forgetTrainer, fusedEpochs, type EngineChoice } from './engine';
 import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
 import { echoData } from './fused/echoData';
-import {
-  checkOptimizer,
-  checkSchedule,
-  scheduleOptimizer,
-  type LearningRateSchedule,
-  type RateAt,
-} from './schedule';
+import { resolveSchedule, scheduleOptimizer, type RateAt } from './schedule';
 import {
   checkLoopOptions,
   checkTrainingOptions,
@@ -114,16 +108,6 @@ export interface TrainEchoOptions extends TrainingLoopOptions<EpochLog> {
    * when all of them together reach it. Default `20`.
    */
   evaluationSequences?: number | undefined;
-  /**
-   * The learning rate for every optimizer step (every batch), as a function of the optimizer's
-   * step count, like a Keras schedule given to the optimizer (see {@link LearningRateSchedule}
-   * for the kinds and their Keras names). The step count is the engine's optimizer's: it
-   * carries over to the next `trainEcho` call on the same model and engine, as Adam's moments
-   * do, so a second call resumes the schedule where the first stopped (a re-compiled model
-   * starts it again). The compiled optimizer's own rate is left as it was: after the run it
-   * is the rate again (the schedule's starting point). Default: none (the compiled rate).
-   */
-  learningRateSchedule?: LearningRateSchedule | undefined;
 }
 
 /** Every key of {@link TrainEchoOptions}, for the unknown-key check. */
@@ -172,12 +156,7 @@ function resolveTrainOptions(model: tf.LayersModel, options: unknown): ResolvedT
   if (batchSize !== undefined) assertInteger(fn, 'options.batchSize', batchSize, { min: 1 });
   const loop = checkLoopOptions(fn, options, D.evaluateEvery);
   assertInteger(fn, 'options.evaluationSequences', evaluationSequences, { min: 1, max: 1_000_000 });
-  const schedule = options.learningRateSchedule;
-  const rateAt =
-    schedule === undefined
-      ? undefined
-      : checkSchedule(fn, 'options.learningRateSchedule', schedule);
-  checkOptimizer(fn, model, rateAt !== undefined);
+  const rateAt = resolveSchedule(fn, model, options.learningRateSchedule);
   const fitBatch = shape.stateful
     ? statefulBatch(fn, shape, batchSize, sequenceLength, windows)
     : (batchSize ?? D.batchSize);

@@ -6,6 +6,7 @@ import { holdModels } from '../internal/modelLock';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
 import { teacherForcingIds, teacherForcingTensors } from '../tensors/teacherForcingTensors';
 import { chooseEngine, fusedEpochs, type EngineChoice, type FusedEpochs } from './engine';
+import { resolveSchedule, scheduleOptimizer, type RateAt } from './schedule';
 import {
   drawSamples,
   evaluateDuringTraining,
@@ -93,6 +94,7 @@ const TRAIN_TEACHER_FORCING_KEYS = optionKeys<TrainTeacherForcingOptions>()([
   'verbose',
   'engine',
   'threads',
+  'learningRateSchedule',
 ]);
 
 /** Result of {@link trainTeacherForcing}: its checks are {@link TeacherForcingEpochEvaluation}s. */
@@ -100,6 +102,8 @@ export type TrainTeacherForcingResult = TrainingLoopResult<TeacherForcingEpochEv
 
 /** {@link TrainTeacherForcingOptions} checked and defaulted. */
 interface ResolvedOptions extends LoopOptions, EngineChoice {
+  /** The learning rate at each optimizer step, when scheduled. */
+  rateAt: RateAt | undefined;
   epochs: number;
   samplesPerEpoch: number;
   batchSize: number;
@@ -132,9 +136,11 @@ function resolveOptions(
   if (seed !== undefined) assertInteger(fn, 'options.seed', seed);
   const loop = checkLoopOptions(fn, options, 1);
   assertInteger(fn, 'options.evaluationSamples', evaluationSamples, { min: 1, max: 1_000_000 });
+  const rateAt = resolveSchedule(fn, models.training, options.learningRateSchedule);
   const batch = { size: batchSize, rows: samplesPerEpoch, shown: batchSize };
   return {
     ...loop,
+    rateAt,
     ...chooseEngine(fn, models.training, loop.engine, batch, 'models'),
     epochs,
     samplesPerEpoch,
@@ -186,13 +192,21 @@ export async function trainTeacherForcing(
   // From here to the end the models are this call's: a second training run is refused.
   const { training, encoder, decoder } = models;
   const hold = holdModels(fn, 'models', [models, training, encoder, decoder]);
+  // The schedule: on the fused engine by its own step count, on tfjs by the optimizer's.
+  const { rateAt, plan } = o;
+  const { callbacks, restore } = scheduleOptimizer(training, plan ? undefined : rateAt);
+  let fused: FusedEpochs | undefined;
   try {
-    const fused = o.plan ? fusedEpochs(models.training, o.plan, o.threads) : undefined;
-    const run = await trainHeld(fn, models, o, fused);
+    fused = plan ? fusedEpochs(training, plan, o.threads) : undefined;
+    const compiled = plan?.adam.learningRate ?? 0;
+    if (fused) fused.runner.learningRateAt = rateAt && ((step) => rateAt(compiled, step));
+    const run = await trainHeld(fn, models, o, fused, callbacks);
     const { fallbackReason } = o;
     const threads = fused?.threads() ?? 1;
-    return { ...run, engine: o.plan ? 'fused' : 'tfjs', fallbackReason, threads };
+    return { ...run, engine: plan ? 'fused' : 'tfjs', fallbackReason, threads };
   } finally {
+    if (fused) fused.runner.learningRateAt = undefined;
+    restore();
     hold.release();
   }
 }
@@ -203,6 +217,7 @@ function trainHeld(
   models: TeacherForcingModels,
   o: ResolvedOptions,
   fused: FusedEpochs | undefined,
+  callbacks: tf.CustomCallbackArgs | undefined,
 ): Promise<EpochLoopResult<TeacherForcingEvaluation>> {
   const dataRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 1));
   const evalRandom = o.seed === undefined ? Math.random : mulberry32(deriveSeed(o.seed, 2));
@@ -214,7 +229,7 @@ function trainHeld(
       const samples = drawSamples(fn, o.samplesPerEpoch, o.lengths, models.nUnique, dataRandom);
       return fused
         ? fused.train(teacherForcingData(models, samples), o.batchSize, false)
-        : fitEpoch(models, samples, o.batchSize);
+        : fitEpoch(models, samples, o.batchSize, callbacks);
     },
     sync: () => fused?.sync(),
     check: async (_epoch, target) => {
@@ -256,11 +271,15 @@ function teacherForcingData(
   };
 }
 
-/** One epoch through `models.training.fit`, no shuffling; its tensors disposed. */
+/**
+ * One epoch through `models.training.fit`, no shuffling, with the schedule's `callbacks` if
+ * any; its tensors disposed.
+ */
 async function fitEpoch(
   models: TeacherForcingModels,
   samples: readonly (readonly number[])[],
   batchSize: number,
+  callbacks: tf.CustomCallbackArgs | undefined,
 ): Promise<{ loss: number; accuracy: number }> {
   const t = teacherForcingTensors(models, samples);
   try {
@@ -268,6 +287,7 @@ async function fitEpoch(
       epochs: 1,
       batchSize,
       shuffle: false,
+      ...(callbacks && { callbacks }),
     });
     return {
       loss: lastValue(fitted, 'loss'),
