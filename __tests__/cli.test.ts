@@ -939,6 +939,8 @@ describe('seq-echo CLI end to end (npx tsx src/cli/main.ts)', () => {
     expect(run.stdout).toContain('evaluation on 50 fresh sequences (1050 windows, seed 11):');
     expect(perItemAccuracy(run.stdout)).toBeGreaterThanOrEqual(0.95);
     expect(run.stdout).toMatch(/per-window accuracy: +[\d.]+%/);
+    // One figure per answer step: model A answers 5.
+    expect(run.stdout).toMatch(/per answer step: +([\d.]+% ){4}[\d.]+%\n/);
   });
 
   it('predict MODEL_DIR ids: the table for the sequence given', async () => {

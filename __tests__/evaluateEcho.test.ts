@@ -9,12 +9,14 @@ describe('evaluateEcho', () => {
     expect(await evaluateEcho(perfect, { sequences: 10, seed: 1 })).toEqual({
       accuracy: 1,
       sequenceAccuracy: 1,
+      positionAccuracy: [1, 1],
       windows: 210,
     });
     const wrong = fixedEchoModel(5, 100, [0, 1], 1);
     expect(await evaluateEcho(wrong, { sequences: 10, seed: 1 })).toMatchObject({
       accuracy: 0,
       sequenceAccuracy: 0,
+      positionAccuracy: [0, 0],
     });
     perfect.dispose();
     wrong.dispose();
@@ -27,6 +29,12 @@ describe('evaluateEcho', () => {
     expect(result.windows).toBe(35);
     expect(result.accuracy).toBeCloseTo(2 / 3, 2);
     expect(result.sequenceAccuracy).toBeLessThan(0.05);
+    // Partial learning shows per step: the first two steps right, the third only by chance.
+    const [first, second, third] = result.positionAccuracy;
+    expect([first, second]).toEqual([1, 1]);
+    expect(third).toBeLessThan(0.05);
+    // Every step has as many items (no padding): their mean is the per-item accuracy.
+    expect((first! + second! + third!) / 3).toBeCloseTo(result.accuracy, 12);
     model.dispose();
   });
 

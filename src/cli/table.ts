@@ -24,6 +24,7 @@ export function formatPercent(fraction: number): string {
  * evaluation on 100 fresh sequences (2100 windows):
  *   per-item accuracy:   99.95%
  *   per-window accuracy: 99.76%
+ *   per answer step:     100.00% 99.90%
  * ```
  *
  * @param evaluation - What `evaluateEcho` returned.
@@ -41,6 +42,7 @@ export function formatEvaluation(
     `evaluation on ${sequences} fresh sequences (${evaluation.windows} windows${seedText}):`,
     `  per-item accuracy:   ${formatPercent(evaluation.accuracy)}`,
     `  per-window accuracy: ${formatPercent(evaluation.sequenceAccuracy)}`,
+    `  per answer step:     ${evaluation.positionAccuracy.map(formatPercent).join(' ')}`,
   ];
 }
 

@@ -57,6 +57,14 @@ export interface EchoEvaluation {
   /** Fraction of windows whose whole echo is right. */
   sequenceAccuracy: number;
   /**
+   * Per answer step (`nOut` of them, in the order the model answers: the oldest item first
+   * for an echo, the newest first for a reverse model), the fraction of windows whose item at
+   * that step is right (padding not counted; 0 for a step that was always padding). A model
+   * that learned part of the task shows it here: some steps near 1, the rest near chance
+   * (`1 / nUnique`).
+   */
+  positionAccuracy: number[];
+  /**
    * How many windows were tested (for a masking model with `nOut < nIn`, the padded windows
    * whose whole target is padding are not).
    */
@@ -75,7 +83,7 @@ export interface EchoEvaluation {
  *
  * @param model - A model whose shapes fit an echo task (see {@link predictEcho}).
  * @param options - See {@link EvaluateEchoOptions}.
- * @returns `{ accuracy, sequenceAccuracy, windows }`.
+ * @returns `{ accuracy, sequenceAccuracy, positionAccuracy, windows }`.
  * @throws TypeError / RangeError for a model that does not fit or bad options, before any
  *   tensor is made; RangeError for a model being trained; a `DOMException` named
  *   `'AbortError'` when `options.signal` aborts.
@@ -127,8 +135,8 @@ export async function evaluateEcho(
       'AbortError',
     );
   }
-  const { accuracy, sequenceAccuracy, windows } = result;
-  return { accuracy, sequenceAccuracy, windows };
+  const { accuracy, sequenceAccuracy, positionAccuracy, windows } = result;
+  return { accuracy, sequenceAccuracy, positionAccuracy, windows };
 }
 
 /**
@@ -181,6 +189,16 @@ async function evaluateChecked(run: {
   let windows = 0;
   let rightWindows = 0;
   let itemsPerSequence = 0;
+  // Per answer step: real items, and those predicted right.
+  const stepItems = new Array<number>(shape.nOut).fill(0);
+  const stepRight = new Array<number>(shape.nOut).fill(0);
+  const result = (complete: boolean) => ({
+    accuracy: rightItems / items,
+    sequenceAccuracy: rightWindows / windows,
+    positionAccuracy: stepRight.map((right, k) => (stepItems[k]! > 0 ? right / stepItems[k]! : 0)),
+    windows,
+    complete,
+  });
   for (let s = 0; s < sequences; s++) {
     if (s > 0) await pause(); // timers, abort signals and a page's input run between sequences
     if (signal?.aborted) return s;
@@ -194,7 +212,14 @@ async function evaluateChecked(run: {
       // A padded window whose whole target is padding (nOut < nIn) is not scored at all.
       const real = expected.filter((id) => id !== PAD_ID).length;
       if (real === 0) return;
-      const right = expected.filter((id, k) => id !== PAD_ID && got[k] === id).length;
+      let right = 0;
+      expected.forEach((id, k) => {
+        if (id === PAD_ID) return;
+        stepItems[k]! += 1;
+        if (got[k] !== id) return;
+        stepRight[k]! += 1;
+        right += 1;
+      });
       items += real;
       rightItems += right;
       windows += 1;
@@ -207,10 +232,8 @@ async function evaluateChecked(run: {
       s + 1 < sequences &&
       !canStillReach(stopBelow, rightItems, s + 1, sequences, itemsPerSequence)
     ) {
-      const accuracy = rightItems / items;
-      return { accuracy, sequenceAccuracy: rightWindows / windows, windows, complete: false };
+      return result(false);
     }
   }
-  const accuracy = rightItems / items;
-  return { accuracy, sequenceAccuracy: rightWindows / windows, windows, complete: true };
+  return result(true);
 }
