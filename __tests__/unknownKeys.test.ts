@@ -121,7 +121,8 @@ describe('unknown option keys', () => {
     expect((error as Error).message).toBe(
       'trainEcho: options has an unknown key "epoch" (did you mean "epochs"?); expected one of: ' +
         'epochs, sequenceLength, seed, batchSize, targetAccuracy, evaluateEvery, ' +
-        'evaluationSequences, onEpochEnd, signal, verbose, engine, threads, learningRateSchedule',
+        'evaluationSequences, onEpochEnd, signal, verbose, engine, threads, learningRateSchedule, ' +
+        'clipNorm, clipValue',
     );
     // No suggestion when nothing is close.
     expect(() => generateSequence(3, { colour: 'red' } as never)).toThrow(

@@ -13,6 +13,7 @@ import {
 import { yielder } from '../internal/yieldToEventLoop';
 import { MAX_THREADS } from './fused/threads/protocol';
 import type { LearningRateSchedule } from './schedule';
+import { checkClipping, type Clipping } from './clipping';
 
 /**
  * The options {@link trainEcho} and {@link trainTeacherForcing} share, with the same meaning
@@ -61,6 +62,18 @@ export interface TrainingLoopOptions<Log> {
    * is the rate again (the schedule's starting point). Default: none (the compiled rate).
    */
   learningRateSchedule?: LearningRateSchedule | undefined;
+  /**
+   * Clip each weight's gradient to this L2 norm before the optimizer's update, as Keras's
+   * `clipnorm`: a longer gradient is scaled by `clipNorm / norm`. A number above 0. Applied
+   * before `clipValue` when both are given. The fused engine computes it in JavaScript (and
+   * each thread then takes whole weights), so it costs some speed. Default: none.
+   */
+  clipNorm?: number | undefined;
+  /**
+   * Clamp every gradient value to `[-clipValue, clipValue]` before the optimizer's update, as
+   * Keras's `clipvalue`. A number above 0. Default: none.
+   */
+  clipValue?: number | undefined;
   /**
    * How many threads the fused engine trains on: each batch's rows are split into that many
    * contiguous shards, trained at once (this thread and worker threads: `worker_threads` in
@@ -157,13 +170,15 @@ export interface LoopOptions {
   verbose: boolean;
   engine: 'auto' | 'fused' | 'tfjs';
   threads: number | 'auto';
+  /** `clipNorm` and `clipValue`, when either is given. */
+  clip: Clipping | undefined;
 }
 
 /**
  * Checks the options every training loop shares (trainEcho, trainTeacherForcing): the target
  * accuracy in `(0, 1]`, the epochs between its checks (`evaluateEvery` defaults to the
- * function's own), the per-epoch callback, the abort signal, `verbose`, `engine` and
- * `threads`. Throws
+ * function's own), the per-epoch callback, the abort signal, `verbose`, `engine`, `threads`
+ * and the clipping. Throws
  * naming `fn` and the option; returns them typed.
  */
 export function checkLoopOptions(
@@ -187,8 +202,18 @@ export function checkLoopOptions(
   assertBoolean(fn, 'options.verbose', verbose);
   assertOneOf(fn, 'options.engine', engine, ['auto', 'fused', 'tfjs'] as const);
   checkThreads(fn, threads);
+  const clip = checkClipping(fn, options.clipNorm, options.clipValue);
   const callback = onEpochEnd as LoopOptions['onEpochEnd'];
-  return { targetAccuracy, evaluateEvery, onEpochEnd: callback, signal, verbose, engine, threads };
+  return {
+    targetAccuracy,
+    evaluateEvery,
+    onEpochEnd: callback,
+    signal,
+    verbose,
+    engine,
+    threads,
+    clip,
+  };
 }
 
 /** Checks `options.threads`: `'auto'` or an integer in `[1, MAX_THREADS]`. */

@@ -14,6 +14,7 @@ import { chooseEngine, forgetTrainer, fusedEpochs, type EngineChoice } from './e
 import { evaluateDuringTraining, type EchoEvaluation } from './evaluateEcho';
 import { echoData } from './fused/echoData';
 import { resolveSchedule, scheduleOptimizer, type RateAt } from './schedule';
+import { clipOptimizer } from './clipOptimizer';
 import {
   checkLoopOptions,
   checkTrainingOptions,
@@ -125,6 +126,8 @@ const TRAIN_ECHO_KEYS = optionKeys<TrainEchoOptions>()([
   'engine',
   'threads',
   'learningRateSchedule',
+  'clipNorm',
+  'clipValue',
 ]);
 
 /**
@@ -219,6 +222,7 @@ interface Engine {
 function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
   const { shape } = o;
   const { callbacks, restore } = scheduleOptimizer(model, o.rateAt);
+  const unclip = clipOptimizer(model, o.clip);
   return {
     step: async (windowsX, windowsY) => {
       const X = encodeWindows(windowsX, shape.nIn, shape);
@@ -238,7 +242,10 @@ function fitEngine(model: tf.LayersModel, o: ResolvedTrainOptions): Engine {
       }
     },
     sync: () => undefined,
-    finish: restore,
+    finish: () => {
+      restore();
+      unclip();
+    },
     threads: () => 1,
   };
 }
@@ -254,12 +261,14 @@ function fusedEngine(model: tf.LayersModel, o: ResolvedTrainOptions, plan: Train
   const { rateAt } = o;
   const compiled = plan.adam.learningRate;
   fused.runner.learningRateAt = rateAt && ((step) => rateAt(compiled, step));
+  fused.runner.clip = o.clip;
   return {
     step: (windowsX, windowsY) =>
       fused.train(echoData(o.shape, windowsX, windowsY), o.batchSize, o.shape.stateful),
     sync: fused.sync,
     finish: () => {
       fused.runner.learningRateAt = undefined;
+      fused.runner.clip = undefined;
     },
     threads: fused.threads,
   };

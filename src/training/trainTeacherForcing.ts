@@ -7,6 +7,7 @@ import { assertTeacherForcingModels, type TeacherForcingModels } from '../models
 import { teacherForcingIds, teacherForcingTensors } from '../tensors/teacherForcingTensors';
 import { chooseEngine, fusedEpochs, type EngineChoice, type FusedEpochs } from './engine';
 import { resolveSchedule, scheduleOptimizer, type RateAt } from './schedule';
+import { clipOptimizer } from './clipOptimizer';
 import {
   drawSamples,
   evaluateDuringTraining,
@@ -95,6 +96,8 @@ const TRAIN_TEACHER_FORCING_KEYS = optionKeys<TrainTeacherForcingOptions>()([
   'engine',
   'threads',
   'learningRateSchedule',
+  'clipNorm',
+  'clipValue',
 ]);
 
 /** Result of {@link trainTeacherForcing}: its checks are {@link TeacherForcingEpochEvaluation}s. */
@@ -195,18 +198,26 @@ export async function trainTeacherForcing(
   // The schedule: on the fused engine by its own step count, on tfjs by the optimizer's.
   const { rateAt, plan } = o;
   const { callbacks, restore } = scheduleOptimizer(training, plan ? undefined : rateAt);
+  const unclip = clipOptimizer(training, plan ? undefined : o.clip);
   let fused: FusedEpochs | undefined;
   try {
     fused = plan ? fusedEpochs(training, plan, o.threads) : undefined;
     const compiled = plan?.adam.learningRate ?? 0;
-    if (fused) fused.runner.learningRateAt = rateAt && ((step) => rateAt(compiled, step));
+    if (fused) {
+      fused.runner.learningRateAt = rateAt && ((step) => rateAt(compiled, step));
+      fused.runner.clip = o.clip;
+    }
     const run = await trainHeld(fn, models, o, fused, callbacks);
     const { fallbackReason } = o;
     const threads = fused?.threads() ?? 1;
     return { ...run, engine: plan ? 'fused' : 'tfjs', fallbackReason, threads };
   } finally {
-    if (fused) fused.runner.learningRateAt = undefined;
+    if (fused) {
+      fused.runner.learningRateAt = undefined;
+      fused.runner.clip = undefined;
+    }
     restore();
+    unclip();
     hold.release();
   }
 }

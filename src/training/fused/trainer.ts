@@ -18,6 +18,7 @@ import {
 export { batchWorkingFloats } from './threads/shard';
 import { ThreadTeam } from './threads/team';
 import { adamShare, applyAdamShare, teamLengths, type Stretch } from './threads/adamShare';
+import type { Clipping } from '../clipping';
 
 export type { FusedData } from './threads/shard';
 
@@ -161,6 +162,8 @@ export class FusedTrainer extends FusedRunner {
   private steps = 0;
   /** The learning rate for Adam step `step` (from 0); unset: the compiled rate. */
   learningRateAt: ((step: number) => number) | undefined;
+  /** How gradients are clipped before Adam; unset: not at all. */
+  clip: Clipping | undefined;
   private team: ThreadTeam | undefined;
   /** Whether an epoch failed, so the gradients may not be zero (see `trainShard`). */
   private gradientsDirty = false;
@@ -168,8 +171,8 @@ export class FusedTrainer extends FusedRunner {
   private inboxArrays = 0;
   /** The most rows a batch may have on the current team (its workers' rooms fit that). */
   private teamRows = 0;
-  /** This thread's share of the Adam step, by the number of threads active. */
-  private readonly shares = new Map<number, Stretch[]>();
+  /** This thread's share of the Adam step, by the threads active and whether whole weights. */
+  private readonly shares = new Map<string, Stretch[]>();
 
   constructor(
     model: tf.LayersModel,
@@ -268,7 +271,7 @@ export class FusedTrainer extends FusedRunner {
         // A worker's shard is about as big as this thread's: one that takes far longer is gone.
         const ownMs = performance.now() - started;
         const deadline = performance.now() + Math.max(WORKER_GRACE_MS, 100 * ownMs);
-        const theirs = team.collect(active, step, deadline);
+        const theirs = team.collect(active, step, this.clip, deadline);
         score.loss += theirs.loss;
         score.accuracy += theirs.accuracy;
         this.adam(step, active);
@@ -308,12 +311,16 @@ export class FusedTrainer extends FusedRunner {
    * gradients added to this thread's, then the update (see adamShare.ts).
    */
   private adam(step: AdamStep, active: number): void {
-    let stretches = this.shares.get(active);
+    const { clip } = this;
+    const whole = clip?.norm !== undefined;
+    const key = `${active}/${String(whole)}`;
+    let stretches = this.shares.get(key);
     if (!stretches) {
-      stretches = adamShare(this.lengths, active, 0);
-      this.shares.set(active, stretches);
+      stretches = adamShare(this.lengths, active, 0, whole);
+      this.shares.set(key, stretches);
     }
-    applyAdamShare(this.kernels, this.kernels.arrays(), this.count, active, stretches, step);
+    const arrays = this.kernels.arrays();
+    applyAdamShare(this.kernels, arrays, this.count, active, stretches, step, clip);
   }
 }
 

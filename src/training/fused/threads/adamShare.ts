@@ -12,6 +12,7 @@
  * the same order, as one thread summing them all, so a seeded run stays bit-identical for a
  * given thread count.
  */
+import { clipGradient, type Clipping } from '../../clipping';
 import type { AdamStep, Kernels } from '../kernels';
 
 /** Values `start .. end` of weight array `array`. */
@@ -24,12 +25,26 @@ export interface Stretch {
 /**
  * Thread `index`'s share of the weights (arrays of `lengths`, laid end to end) among
  * `threads`: one contiguous range of the whole, cut at multiples of 4 (whole SIMD vectors),
- * the ranges' sizes within 4 of each other; as stretches of the arrays it covers.
+ * the ranges' sizes within 4 of each other; as stretches of the arrays it covers. With
+ * `whole`, cut at the weights' ends instead (for clipping by each weight's norm), as near
+ * those places as the weights allow.
  */
-export function adamShare(lengths: readonly number[], threads: number, index: number): Stretch[] {
+export function adamShare(
+  lengths: readonly number[],
+  threads: number,
+  index: number,
+  whole = false,
+): Stretch[] {
   const total = lengths.reduce((a, b) => a + b, 0);
-  const cut = (k: number): number =>
-    k >= threads ? total : Math.min(total, Math.round((total * k) / threads / 4) * 4);
+  const ends = lengths.map((_, i) => lengths.slice(0, i + 1).reduce((a, b) => a + b, 0));
+  // With `whole`, each cut moves to the end of a weight nearest it: every weight on one thread.
+  const nearestEnd = (at: number): number =>
+    ends.reduce((best, end) => (Math.abs(end - at) < Math.abs(best - at) ? end : best), 0);
+  const cut = (k: number): number => {
+    if (k >= threads) return total;
+    const at = (total * k) / threads;
+    return whole ? nearestEnd(at) : Math.min(total, Math.round(at / 4) * 4);
+  };
   const from = cut(index);
   const to = cut(index + 1);
   const stretches: Stretch[] = [];
@@ -49,7 +64,8 @@ export function adamShare(lengths: readonly number[], threads: number, index: nu
  * inboxes of workers 1, 2, ... (their gradients). For each stretch: the gradients of workers
  * `1 .. active - 1` are added to the caller's, in that order (the last inside the Adam
  * kernel), then Adam updates it. Every gradient in the stretch is zero afterwards, so the next
- * batch needs no clearing (see `trainShard`).
+ * batch needs no clearing (see `trainShard`). With `clip`, the sum is clipped (in JavaScript)
+ * before the update.
  */
 export function applyAdamShare(
   kernels: Kernels,
@@ -58,10 +74,21 @@ export function applyAdamShare(
   active: number,
   stretches: readonly Stretch[],
   step: AdamStep,
+  clip?: Clipping,
 ): void {
   for (const { array, start, end } of stretches) {
     const part = (copy: number): Float32Array => arrays[copy * count + array]!.subarray(start, end);
     const g = part(1);
+    if (clip) {
+      // Clipping needs the whole sum first (and, for a norm, the whole weight: `whole` shares).
+      for (let w = 1; w < active; w++) {
+        kernels.columnSum({ src: part(3 + w), dst: g, rows: 1, cols: end - start });
+        part(3 + w).fill(0);
+      }
+      clipGradient(g, clip);
+      kernels.adam({ p: part(0), g, m: part(2), v: part(3), step });
+      continue;
+    }
     for (let w = 1; w < active - 1; w++) {
       const inbox = part(3 + w);
       kernels.columnSum({ src: inbox, dst: g, rows: 1, cols: end - start });

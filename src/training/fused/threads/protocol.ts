@@ -59,7 +59,8 @@ export type FromWorker =
  * {@link STEP}), `EPOCH` (the caller's epoch counter: the epoch in the mailbox), then per
  * worker index its `DONE` counter (its gradients are in its inbox), its `ADAM` counter (its
  * share of the Adam step is applied) and its `PARK` state. From byte {@link STEP}, Float64
- * learning rate and bias corrections of the batch's Adam step; from byte {@link STATS}, Float64
+ * learning rate and bias corrections of the batch's Adam step, then its clipping norm and
+ * value (0: none); from byte {@link STATS}, Float64
  * loss and accuracy per worker; from byte {@link TEXT}, an error text.
  */
 export const GO = 0;
@@ -81,7 +82,7 @@ export const AWAY = 0;
 export const PARKED = 1;
 export const CLAIMED = 2;
 export const STEP = 4 * (PARK + MAX_THREADS + 1);
-export const STATS = STEP + 3 * 8;
+export const STATS = STEP + 5 * 8;
 export const TEXT = STATS + 2 * 8 * MAX_THREADS;
 export const TEXT_BYTES = 1024;
 

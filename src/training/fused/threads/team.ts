@@ -5,6 +5,7 @@
  * weights (adamShare.ts), so a seeded run is bit-identical for a given thread count.
  */
 import type { TrainingPlan } from '../../../models/fusedPlan';
+import type { Clipping } from '../../clipping';
 import type { AdamStep, Kernels } from '../kernels';
 import type { BatchScore } from '../loss';
 import { roomOf } from './adamShare';
@@ -44,7 +45,7 @@ export class ThreadTeam {
   private readonly id = nextId++;
   private readonly control = new Int32Array(controlBlock());
   private readonly stats = new Float64Array(this.control.buffer, STATS);
-  private readonly step = new Float64Array(this.control.buffer, STEP, 3);
+  private readonly step = new Float64Array(this.control.buffer, STEP, 5);
   private batch = 0;
   private epoch = 0;
   /** Where parked workers find the next epoch (see mailbox.ts). */
@@ -139,15 +140,19 @@ export class ThreadTeam {
   }
 
   /**
-   * Says the caller's gradients for the batch are in, with the batch's Adam `step`; waits for
+   * Says the caller's gradients for the batch are in, with the batch's Adam `step` and
+   * clipping; waits for
    * workers `1 .. active - 1` to put theirs in their inboxes, and returns the sum of their
    * scores. Throws when a worker failed, or when one has not finished by `deadline` (a
    * `performance.now()` time).
    */
-  collect(active: number, step: AdamStep, deadline = Number.POSITIVE_INFINITY): BatchScore {
-    this.step[0] = step.learningRate;
-    this.step[1] = step.c1;
-    this.step[2] = step.c2;
+  collect(
+    active: number,
+    step: AdamStep,
+    clip: Clipping | undefined,
+    deadline = Number.POSITIVE_INFINITY,
+  ): BatchScore {
+    this.step.set([step.learningRate, step.c1, step.c2, clip?.norm ?? 0, clip?.value ?? 0]);
     signal(this.control, READY, this.batch);
     const score = { loss: 0, accuracy: 0 };
     for (let w = 1; w < active; w++) {

@@ -7,6 +7,7 @@
  */
 import { attachKernels, preferKernels, type AdamStep, type Kernels } from '../kernels';
 import type { LstmState } from '../graph';
+import type { Clipping } from '../../clipping';
 import { adamShare, applyAdamShare, inboxOf } from './adamShare';
 import {
   ABORT,
@@ -66,7 +67,7 @@ function handle(message: ToWorker, reply: (answer: FromWorker) => void): void {
       const caller = attachKernels(share);
       const control = new Int32Array(message.control);
       const stats = new Float64Array(message.control, STATS);
-      const step = new Float64Array(message.control, STEP, 3);
+      const step = new Float64Array(message.control, STEP, 5);
       const ready = { message, kernels, caller, control, stats, step };
       models.set(message.id, { ...ready, last: 0, mailbox: undefined });
       reply({ type: 'ready', id: message.id });
@@ -149,8 +150,9 @@ function runEpoch(model: WorkerModel, epoch: EpochSettings, data: FusedData): bo
       if (stateful) states = keepStates(run);
       signal(control, DONE + index, batch);
       if (!everyoneDone(control, batch, active)) return false;
-      const stretches = adamShare(lengths, active, index);
-      applyAdamShare(caller, callers, count, active, stretches, readStep(model));
+      const clip = readClip(model);
+      const stretches = adamShare(lengths, active, index, clip?.norm !== undefined);
+      applyAdamShare(caller, callers, count, active, stretches, readStep(model), clip);
     } catch (error) {
       fail(control, error);
       signal(control, DONE + index, batch);
@@ -170,6 +172,14 @@ function everyoneDone(control: Int32Array, batch: number, active: number): boole
   waitFor(control, READY, batch);
   for (let w = 1; w < active; w++) waitFor(control, DONE + w, batch);
   return Atomics.load(control, ABORT) === 0;
+}
+
+/** The batch's clipping, as the caller wrote it with its `READY` (0: none). */
+function readClip(model: WorkerModel): Clipping | undefined {
+  const norm = model.step[3]!;
+  const value = model.step[4]!;
+  if (norm === 0 && value === 0) return undefined;
+  return { norm: norm === 0 ? undefined : norm, value: value === 0 ? undefined : value };
 }
 
 /** The batch's Adam step, as the caller wrote it with its `READY`. */
