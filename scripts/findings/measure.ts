@@ -20,6 +20,8 @@ export interface Finding {
   accuracy: number;
   /** Per-window (whole answer right) accuracy on the same sequences. */
   sequenceAccuracy: number;
+  /** Per answer step, the accuracy on the same sequences (rows measured since it existed). */
+  positionAccuracy?: number[];
   /** Anything else the row measured, for its conclusion. */
   note?: string;
 }
@@ -72,6 +74,7 @@ export async function trainAndMeasure(
       budget: `${train.epochs} epochs or ${seconds} s`,
       accuracy: test.accuracy,
       sequenceAccuracy: test.sequenceAccuracy,
+      positionAccuracy: test.positionAccuracy,
     };
   } finally {
     clearTimeout(timer);
@@ -80,3 +83,12 @@ export async function trainAndMeasure(
 
 /** `0.991` -> `'99.1%'`. */
 export const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/**
+ * A row that stopped short of the target, per answer step, so that partial learning shows:
+ * `' Per answer step: 81%, 79%, ..., 41%.'`; empty for a row measured before the steps were.
+ */
+export const perStep = (finding: Finding): string =>
+  finding.positionAccuracy
+    ? ` Per answer step: ${finding.positionAccuracy.map((a) => `${(100 * a).toFixed(0)}%`).join(', ')}.`
+    : '';
