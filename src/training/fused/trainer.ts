@@ -7,9 +7,9 @@ import type { DenseValue } from './values';
 import { canUseThreads } from './threads/pool';
 import {
   batchOf,
-  batchWorkingFloats,
   keepStates,
   shardOf,
+  scratchFloats,
   stagingFloats,
   trainShard,
   type FusedData,
@@ -201,11 +201,10 @@ export class FusedTrainer extends FusedRunner {
     const team = this.team;
     if (team && (team.threads !== threads || !team.usable || this.teamRows < rows)) this.forget();
     if (threads > 1 && !this.team && canUseThreads()) {
-      // Each worker's room: an upper estimate of what its shard of a batch keeps (doubled for
-      // alignment and temporaries), and its staging.
+      // Each worker's room: the scratch a step of its shard reserves, and its staging.
       const shard = Math.ceil(rows / threads);
       const staging = stagingFloats(this.spec, shard);
-      const room = 2 * batchWorkingFloats(this.spec, shard) + staging + 4096;
+      const room = scratchFloats(this.spec, shard) + staging + 4096;
       this.relayout(teamLengths(this.lengths, threads, room), 4 * this.count);
       this.inboxArrays = (threads - 1) * this.count;
       this.teamRows = rows;

@@ -92,6 +92,13 @@ export function batchWorkingFloats(plan: ModelPlan, batch: number): number {
   return floats + 3 * batch * steps * width;
 }
 
+/**
+ * The scratch one training step on `rows` rows reserves: {@link batchWorkingFloats} doubled,
+ * for alignment and temporaries. A worker's room in the caller's memory is sized from it too.
+ */
+export const scratchFloats = (plan: ModelPlan, rows: number): number =>
+  2 * batchWorkingFloats(plan, rows);
+
 /** Copies states out of a run's scratch (which the next batch reuses). */
 export const keepStates = (run: GraphRun): LstmState[] =>
   run.finalStates.map(({ h, c }) => ({ h: h.slice(), c: c.slice() }));
@@ -126,7 +133,7 @@ export function trainShard(
   totalRows: number,
 ): { score: BatchScore; run: GraphRun } {
   // Scratch for what the step keeps, so that even a trainer's first step finds room for it.
-  kernels.reserve(stagingFloats(spec, shard.rows), 2 * batchWorkingFloats(spec, shard.rows));
+  kernels.reserve(stagingFloats(spec, shard.rows), scratchFloats(spec, shard.rows));
   const run = forward(kernels, spec, shard.feeds, shard.rows, states);
   const score = scoreAndSeed(kernels, spec, run, shard.target!, totalRows);
   backward(kernels, spec, run, count);
