@@ -1,4 +1,4 @@
-import { buildSeq2Seq, trainEcho } from '../src';
+import { buildSeq2Seq, presets, trainEcho } from '../src';
 import { mulberry32 } from '../src/data/random';
 import { canStillReach, gateOpen, gateThreshold, useCheapChecks } from '../src/training/earlyStop';
 
@@ -92,6 +92,27 @@ describe('trainEcho with cheap checks', () => {
     expect(result.stopReason).toBe('epochs');
     expect(result.checkMs).toBeGreaterThan(0);
     expect(result.checkMs).toBeLessThanOrEqual(result.elapsedMs);
+    model.dispose();
+  });
+
+  it('never gates a masked model, whose training accuracy counts its padded steps', async () => {
+    const model = buildSeq2Seq({
+      ...presets.fastWhole.model,
+      masking: true,
+      batchSize: 5,
+      seed: 1,
+    });
+    const result = await trainEcho(model, {
+      epochs: 300,
+      seed: 1,
+      targetAccuracy: 0.99,
+      evaluateEvery: 5,
+    });
+    // Training accuracy counts 10 padded steps of 125 as wrong: it never passes 0.92.
+    expect(Math.max(...result.history.accuracy)).toBeLessThan(gateThreshold(0.99));
+    expect(result.stopReason).toBe('targetAccuracy');
+    expect(result.epochs).toBeLessThan(150);
+    expect(result.evaluations[0]!.epoch).toBe(5);
     model.dispose();
   });
 

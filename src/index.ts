@@ -72,6 +72,12 @@ export {
 export { selectBackend, type BackendChoice } from './backend/selectBackend';
 export { presets, type EchoPreset, type EchoPresets } from './presets';
 export {
+  familyPresets,
+  type FamilyPreset,
+  type FamilyPresets,
+  type EchoFamily,
+} from './familyPresets';
+export {
   saveEchoModel,
   type SaveEchoModelOptions,
   type SaveEchoModelResult,
