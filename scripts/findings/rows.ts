@@ -12,7 +12,7 @@ import {
 } from '../../src/index';
 import type * as tf from '@tensorflow/tfjs';
 import type { TrainEchoOptions } from '../../src/index';
-import { percent, perStep, trainAndMeasure, type FindingRow } from './measure';
+import { epochsText, percent, shortOf, trainAndMeasure, type FindingRow } from './measure';
 import { echoSetup } from './setup';
 import { teacherForcingRows } from './teacherForcing';
 
@@ -20,8 +20,9 @@ import { teacherForcingRows } from './teacherForcing';
 interface EchoRow {
   id: string;
   variant: string;
-  build: () => tf.LayersModel;
-  train: Omit<TrainEchoOptions, 'targetAccuracy' | 'signal'>;
+  build: (seed: number) => tf.LayersModel;
+  /** How it trains; each run adds its seed. */
+  train: Omit<TrainEchoOptions, 'targetAccuracy' | 'signal' | 'seed'>;
   seconds: number;
   /** Names a model that is neither of the walkthrough's stacks, and what follows a semicolon. */
   describe?: { architecture?: string; extra?: string };
@@ -35,17 +36,18 @@ function echoRow(r: EchoRow): FindingRow {
   return {
     id: r.id,
     setup: () => {
-      const model = r.build();
+      const model = r.build(1);
       try {
         return echoSetup(model, r.train, r.describe);
       } finally {
         disposeEchoModel(model);
       }
     },
-    run: async () => {
-      const model = r.build();
+    run: async (seed) => {
+      const model = r.build(seed);
       try {
-        const measured = await trainAndMeasure(r.variant, model, r.train, r.seconds);
+        const train = { ...r.train, seed };
+        const measured = await trainAndMeasure(r.variant, model, train, r.seconds);
         return r.note ? { ...measured, note: r.note(model) } : measured;
       } finally {
         disposeEchoModel(model);
@@ -61,55 +63,59 @@ function walkthroughRows(): FindingRow[] {
     echoRow({
       id: 'walkthrough-a',
       variant: '0: the walkthrough, model A',
-      build: () => buildSeq2Seq({ ...presets.walkthroughWhole.model, seed: 1 }),
-      train: { ...presets.walkthroughWhole.train, epochs: 2000, seed: 1, evaluateEvery: 10 },
+      build: (seed) => buildSeq2Seq({ ...presets.walkthroughWhole.model, seed }),
+      train: { ...presets.walkthroughWhole.train, epochs: 2000, evaluateEvery: 10 },
       seconds: 300,
       conclude: (self) =>
         self.reached
-          ? `The reference: the walkthrough's recipe reaches 99% in ${self.epochs} epochs.`
-          : `The walkthrough's recipe did not reach 99% within its budget.`,
+          ? `The reference: the walkthrough's recipe reaches 99% in ${epochsText(self)}.`
+          : shortOf(self),
     }),
     echoRow({
       id: 'walkthrough-b',
       variant: '0: the walkthrough, model B',
-      build: () => buildEncoderDecoder({ ...presets.walkthroughPartial.model, seed: 1 }),
-      train: { ...presets.walkthroughPartial.train, epochs: 10000, seed: 1, evaluateEvery: 50 },
+      build: (seed) => buildEncoderDecoder({ ...presets.walkthroughPartial.model, seed }),
+      train: { ...presets.walkthroughPartial.train, epochs: 10000, evaluateEvery: 50 },
       seconds: 600,
       conclude: (self) =>
         self.reached
-          ? `The reference for partial echoes: ${self.epochs} epochs, one update each.`
-          : `The walkthrough's recipe did not reach 99% within its budget.`,
+          ? `The reference for partial echoes: ${epochsText(self)}, one update each.`
+          : shortOf(self),
     }),
   ];
 }
 
 /** Variant 1: the linear representation, against one-hot with the same settings. */
 function linearRows(): FindingRow[] {
-  const model = { units: 50, stateful: false, learningRate: 0.01, seed: 1 };
-  const train = { epochs: 3000, batchSize: 7, seed: 1, evaluateEvery: 25 };
+  const model = { units: 50, stateful: false, learningRate: 0.01 };
+  const train = { epochs: 3000, batchSize: 7, evaluateEvery: 25 };
   return [
     echoRow({
       id: 'one-hot-reference',
       variant: '1: one-hot (reference)',
-      build: () => buildSeq2Seq(model),
+      build: (seed) => buildSeq2Seq({ ...model, seed }),
       train,
       seconds: 300,
       conclude: (self) =>
-        `The one-hot model with the linear row's settings: ${self.epochs} epochs, ${self.seconds.toFixed(1)} s.`,
+        self.reached
+          ? `The one-hot model with the linear row's settings: ${epochsText(self)}, ${self.seconds.toFixed(1)} s.`
+          : shortOf(self),
     }),
     echoRow({
       id: 'linear',
       variant: '1: linear representation',
-      build: () => buildSeq2Seq({ ...model, representation: 'linear' }),
+      build: (seed) => buildSeq2Seq({ ...model, representation: 'linear', seed }),
       train,
       seconds: 300,
       conclude: (self, all) => {
         const ref = all.get('one-hot-reference');
         const size = ref ? ` with ${(ref.params / self.params).toFixed(1)}x fewer parameters` : '';
-        const speed = ref
-          ? `, ${self.reached ? `${(self.epochs / ref.epochs).toFixed(0)}x the epochs of one-hot` : 'where one-hot took ' + ref.epochs}`
-          : '';
-        return `Works${size} but learns slower${speed}: 100 levels 1/99 apart leave a regression output ±0.005 of room, while one-hot only needs the right argmax. Pick one-hot unless the vocabulary is ordinal and near misses are acceptable.`;
+        if (!self.reached) return shortOf(self);
+        if (!ref?.reached) return `Reaches 99%${size}: ${epochsText(self)}.`;
+        const ratio = self.epochs / ref.epochs;
+        return ratio > 1
+          ? `Works${size} but needs ${ratio.toFixed(1)}x the epochs of one-hot (${epochsText(self)} against ${ref.epochs}): 100 levels 1/99 apart leave a regression output ±0.005 of room, while one-hot only needs the right argmax. Pick one-hot unless the vocabulary is ordinal and near misses are acceptable.`
+          : `Works${size}, in ${epochsText(self)} against one-hot's ${ref.epochs}.`;
       },
     }),
   ];
@@ -117,29 +123,32 @@ function linearRows(): FindingRow[] {
 
 /** Variant 2: masking with padded framing, against the same model on complete windows. */
 function maskingRows(): FindingRow[] {
-  const train = { ...presets.fastWhole.train, epochs: 1000, seed: 1 };
+  const train = { ...presets.fastWhole.train, epochs: 1000 };
   return [
     echoRow({
       id: 'masking-reference',
       variant: '2: complete windows (reference)',
-      build: () => buildSeq2Seq({ ...presets.fastWhole.model, seed: 1 }),
+      build: (seed) => buildSeq2Seq({ ...presets.fastWhole.model, seed }),
       train,
       seconds: 300,
       describe: { extra: 'presets.fastWhole' },
       conclude: (self) =>
-        `${self.epochs} epochs of 21 complete windows: the items in the first four positions are never the newest of a window.`,
+        self.reached
+          ? `${epochsText(self)} of 21 complete windows: the items in the first four positions are never the newest of a window.`
+          : shortOf(self),
     }),
     echoRow({
       id: 'masking',
       variant: '2: masking, padded framing',
-      build: () =>
-        buildSeq2Seq({ ...presets.fastWhole.model, masking: true, batchSize: 5, seed: 1 }),
+      build: (seed) =>
+        buildSeq2Seq({ ...presets.fastWhole.model, masking: true, batchSize: 5, seed }),
       train,
       seconds: 300,
       conclude: (self, all) => {
         const ref = all.get('masking-reference');
-        const cost = ref ? ` (${self.epochs} epochs against ${ref.epochs})` : '';
-        return `Every item ends a window, and the padded windows are learned as well as the rest${cost}. Use it when the first items of a sequence matter.`;
+        if (!self.reached) return shortOf(self);
+        const cost = ref ? ` against ${ref.epochs} on complete windows` : '';
+        return `Every item ends a window, and the padded windows are learned with the rest: ${epochsText(self)}${cost}. Use it when the first items of a sequence matter.`;
       },
     }),
   ];
@@ -158,13 +167,14 @@ function longerRows(): FindingRow[] {
     echoRow({
       id: `echo-${nOut}-of-${nIn}`,
       variant: `3: echo ${nOut} of ${nIn}`,
-      build: () => buildEncoderDecoder({ nIn, nOut, units, stateful: false, ...learning, seed: 1 }),
-      train: { epochs, sequenceLength: 100, batchSize: 32, seed: 1, evaluateEvery: 10 },
+      build: (seed) =>
+        buildEncoderDecoder({ nIn, nOut, units, stateful: false, ...learning, seed }),
+      train: { epochs, sequenceLength: 100, batchSize: 32, evaluateEvery: 10 },
       seconds,
       conclude: (self) =>
         self.reached
-          ? `A ${units}-unit bottleneck holds ${nOut} items of 100 values: ${self.epochs} epochs.`
-          : `Stopped at its budget at ${percent(self.accuracy)} per item after ${self.epochs} epochs (chance is 1%): the row shows no more than that this budget is too small.${perStep(self)}`,
+          ? `A ${units}-unit bottleneck holds ${nOut} items of 100 values: ${epochsText(self)}.`
+          : shortOf(self),
     });
   // 10 of 20 at Adam 0.01 with hard-sigmoid gates stayed at chance (0.7% after 2,486 epochs,
   // this table's run before this setup): it runs at 0.003 with sigmoid gates.
@@ -180,15 +190,17 @@ function statelessRows(): FindingRow[] {
     echoRow({
       id,
       variant: `4: ${label}`,
-      build: () => buildSeq2Seq({ ...presets.walkthroughWhole.model, stateful: false, seed: 1 }),
-      train: { epochs: 2000, batchSize, seed: 1, evaluateEvery: 10 },
+      build: (seed) => buildSeq2Seq({ ...presets.walkthroughWhole.model, stateful: false, seed }),
+      train: { epochs: 2000, batchSize, evaluateEvery: 10 },
       seconds: 300,
       conclude: (self, all) => {
         const ref = all.get('walkthrough-a');
+        if (!self.reached) return shortOf(self);
         const versus = ref ? ` against the stateful recipe's ${ref.epochs}` : '';
+        const faster = ref !== undefined && self.epochs <= ref.epochs;
         return batchSize === 1
-          ? `State reset after every sample and 21 updates per epoch: ${self.epochs} epochs${versus}. The carried state never helped: each window holds all it must echo.`
-          : `One update per epoch: ${self.epochs} epochs${versus}, each far cheaper than batch 1's.`;
+          ? `State reset after every sample and 21 updates per epoch: ${epochsText(self)}${versus}.${faster ? ' The carried state did not help: each window holds all it must echo.' : ''}`
+          : `One update per epoch: ${epochsText(self)}${versus}, each far cheaper than batch 1's.`;
       },
     });
   return [
@@ -199,22 +211,25 @@ function statelessRows(): FindingRow[] {
 
 /** Variant 5: one-to-one and many-to-one against many-to-many. */
 function topologyRows(): FindingRow[] {
-  const train = { epochs: 2000, batchSize: 7, seed: 1, evaluateEvery: 10 };
-  const options = { units: 150, stateful: false, learningRate: 0.01, seed: 1 };
+  const train = { epochs: 2000, batchSize: 7, evaluateEvery: 10 };
+  const options = { units: 150, stateful: false, learningRate: 0.01 };
   return [
     echoRow({
       id: 'many-to-many',
       variant: '5: many-to-many (reference)',
-      build: () => buildSeq2Seq(options),
+      build: (seed) => buildSeq2Seq({ ...options, seed }),
       train,
       seconds: 600,
       describe: { extra: 'a softmax per output step (TimeDistributed)' },
-      conclude: (self) => `Each output step answers its own item: ${self.epochs} epochs.`,
+      conclude: (self) =>
+        self.reached
+          ? `Each output step answers its own item: ${epochsText(self)}.`
+          : shortOf(self),
     }),
     echoRow({
       id: 'one-to-one',
       variant: '5: one-to-one',
-      build: () => buildOneToOne(options),
+      build: (seed) => buildOneToOne({ ...options, seed }),
       train,
       seconds: 600,
       describe: {
@@ -224,16 +239,17 @@ function topologyRows(): FindingRow[] {
       },
       conclude: (self, all) => {
         const ref = all.get('many-to-many');
+        if (!self.reached) return shortOf(self);
         const versus = ref
-          ? ` (${(self.params / ref.params).toFixed(1)}x the parameters of many-to-many, ${self.epochs} epochs against ${ref.epochs})`
-          : '';
-        return `Learns at this width${versus}. No reason to prefer it.`;
+          ? ` with ${(self.params / ref.params).toFixed(1)}x the parameters of many-to-many, in ${epochsText(self)} against ${ref.epochs}`
+          : ` in ${epochsText(self)}`;
+        return `Learns at this width${versus}.${ref && self.epochs >= ref.epochs ? ' No reason to prefer it.' : ''}`;
       },
     }),
     echoRow({
       id: 'many-to-one',
       variant: '5: many-to-one',
-      build: () => buildManyToOne(options),
+      build: (seed) => buildManyToOne({ ...options, seed }),
       train,
       seconds: 600,
       describe: {
@@ -242,10 +258,16 @@ function topologyRows(): FindingRow[] {
       },
       conclude: (self, all) => {
         const ref = all.get('many-to-many');
-        const versus = ref
-          ? `${self.epochs} epochs against many-to-many's ${ref.epochs}`
-          : `${self.epochs} epochs`;
-        return `The slowest of the three (${versus}): one vector must hold every item. Use many-to-many (or an encoder-decoder for partial echoes).`;
+        if (!self.reached) return shortOf(self);
+        const oneToOne = all.get('one-to-one');
+        const slowest =
+          ref !== undefined &&
+          oneToOne !== undefined &&
+          self.epochs > Math.max(ref.epochs, oneToOne.epochs);
+        const versus = ref ? ` against many-to-many's ${ref.epochs}` : '';
+        return slowest
+          ? `The slowest of the three (${epochsText(self)}${versus}): one vector must hold every item. Use many-to-many (or an encoder-decoder for partial echoes).`
+          : `${epochsText(self)}${versus}.`;
       },
     }),
   ];
@@ -258,7 +280,6 @@ function attentionRows(): FindingRow[] {
     epochs,
     sequenceLength: nIn + 127,
     batchSize: 32,
-    seed: 1,
     evaluateEvery: 5,
     evaluationSequences: 4,
   });
@@ -270,7 +291,7 @@ function attentionRows(): FindingRow[] {
     echoRow({
       id: 'encoder-decoder-reverse-20',
       variant: '6: encoder-decoder, reverse 20 (reference)',
-      build: () =>
+      build: (seed) =>
         buildEncoderDecoder({
           nIn: 20,
           nOut: 20,
@@ -279,39 +300,43 @@ function attentionRows(): FindingRow[] {
           learningRate: 0.003,
           recurrentActivation: 'sigmoid',
           task: 'reverse',
-          seed: 1,
+          seed,
         }),
       train: train(20, 8000),
       seconds: 540,
       conclude: (self) =>
         self.reached
-          ? `The encoder-decoder reverses 20 items too, in ${self.epochs} epochs.`
-          : `Stopped at its budget at ${percent(self.accuracy)} per item after ${self.epochs} epochs (chance is 1%): the row shows no more than that this budget is too small.${perStep(self)}`,
+          ? `The encoder-decoder reverses 20 items too, in ${epochsText(self)}.`
+          : shortOf(self),
     }),
     echoRow({
       id: 'attention-reverse-20',
       variant: '6: attention, reverse 20',
-      build: () => buildAttention({ nIn: 20, task: 'reverse', seed: 1 }),
+      build: (seed) => buildAttention({ nIn: 20, task: 'reverse', seed }),
       train: train(20, 300),
       seconds: 600,
       describe: attention,
       conclude: (self, all) => {
         const ref = all.get('encoder-decoder-reverse-20');
         const versus = ref
-          ? ` with ${(ref.params / self.params).toFixed(0)}x fewer weights than the encoder-decoder, which was at ${percent(ref.accuracy)} after ${ref.epochs} epochs`
+          ? ` with ${(ref.params / self.params).toFixed(0)}x fewer weights than the encoder-decoder, which ${ref.reached ? 'took' : `was at ${percent(ref.accuracy)} after`} ${ref.epochs} epochs`
           : '';
-        return `Each output step looks up its input position, so reversing is as easy as echoing: ${self.epochs} epochs${versus}.`;
+        return self.reached
+          ? `Each output step looks up its input position, so reversing is as easy as echoing: ${epochsText(self)}${versus}.`
+          : shortOf(self);
       },
     }),
     echoRow({
       id: 'attention-echo-40',
       variant: '6: attention, echo 40',
-      build: () => buildAttention({ nIn: 40, seed: 1 }),
+      build: (seed) => buildAttention({ nIn: 40, seed }),
       train: train(40, 300),
       seconds: 600,
       describe: attention,
       conclude: (self) =>
-        `Window length barely matters to attention: 40 items in ${self.epochs} epochs. Pick it for long windows or reversal.`,
+        self.reached
+          ? `40 items in ${epochsText(self)}: pick attention for long windows or reversal.`
+          : shortOf(self),
     }),
   ];
 }
@@ -325,12 +350,11 @@ function vocabularyRows(): FindingRow[] {
     echoRow({
       id: 'reverse-text',
       variant: '8: vocabulary, reverse text',
-      build: () => buildAttention({ nIn: 12, nUnique: vocabulary.size, task: 'reverse', seed: 1 }),
+      build: (seed) => buildAttention({ nIn: 12, nUnique: vocabulary.size, task: 'reverse', seed }),
       train: {
         epochs: 300,
         sequenceLength: 139,
         batchSize: 32,
-        seed: 1,
         evaluateEvery: 5,
         evaluationSequences: 4,
       },

@@ -1,6 +1,6 @@
 /** Variant 7's rows: teacher forcing with greedy decoding, each written from its recipe. */
 import { buildTeacherForcing, evaluateTeacherForcing, trainTeacherForcing } from '../../src/index';
-import { percent, TARGET, TEST_SEED, type Finding, type FindingRow } from './measure';
+import { epochsText, percent, TARGET, TEST_SEED, type Finding, type FindingRow } from './measure';
 
 /** One teacher-forcing row's recipe; its setup text is written from these values. */
 interface TeacherForcingRecipe {
@@ -32,7 +32,7 @@ const TEACHER_FORCING_BATCH = 64;
 const TEACHER_FORCING_TEST_SAMPLES = 2000;
 
 /** Trains and measures one teacher-forcing row. */
-async function runTeacherForcing(r: TeacherForcingRecipe): Promise<Finding> {
+async function runTeacherForcing(r: TeacherForcingRecipe, seed: number): Promise<Finding> {
   const models = buildTeacherForcing({
     maxLength: r.maxLength,
     nUnique: r.nUnique,
@@ -40,7 +40,7 @@ async function runTeacherForcing(r: TeacherForcingRecipe): Promise<Finding> {
     learningRate: r.learningRate,
     recurrentActivation: r.recurrentActivation,
     task: r.task,
-    seed: 1,
+    seed,
   });
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), r.seconds * 1000);
@@ -49,7 +49,7 @@ async function runTeacherForcing(r: TeacherForcingRecipe): Promise<Finding> {
       epochs: r.epochs,
       samplesPerEpoch: r.samplesPerEpoch,
       batchSize: TEACHER_FORCING_BATCH,
-      seed: 1,
+      seed,
       targetAccuracy: r.target,
       evaluateEvery: r.evaluateEvery,
       evaluationSamples: r.evaluationSamples,
@@ -80,9 +80,9 @@ export function teacherForcingRows(): FindingRow[] {
   const row = (r: TeacherForcingRecipe): FindingRow => ({
     id: r.id,
     setup: () => teacherForcingSetup(r),
-    run: () => runTeacherForcing(r),
+    run: (seed) => runTeacherForcing(r, seed),
     conclude: (self) =>
-      `Outputs of any length up to the limit, stopped by END: ${percent(self.sequenceAccuracy)} of fresh sequences exactly right after ${self.epochs} epochs (${self.seconds.toFixed(0)} s).`,
+      `Outputs of any length up to the limit, stopped by END: ${percent(self.sequenceAccuracy)} of fresh sequences exactly right after ${epochsText(self)} (${self.seconds.toFixed(0)} s).`,
   });
   const small = {
     maxLength: 5,
