@@ -70,6 +70,13 @@ export {
   type FrameTeacherForcingOptions,
 } from './data/teacherForcingFrames';
 export { selectBackend, type BackendChoice } from './backend/selectBackend';
+export {
+  trainCurriculum,
+  type CurriculumStage,
+  type CurriculumStageResult,
+  type TrainCurriculumOptions,
+  type TrainCurriculumResult,
+} from './training/trainCurriculum';
 export { presets, type EchoPreset, type EchoPresets } from './presets';
 export {
   familyPresets,
