@@ -61,6 +61,15 @@ describe('seq-echo train --model: reading the command line', () => {
     }
   });
 
+  it('the help documents --model and every family with its preset', async () => {
+    const help = await run(['help', 'train']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('seq-echo train --model FAMILY');
+    for (const family of FAMILIES) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${cliFamilyName(family)} +\\S`, 'm'));
+    }
+  });
+
   it("starts from the family's preset, with the flags on top and the seed on both", () => {
     const plan = parseTrainArgs(['--model', 'one-to-one', '--units', '64', '--seed', '4'], CWD);
     expect(plan.family).toBe('oneToOne');
