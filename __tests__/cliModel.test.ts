@@ -32,7 +32,7 @@ async function run(args: string[], cwd = CWD) {
 const FAMILY_TEXT: Record<EchoFamily, string> = {
   whole: 'seq2seq (model A): LSTM(20)',
   partial: 'encoder-decoder (model B): LSTM(150)',
-  linear: 'seq2seq (model A): LSTM(50)',
+  linear: 'seq2seq (model A), linear: LSTM(50)',
   masking: 'seq2seq (model A), masked: LSTM(20)',
   reverse: 'encoder-decoder (model B), reverse: LSTM(150)',
   oneToOne: 'one-to-one: LSTM(150)',
@@ -236,6 +236,10 @@ describe('seq-echo train --model: every family trains to its target', () => {
             ? /\d+ of \d+ windows reversed right/
             : /\d+ of \d+ windows echoed right/,
         );
+      }
+      if (family === 'masking') {
+        // Padded framing: each of the 25 integers ends a window.
+        expect(out).toContain('epochs of 25 integers (25 windows)');
       }
       if (family === 'reverse') {
         // Expected is the window reversed, not echoed.

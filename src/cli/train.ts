@@ -57,10 +57,12 @@ function echoPlanLines(
   const lstm = model.layers.find((layer) => layer.getClassName() === 'LSTM');
   const units = lstm === undefined ? '' : `LSTM(${Number(lstm.getConfig().units)}), `;
   const task = shape.task === 'reverse' ? ', reverse' : '';
-  const windows = train.sequenceLength - shape.nIn + 1;
+  const linear = shape.representation === 'linear' ? ', linear' : '';
+  // Padded framing (a masked model): every item ends a window.
+  const windows = train.sequenceLength - (shape.framing === 'padded' ? 0 : shape.nIn - 1);
   const lines = [
     headerLine(plan, built.fn, backend),
-    `model:    ${familyOf(model)}${task}: ${units}` +
+    `model:    ${familyOf(model)}${task}${linear}: ${units}` +
       `input ${shapeText(model.inputs[0]!.shape)} -> output ${shapeText(model.outputs[0]!.shape)}, ` +
       `${model.countParams()} weights, ` +
       `${shape.stateful ? 'stateful' : `stateless, batches of ${train.batchSize}`}, ` +
