@@ -9,6 +9,7 @@
  */
 import { resolve } from 'node:path';
 import type { EchoPreset, EncoderDecoderOptions } from '../index';
+import { familyPresets } from '../familyPresets';
 import { presets } from '../presets';
 // trainEcho's own defaults (no tfjs in that module): what the CLI prints and checks with
 // where a preset does not say.
@@ -25,8 +26,18 @@ import {
   withCommand,
 } from './flags';
 import { COMMANDS, isCommand, type CommandName } from './help';
+import { familyParts } from './modelArgs';
+import type { EchoTrainPlan, TrainPlan, TrainSettings } from './plan';
 
 export { DEFAULT_SEED, UsageError } from './flags';
+export type {
+  EchoModelOptions,
+  EchoTrainPlan,
+  TeacherForcingSettings,
+  TeacherForcingTrainPlan,
+  TrainPlan,
+  TrainSettings,
+} from './plan';
 
 /** `--recipe`: which of the walkthrough's models to train. */
 export const RECIPES = ['whole', 'partial'] as const;
@@ -46,45 +57,6 @@ const PRESET_TABLE: Record<Recipe, Record<PresetName, EchoPreset<EncoderDecoderO
   whole: { walkthrough: presets.walkthroughWhole, fast: presets.fastWhole },
   partial: { walkthrough: presets.walkthroughPartial, fast: presets.fastPartial },
 };
-
-/** The `trainEcho` settings of a `train` command (besides its callbacks and signal). */
-export interface TrainSettings {
-  /** Epochs at most. */
-  epochs: number;
-  /** Seed of the training data (and of the fresh-sequence checks). */
-  seed: number;
-  /** Integers per training sequence. */
-  sequenceLength: number;
-  /** `trainEcho`'s batch size for a stateless model (a stateful one trains with its own). */
-  batchSize: number;
-  /** Epochs between fresh-sequence checks (when there is a target). */
-  evaluateEvery: number;
-  /** Fresh sequences per check. */
-  evaluationSequences: number;
-}
-
-/** Everything `seq-echo train` was told, with the defaults filled in. */
-export interface TrainPlan {
-  /** Which model. */
-  recipe: Recipe;
-  /** Which preset the settings start from. */
-  preset: PresetName;
-  /**
-   * Options for `buildSeq2Seq` (recipe whole, never with `nOut`) or `buildEncoderDecoder`:
-   * the preset's, the flags' on top, and the seed.
-   */
-  model: EncoderDecoderOptions;
-  /** The training settings. */
-  train: TrainSettings;
-  /** Accuracy on fresh sequences at which to stop, or `undefined` to train every epoch. */
-  target: number | undefined;
-  /** The tfjs backend to select. */
-  backend: BackendName;
-  /** Absolute directory to save the model in, or `undefined` not to save it. */
-  save: string | undefined;
-  /** Absolute path of the learning curve's SVG, or `undefined` not to write one. */
-  curve: string | undefined;
-}
 
 /** Everything `seq-echo evaluate` was told. */
 export interface EvaluatePlan {
@@ -117,7 +89,8 @@ export type Command =
   | { kind: 'predict'; plan: PredictPlan };
 
 /** The flags of `seq-echo train`: all take a value but the toggles. */
-const TRAIN_FLAGS = {
+export const TRAIN_FLAGS = {
+  model: { type: 'string' },
   recipe: { type: 'string' },
   preset: { type: 'string' },
   'n-in': { type: 'string' },
@@ -139,10 +112,11 @@ const TRAIN_FLAGS = {
   'no-curve': { type: 'boolean' },
 } as const;
 
-type TrainValues = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
+/** The flags of `seq-echo train` as `util.parseArgs` returns them. */
+export type TrainValues = Partial<Record<keyof typeof TRAIN_FLAGS, string | boolean>>;
 
 /** The string value of a flag that takes one (`parseArgs` guarantees the type). */
-const text = (values: TrainValues, flag: keyof typeof TRAIN_FLAGS): string | undefined =>
+export const text = (values: TrainValues, flag: keyof typeof TRAIN_FLAGS): string | undefined =>
   values[flag] as string | undefined;
 
 /** The factory options `train` gives: the preset's, each model flag given on top, the seed. */
@@ -194,12 +168,42 @@ function trainSettings(
     batchSize: given('batch-size', p.batchSize ?? d.batchSize),
     evaluateEvery: given('evaluate-every', p.evaluateEvery ?? d.evaluateEvery),
     evaluationSequences: p.evaluationSequences ?? d.evaluationSequences,
+    learningRateSchedule: p.learningRateSchedule,
   };
 }
 
+/** What every `train` plan has: the target (`--target`, else `presetTarget`), backend, paths. */
+function planBase(
+  values: TrainValues,
+  tokens: readonly { kind: string; name?: string }[],
+  cwd: string,
+  presetTarget: number | undefined,
+) {
+  const targetText = text(values, 'target');
+  const target =
+    targetText === undefined
+      ? presetTarget
+      : targetText === 'none'
+        ? undefined
+        : numberFlag('--target', targetText);
+  const save =
+    values.save === undefined ? undefined : pathFlag('--save', text(values, 'save') ?? '', cwd);
+  let curve: string | undefined;
+  if (lastToggle(tokens, 'curve') !== false) {
+    const curveText = text(values, 'curve');
+    curve =
+      curveText === undefined
+        ? resolve(save ?? cwd, 'learning-curve.svg')
+        : pathFlag('--curve', curveText, cwd);
+  }
+  const backend = choiceFlag('--backend', text(values, 'backend') ?? 'auto', BACKENDS);
+  return { target, backend, save, curve };
+}
+
 /**
- * Parses the flags of `seq-echo train` into a {@link TrainPlan}: the preset for `--recipe`
- * and `--preset` (default `whole`, `walkthrough`), each model and training flag on top, the
+ * Parses the flags of `seq-echo train` into a {@link TrainPlan}: with `--model`, the family's
+ * preset (modelArgs.ts); otherwise the preset for `--recipe` and `--preset` (default `whole`,
+ * `walkthrough`), each model and training flag on top, the
  * seed (default {@link DEFAULT_SEED}) on the model and the data, and the paths resolved
  * against `cwd`. Values are not range-checked here: `buildSeq2Seq`/`buildEncoderDecoder` and
  * `trainEcho` check them when the command runs.
@@ -212,6 +216,13 @@ function trainSettings(
 export function parseTrainArgs(args: readonly string[], cwd: string): TrainPlan {
   return withCommand('train', () => {
     const { values, tokens } = parseFlags(args, TRAIN_FLAGS);
+    const seed = numberOr('--seed', values.seed, DEFAULT_SEED);
+    if (values.model !== undefined) {
+      const parts = familyParts(values, lastToggle(tokens, 'stateful'), seed);
+      const presetTarget = familyPresets[parts.family].train.targetAccuracy;
+      const base = planBase(values, tokens, cwd, presetTarget);
+      return { ...parts, recipe: undefined, preset: undefined, ...base };
+    }
     const recipe = choiceFlag('--recipe', text(values, 'recipe') ?? 'whole', RECIPES);
     const presetName = choiceFlag(
       '--preset',
@@ -219,32 +230,16 @@ export function parseTrainArgs(args: readonly string[], cwd: string): TrainPlan 
       PRESET_NAMES,
     );
     const preset = PRESET_TABLE[recipe][presetName];
-    const seed = numberOr('--seed', values.seed, DEFAULT_SEED);
-    const targetText = values.target;
-    const target =
-      targetText === undefined
-        ? preset.train.targetAccuracy
-        : targetText === 'none'
-          ? undefined
-          : numberFlag('--target', targetText);
-    const save = values.save === undefined ? undefined : pathFlag('--save', values.save, cwd);
-    let curve: string | undefined;
-    if (lastToggle(tokens, 'curve') !== false) {
-      curve =
-        values.curve === undefined
-          ? resolve(save ?? cwd, 'learning-curve.svg')
-          : pathFlag('--curve', values.curve, cwd);
-    }
-    return {
+    const base = planBase(values, tokens, cwd, preset.train.targetAccuracy);
+    const plan: EchoTrainPlan = {
+      family: recipe,
       recipe,
       preset: presetName,
       model: modelOptions(values, lastToggle(tokens, 'stateful'), recipe, preset, seed),
       train: trainSettings(values, preset, seed),
-      target,
-      backend: choiceFlag('--backend', values.backend ?? 'auto', BACKENDS),
-      save,
-      curve,
+      ...base,
     };
+    return plan;
   });
 }
 

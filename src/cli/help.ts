@@ -2,9 +2,11 @@
  * The `seq-echo` command's help texts. Defaults shown here are read from seq-echo's presets,
  * so the help cannot drift from what `train` does.
  */
+import { familyPresets } from '../familyPresets';
 import { presets } from '../presets';
 import { VERSION } from '../version';
 import { wrap } from './flags';
+import { CLI_FAMILY_NAMES, cliFamilyName, FAMILIES } from './modelArgs';
 
 /** The commands `seq-echo` knows. */
 export const COMMANDS = ['train', 'evaluate', 'predict'] as const;
@@ -29,7 +31,7 @@ const SYNOPSIS: Record<CommandName | 'main', string[]> = {
   main: [
     'Usage: seq-echo <command> [options]',
     '',
-    '  seq-echo train [options]               train model A (whole) or B (partial)',
+    '  seq-echo train [options]               train model A or B, or any family (--model)',
     '  seq-echo evaluate MODEL_DIR [options]  accuracy of a saved model on fresh sequences',
     '  seq-echo predict MODEL_DIR ID,ID,...   echo one sequence with a saved model',
     "  seq-echo help [COMMAND]                this help, or a command's (or COMMAND --help)",
@@ -38,6 +40,7 @@ const SYNOPSIS: Record<CommandName | 'main', string[]> = {
   train: [
     'Usage: seq-echo train [--recipe whole|partial] [--preset walkthrough|fast] [--epochs N]',
     '                      [--seed N] [--target X|none] [--save DIR] [--curve FILE] [options]',
+    '       seq-echo train --model FAMILY [--epochs N] [--seed N] [--target X|none] [options]',
   ],
   evaluate: ['Usage: seq-echo evaluate MODEL_DIR [--sequences N] [--seed N] [--backend B]'],
   predict: ['Usage: seq-echo predict MODEL_DIR ID,ID,... [--backend B]'],
@@ -64,6 +67,7 @@ function mainHelp(): string[] {
     '',
     'Examples:',
     '  seq-echo train --recipe whole --preset fast --save models/whole',
+    '  seq-echo train --model attention --save models/attention',
     '  seq-echo evaluate models/whole --sequences 200',
     '  seq-echo predict models/whole 3,14,15,92,65,35,89,79',
     '',
@@ -94,8 +98,20 @@ const { walkthroughWhole: ww, walkthroughPartial: wp, fastWhole: fw, fastPartial
 /** `train`'s options; defaults shown from the presets where they come from there. */
 const TRAIN_BLOCKS: readonly Block[] = [
   [
-    'Recipe and preset:',
+    'Model family, or recipe and preset:',
     [
+      [
+        '--model FAMILY',
+        `train a family with its own preset (familyPresets), stopping at 99% on fresh ` +
+          `sequences: ${CLI_FAMILY_NAMES.join(', ')} (or familyPresets' keys, oneToOne ...). ` +
+          '--model whole is --recipe whole --preset fast, --model partial --recipe partial ' +
+          '--preset fast; with --model, --recipe may only repeat the family and --preset only ' +
+          'be fast. Flags that do not apply to the family are refused: --n-out is for partial, ' +
+          'reverse, one-to-one, many-to-one and attention; --[no-]stateful not for attention ' +
+          'or teacher-forcing; --n-in, --sequence-length and --save not for teacher-forcing, ' +
+          'which seq-echo cannot save. --batch-size is the training batch (and a stateful ' +
+          "model's own).",
+      ],
       [
         '--recipe R',
         'whole (default): model A, an LSTM echoing the whole window (buildSeq2Seq); ' +
@@ -116,6 +132,10 @@ const TRAIN_BLOCKS: readonly Block[] = [
       ['partial, walkthrough', wp.description],
       ['partial, fast', fp.description],
     ],
+  ],
+  [
+    'The families (--model):',
+    FAMILIES.map((f) => [cliFamilyName(f), familyPresets[f].description] as const),
   ],
   [
     "Model (each overrides the preset's; defaults are the walkthrough's):",
@@ -208,7 +228,8 @@ function commandHelp(
 const trainHelp = (): string[] =>
   commandHelp(
     'train',
-    "Trains one of the walkthrough's models on fresh random sequences (progress on one line " +
+    "Trains one of the walkthrough's models, or any model family seq-echo builds (--model), " +
+      'on fresh random sequences (progress on one line ' +
       'on a terminal, plain lines otherwise), evaluates it on 100 new sequences, prints the ' +
       'Expected/Predicted table for one of them, saves the model (--save) and writes its ' +
       'learning curve as an SVG. Ctrl-C stops training after the current epoch and still ' +

@@ -27,6 +27,8 @@ export interface ProgressCheck {
   accuracy: number;
   /** How many windows it tested. */
   windows: number;
+  /** What they are, for the check's line: `windows` unless said (`sequences, exact`). */
+  unit?: string | undefined;
 }
 
 /** Where progress goes: the subset of a Node stream (`process.stdout`) it uses. */
@@ -161,7 +163,7 @@ export function formatPlainLine(snapshot: ProgressSnapshot): string {
  * @returns The line, without a line break.
  */
 export function formatCheckLine(check: ProgressCheck): string {
-  return `check after epoch ${check.epoch}: accuracy ${check.accuracy.toFixed(4)} on ${check.windows} fresh windows`;
+  return `check after epoch ${check.epoch}: accuracy ${check.accuracy.toFixed(4)} on ${check.windows} fresh ${check.unit ?? 'windows'}`;
 }
 
 /**

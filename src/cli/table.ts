@@ -79,3 +79,44 @@ export function formatEchoTable(
   lines.push(`${right} of ${rows.length} ${windows} ${answered(task)} right`);
   return lines;
 }
+
+/** One row of {@link formatDecodedTable}: a sequence, its right answer and the decoded one. */
+export interface DecodedRow {
+  /** The input sequence. */
+  input: readonly number[];
+  /** The right answer's items (END follows them). */
+  expected: readonly number[];
+  /** The decoded items, up to END. */
+  predicted: readonly number[];
+  /** Whether decoding stopped at END (rather than at its step limit). */
+  ended: boolean;
+}
+
+/**
+ * Teacher forcing's table: sequences of different lengths, each answer shown up to END, each
+ * wrong one marked, then a count of the sequences decoded exactly:
+ * `[3, 1, 4] => Expected: [3, 1, 4, END]  Predicted: [3, 1, 4, END]`.
+ *
+ * @param rows - The sequences, their answers and what greedy decoding gave.
+ * @param task - What the model answers. Default `'echo'`.
+ * @returns The lines.
+ */
+export function formatDecodedTable(rows: readonly DecodedRow[], task: EchoTask = 'echo'): string[] {
+  const show = (values: readonly number[], end: boolean): string =>
+    `[${[...values.map(String), ...(end ? ['END'] : [])].join(', ')}]`;
+  const width = Math.max(0, ...rows.map((r) => show(r.input, false).length));
+  const expectedWidth = Math.max(0, ...rows.map((r) => show(r.expected, true).length));
+  let right = 0;
+  const lines = rows.map(({ input, expected, predicted, ended }) => {
+    const ok =
+      ended && expected.length === predicted.length && expected.every((v, i) => v === predicted[i]);
+    if (ok) right++;
+    return (
+      `${show(input, false).padEnd(width)} => Expected: ${show(expected, true).padEnd(expectedWidth)}  ` +
+      `Predicted: ${show(predicted, ended)}${ok ? '' : '   <- wrong'}`
+    );
+  });
+  const sequences = `sequence${rows.length === 1 ? '' : 's'}`;
+  lines.push(`${right} of ${rows.length} ${sequences} ${answered(task)} right`);
+  return lines;
+}
