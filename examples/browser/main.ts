@@ -40,7 +40,8 @@
  * outputs, `data-state` on the save, load and sequence lines, and those heatmap.ts and steps.ts
  * describe. `?seed=N` in the URL fixes the seed, and with it the run, the table's sequence and
  * the evaluation's sequences; `?family=NAME` preselects a family; `?epochs=N` and
- * `?target=none` make a long run (to watch, or to stop).
+ * `?target=none` make a long run (to watch, or to stop); `?backend=NAME` picks tfjs's backend
+ * (default cpu, see chooseBackend).
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/index';

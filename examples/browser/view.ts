@@ -1,8 +1,8 @@
 /**
- * The page's elements and everything that writes to them but the chart (chart.ts): the status
- * line, the progress counters, the controls, the save and load lines and the results table.
- * Hooks for tests: `data-testid` attributes, `body[data-status]`, `data-value` (the raw number)
- * on the accuracy outputs, `data-state` on the save and load lines.
+ * The page's elements, and what writes the status line, the progress counters, the family
+ * selector and the controls, and the save and load lines (the chart: chart.ts; the results
+ * section: table.ts, heatmap.ts, steps.ts). Hooks for tests: `data-testid` attributes,
+ * `body[data-status]`, `data-state` on the save and load lines.
  */
 import { familyPresets, type EchoFamily } from '../../src/index';
 import type { RunLog } from './families';
