@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * End-to-end test of the browser demo (examples/browser/) in headless Chromium.
+ * End-to-end test of the browser playground (examples/browser/) in headless Chromium.
  *
  *   node e2e/browser-demo.test.mjs
  *   CHROMIUM_PATH=/path/to/chrome node e2e/browser-demo.test.mjs
@@ -11,31 +11,35 @@
  * and drives the page with playwright-core and the system's Chromium (default
  * /usr/bin/chromium; no browser download):
  *
- * 1. The fast preset: Start; while it trains, page.evaluate round trips must keep answering
- *    (within 1.5 s), requestAnimationFrame must keep firing (no gap over 1.5 s) and the epoch counter
- *    must move; then, within 120 s, accuracy on fresh sequences above 0.9 and an
- *    Expected/Predicted table of 21 rows, most of them right. Screenshot:
- *    e2e/artifacts/browser-demo.png (browser-demo-loaded.png after step 2, and
- *    browser-demo-stopped.png after step 3).
- * 2. Save and load: the page must say it saved the trained model to indexeddb://seq-echo-demo
- *    (saveEchoModel, tfjs's IndexedDB handler); then the page is reloaded, so that the model
- *    can only come from IndexedDB, and "Load saved model" (loadEchoModel) must give a model
- *    whose table has the same sequence and the same predictions, row for row, as the table
- *    before the reload, and the same accuracy on the same seeded evaluation sequences.
- * 3. Stop: the walkthrough preset, Stop after two seconds; the status must say stopped, the
- *    stopped run must be saved too, the controls must come back, and a second run must start
- *    (and stop) again.
+ * 1. Every family of familyPresets, in turn: Start; while it trains, page.evaluate round trips
+ *    must keep answering (within 1.5 s), requestAnimationFrame must keep firing (no gap over
+ *    1.5 s) and the epoch counter must move; then, within 90 s, the run must have stopped by
+ *    reaching its preset's target, the final evaluation on fresh sequences must reach 0.95, the
+ *    Expected/Predicted table must be mostly right, the chart must show its lines, attention's
+ *    heatmap must peak on the anti-diagonal (it reverses its window) and teacher forcing's
+ *    step-by-step decoding must agree with decodeGreedy and end in END. Each run is saved
+ *    (teacher forcing excepted: seq-echo cannot save it). Screenshot per family:
+ *    e2e/artifacts/playground-<family>.png. After the whole family: typed sequences, bad ones
+ *    refused with a message, a good one shown in the table.
+ * 2. Save and load: the page is reloaded, so that models can only come from IndexedDB, and for
+ *    each saved family "Load saved model" (loadEchoModel) must give a model whose table has the
+ *    same sequences and predictions, row for row, and the same accuracy on the same seeded
+ *    evaluation sequences, as before the reload; teacher forcing must say it is not saved.
+ *    Screenshot: browser-demo-loaded.png (the loaded attention model, its heatmap redrawn).
+ * 3. Stop: the whole family with 100,000 epochs and no target, Stop after two seconds; the
+ *    status must say stopped, the stopped run must be saved too, the controls must come back,
+ *    and a second run must start (and stop) again. Screenshot: browser-demo-stopped.png.
  *
  * Before step 1, threads (threads-steps.mjs): the page must be cross-origin isolated (the
  * server's COOP/COEP headers) and say so; through a hook the page installs only with `?bench`,
  * presets.fastPartial's model trains for a fixed number of epochs on 1 and on 2 threads,
  * alternating, 3 runs each; every 2-thread run must report `threads: 2` (the workers ran). The
  * ratio of the medians is printed as the speed-up over one thread, never asserted (timing on
- * a shared machine is noisy). After step 1 the page must say how many threads the run used.
+ * a shared machine is noisy). After step 1 the page must say how many threads a run used.
  *
- * The steps are in demo-steps.mjs, what they read from the page in demo-page.mjs, and the
- * step/check harness in harness.mjs; this file opens the page, runs the steps in order and
- * prints the summary.
+ * The steps are in playground-steps.mjs and demo-steps.mjs, what they read from the page in
+ * demo-page.mjs, and the step/check harness in harness.mjs; this file opens the page, runs the
+ * steps in order and prints the summary.
  *
  * Not part of `npm test` (jest's roots are __tests__/). Exits non-zero, with the step that
  * failed, on any failure; on a failure after the page loaded it also saves
@@ -53,18 +57,22 @@ import { readState, waitForStatus } from './demo-page.mjs';
 import {
   ARTIFACTS,
   checkResponsiveness,
-  checkResults,
-  checkSaved,
   FAILURE_SCREENSHOT,
   LOADED_SCREENSHOT,
-  reloadAndLoad,
   rerunAfterStop,
-  SAVE_URL,
-  SCREENSHOT,
   STOPPED_SCREENSHOT,
-  stopWalkthrough,
-  trainFast,
+  stopLongRun,
 } from './demo-steps.mjs';
+import {
+  checkChart,
+  checkLive,
+  checkTypedDecoding,
+  checkTypedSequence,
+  FAMILIES,
+  familyScreenshot,
+  reloadAndLoadAll,
+  trainToTarget,
+} from './playground-steps.mjs';
 import { check, currentStepName, Failure, median, ms, setStep, step } from './harness.mjs';
 import { BENCH_EPOCHS, benchThreads, checkIsolated, readThreads } from './threads-steps.mjs';
 
@@ -127,6 +135,48 @@ async function openDemo(pageErrors, opened) {
 }
 
 /**
+ * 1. Every family to its target, its table, live view, chart and screenshot; typed sequences
+ * after the whole family.
+ *
+ * @param {Page} demo
+ */
+async function trainEveryFamily(demo) {
+  /** @type {Map<string, Awaited<ReturnType<typeof trainToTarget>>>} */
+  const runs = new Map();
+  /** @type {Map<string, string>} */
+  const live = new Map();
+  let typed = '';
+  let decoded = '';
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const family of FAMILIES) {
+    const run = await step(`${family}: train to its target while the page stays responsive`, () =>
+      trainToTarget(demo, family),
+    );
+    runs.set(family, run);
+    live.set(
+      family,
+      await step(`${family}: the table, the chart and the live view`, async () => {
+        await checkChart(demo, family);
+        return checkLive(demo, family);
+      }),
+    );
+    const shot = familyScreenshot(family);
+    await step(`screenshot ${path.relative(process.cwd(), shot)}`, () =>
+      demo.screenshot({ path: shot, fullPage: true }),
+    );
+    if (family === 'whole') {
+      typed = await step('whole: typed sequences, bad and good', () => checkTypedSequence(demo));
+    }
+    if (family === 'teacherForcing') {
+      decoded = await step('teacherForcing: a typed sequence, decoded step by step', () =>
+        checkTypedDecoding(demo),
+      );
+    }
+  }
+  return { runs, live, typed, decoded };
+}
+
+/**
  * Runs the steps in order (see the top of this file) and prints the summary.
  *
  * @param {Page} demo
@@ -147,33 +197,23 @@ async function runSteps(demo, url, pageErrors) {
     () => benchThreads(demo),
   );
 
-  // ---- 1. the fast preset, to an accurate model ----
-  const fast = await step('fast preset: train while the page stays responsive', () =>
-    trainFast(demo),
-  );
-  const results = await step('fast preset: accuracy and the Expected/Predicted table', () =>
-    checkResults(demo),
-  );
-  const fastThreads = await step('fast preset: the page says how many threads it used', () =>
+  // ---- 1. every family, to its target ----
+  const families = await trainEveryFamily(demo);
+  const lastThreads = await step('the page says how many threads the last run used', () =>
     readThreads(demo),
   );
-  await step(`screenshot ${path.relative(process.cwd(), SCREENSHOT)}`, async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await demo.screenshot({ path: SCREENSHOT, fullPage: true });
+
+  // ---- 2. reload, load every saved family ----
+  const loaded = await step('reload, "Load saved model" for every saved family', async () => {
+    const before = new Map([...families.runs].map(([family, run]) => [family, run.results]));
+    const result = await reloadAndLoadAll(demo, before);
+    await demo.screenshot({ path: LOADED_SCREENSHOT, fullPage: true });
+    return result;
   });
 
-  // ---- 2. save, reload, load ----
-  const saved = await step(`fast preset: saved to ${SAVE_URL}`, () =>
-    checkSaved(demo, 'the save line', `"saved to ${SAVE_URL} …"`),
-  );
-  const loaded = await step(
-    'reload, "Load saved model": the same predictions on the same sequence',
-    () => reloadAndLoad(demo, results),
-  );
-
   // ---- 3. Stop ----
-  const stopped = await step('walkthrough preset: Stop after two seconds', () =>
-    stopWalkthrough(demo, url),
+  const stopped = await step('whole, 100,000 epochs: Stop after two seconds', () =>
+    stopLongRun(demo, url),
   );
   const rerun = await step('after Stop: the controls are back and a new run starts', () =>
     rerunAfterStop(demo),
@@ -181,10 +221,10 @@ async function runSteps(demo, url, pageErrors) {
 
   check(pageErrors.length === 0, `the page threw: ${pageErrors.join('; ')}`);
   const responsiveness = await step('responsiveness during training', () =>
-    Promise.resolve(checkResponsiveness([fast, stopped])),
+    Promise.resolve(checkResponsiveness([...families.runs.values(), stopped])),
   );
   return {
-    ...{ backend, isolation, bench, fast, fastThreads, results, saved, loaded },
+    ...{ backend, isolation, bench, families, lastThreads, loaded },
     ...{ stopped, rerun, responsiveness },
   };
 }
@@ -195,40 +235,44 @@ async function runSteps(demo, url, pageErrors) {
  * @param {number} testStarted
  */
 function printSummary(outcome, bundleBytes, testStarted) {
-  const { backend, bench, fast, results, saved, loaded, stopped, rerun } = outcome;
+  const { backend, bench, families, loaded, stopped, rerun } = outcome;
   const { roundTrips, maxRoundTrip, maxGap } = outcome.responsiveness;
   console.log('');
   console.log('browser demo e2e: PASSED');
   console.log(`  tfjs backend ${backend}; bundle ${(bundleBytes / 1024 / 1024).toFixed(2)} MB`);
-  console.log(`  threads: ${outcome.isolation}; the fast run trained on ${outcome.fastThreads}`);
+  console.log(
+    `  threads: ${outcome.isolation}; the last family run trained on ${outcome.lastThreads}`,
+  );
   console.log(
     `  speed-up over one thread: ${bench.speedUp.toFixed(2)} (fastPartial, ${BENCH_EPOCHS} epochs, ` +
       `median of 3: ${ms(bench.one)} on 1 thread, ${ms(bench.two)} on 2)`,
   );
+  for (const [family, run] of families.runs) {
+    const { results, table } = run;
+    const extra = families.live.get(family);
+    console.log(
+      `  ${family}: ${results.epochs} epochs to the target, ${ms(run.totalMs)} from Start to done ` +
+        `(longest frame gap ${ms(run.frames.maxGap)}); fresh-sequence accuracy ${results.accuracy.toFixed(4)} ` +
+        `(${family === 'teacherForcing' ? 'exact sequences' : 'whole windows'} ${results.sequenceAccuracy.toFixed(4)}); ` +
+        `table ${table.rightRows}/${table.rows} rows right` +
+        (extra ? `; ${extra}` : ''),
+    );
+  }
+  console.log(`  typed sequences: ${families.typed}; teacherForcing: ${families.decoded}`);
+  console.log(`  load after a reload: ${loaded.loaded.join('; ')}`);
+  console.log(`  teacherForcing: "${loaded.teacherForcing}"`);
   console.log(
-    `  fast preset: ${fast.state.epoch} epochs, ${fast.state.detail}; ` +
-      `fresh-sequence accuracy ${results.accuracy.toFixed(4)} (windows ${results.sequenceAccuracy.toFixed(4)}); ` +
-      `table ${results.rightRows}/21 rows and ${results.rightItems}/${results.items} integers right; ` +
-      `${ms(fast.totalMs)} from clicking Start to "status: done"`,
+    `  stop: clicked at epoch ${stopped.clickedAtEpoch}, stopped at epoch ${stopped.state.epoch}/100000, ${ms(stopped.latency)} from the click to "status: stopped"`,
   );
-  console.log(`  save: ${saved.text}`);
-  console.log(
-    `  load after a reload: ${loaded.verdict.text}; ` +
-      `the test's own comparison with the table before the reload: ${loaded.samePredictions}/${results.rows.length} rows with the same predictions on the same sequence; ` +
-      `accuracy ${loaded.accuracy.toFixed(4)} (windows ${loaded.sequenceAccuracy.toFixed(4)}) as before; ` +
-      `${loaded.detail}; ${ms(loaded.totalMs)} from the click to "status: loaded"`,
-  );
-  console.log(
-    `  stop: walkthrough clicked at epoch ${stopped.clickedAtEpoch}, stopped at epoch ${stopped.state.epoch}/100000, ${ms(stopped.latency)} from the click to "status: stopped"`,
-  );
-  console.log(`  after Stop: a second walkthrough run started and ended "${rerun}"`);
+  console.log(`  after Stop: a second run started and ended "${rerun}"`);
+  const fps = [...families.runs.values()].map((run) => run.frames.fps).filter(Number.isFinite);
   console.log(
     `  responsiveness while training: ${roundTrips.length} page.evaluate round trips, ` +
       `median ${ms(median(roundTrips))}, max ${ms(maxRoundTrip)}; ` +
-      `requestAnimationFrame ${fast.frames.fps.toFixed(0)} fps (fast run) and ${stopped.frames.fps.toFixed(0)} fps (walkthrough run), longest gap ${ms(maxGap)}`,
+      `requestAnimationFrame median ${median(fps).toFixed(0)} fps over the family runs, longest gap ${ms(maxGap)}`,
   );
   console.log(
-    `  screenshots: ${path.relative(process.cwd(), SCREENSHOT)} (fast, done), ${path.relative(process.cwd(), LOADED_SCREENSHOT)} (loaded after a reload), ${path.relative(process.cwd(), STOPPED_SCREENSHOT)} (walkthrough, stopped)`,
+    `  screenshots: ${path.relative(process.cwd(), ARTIFACTS)}/playground-<family>.png (each family, done), ${path.relative(process.cwd(), LOADED_SCREENSHOT)} (attention loaded after a reload), ${path.relative(process.cwd(), STOPPED_SCREENSHOT)} (stopped)`,
   );
   console.log(`  total ${((performance.now() - testStarted) / 1000).toFixed(1)} s`);
 }

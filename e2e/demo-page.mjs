@@ -134,6 +134,9 @@ export async function readResults(page) {
       sequenceAccuracy: value('sequence-accuracy'),
       rows,
       visible: !results.hidden,
+      family: results.dataset.family ?? '',
+      stopReason: results.dataset.stopReason ?? '',
+      epochs: Number(results.dataset.epochs),
     };
   });
 }
@@ -204,4 +207,40 @@ export async function waitForStatus(page, status, timeoutMs) {
       `expected status "${status}" within ${ms(timeoutMs)}, but the page shows "${statusText}" at epoch ${epoch} (${detail})`,
     );
   }
+}
+
+/**
+ * The live parts of the results: the attention heatmap's counts and weights, the teacher
+ * forcing's decoding steps, and the sequence message (what "Show" said).
+ *
+ * @param {Page} page
+ */
+export async function readLive(page) {
+  return page.evaluate(() => {
+    const find = (/** @type {string} */ id) =>
+      /** @type {HTMLElement} */ (document.querySelector(`[data-testid="${id}"]`));
+    const heatmap = find('heatmap');
+    const steps = find('decode-steps');
+    const message = find('sequence-message');
+    return {
+      heatmap: {
+        visible: !heatmap.hidden,
+        peaks: Number(heatmap.dataset.peaks),
+        rows: Number(heatmap.dataset.rows),
+        mass: Number(heatmap.dataset.mass),
+        /** @type {number[][]} */
+        weights: JSON.parse(heatmap.dataset.weights ?? '[]'),
+      },
+      steps: {
+        visible: !steps.hidden,
+        sequence: steps.dataset.sequence ?? '',
+        tokens: steps.dataset.tokens ?? '',
+        agrees: steps.dataset.agrees === 'true',
+        text: Array.from(find('decode-steps-list').children, (li) =>
+          (li.textContent ?? '').trim().replace(/\s+/g, ' '),
+        ).join(', '),
+      },
+      message: { state: message.dataset.state ?? '', text: message.textContent.trim() },
+    };
+  });
 }

@@ -2,20 +2,18 @@
  * The learning curve on the page's canvas: loss (left axis) and training accuracy (right axis)
  * per epoch, and the complete fresh-sequence checks as dots. Redrawn at most once a frame.
  */
-import type { EpochEvaluation } from '../../src/index';
 import { scheduleDraw } from './pacing';
-import type { PresetName } from './settings';
 import { ui } from './view';
 
 /** What the chart draws of a run; the training loop fills it in as epochs end. */
 export interface Run {
-  preset: PresetName;
   maxEpochs: number;
   /** Whether the run can stop early (the preset has a target accuracy). */
   open: boolean;
   loss: number[];
   accuracy: number[];
-  evaluations: EpochEvaluation[];
+  /** The complete fresh-sequence checks made on the way (none for a run without a target). */
+  evaluations: { epoch: number; accuracy: number }[];
 }
 
 let run: Run | undefined;
@@ -53,7 +51,8 @@ export function drawChart(): void {
   const n = run?.loss.length ?? 0;
   // A run that can stop early gets an x axis that grows with it; a fixed run shows all epochs.
   const xMax = !run ? 100 : run.open ? Math.max(50, Math.ceil(n / 50) * 50) : run.maxEpochs;
-  // Loss starts near ln(100) = 4.6 and only falls; the axis ends at the next whole number.
+  // Loss starts high (cross-entropy over 100 ids: ln 100 = 4.6) and falls; the axis ends at the
+  // next whole number above the first epochs, at least 1 (a linear model's MSE starts below).
   const firstLosses = run?.loss.slice(0, 3) ?? [];
   const lossMax = firstLosses.length > 0 ? Math.ceil(Math.max(1, ...firstLosses)) : 5;
   const x = (epoch: number): number => pad.left + (plotW * epoch) / xMax;
@@ -97,8 +96,7 @@ export function drawChart(): void {
   line(run.loss, yLoss, colors.loss);
   line(run.accuracy, yAcc, colors.accuracy);
   ctx.fillStyle = colors.evaluation;
-  // Checks that stopped early (the target out of reach) scored only their first sequences.
-  for (const { epoch, accuracy } of run.evaluations.filter((e) => e.complete)) {
+  for (const { epoch, accuracy } of run.evaluations) {
     ctx.beginPath();
     ctx.arc(x(epoch), yAcc(accuracy), 3.5, 0, 2 * Math.PI);
     ctx.fill();

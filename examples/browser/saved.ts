@@ -1,44 +1,58 @@
 /**
- * Saving and loading: each finished run's model goes to IndexedDB with `saveEchoModel`, and
- * what the page showed for it (see {@link SavedRun}) to localStorage, so that "Load saved
- * model" can check the loaded model's predictions, also after a reload.
+ * Saving and loading: each finished run's model goes to IndexedDB with `saveEchoModel`, one
+ * slot per family (`indexeddb://seq-echo-demo-<family>`), and what the page showed for it (see
+ * {@link SavedRun}) to localStorage, so that "Load saved model" can check the loaded model's
+ * predictions, also after a reload. Teacher forcing is the exception: `saveEchoModel` saves
+ * one-input echo models, and seq-echo has no save for `buildTeacherForcing`'s three models, so
+ * the page says so instead of saving.
  */
 import * as tf from '@tensorflow/tfjs';
-import { saveEchoModel } from '../../src/index';
-import type { PresetName } from './settings';
-import { clock, setSaved, type Accuracies } from './view';
+import { saveEchoModel, type EchoFamily } from '../../src/index';
+import type { Accuracies, Trained } from './families';
+import { FAMILIES } from './settings';
+import { clock, setSaved } from './view';
 
-/** Where each finished run's model is saved (tfjs's IndexedDB handler). */
-export const SAVE_URL = 'indexeddb://seq-echo-demo';
-/** The localStorage key of what the saved run showed (see {@link SavedRun}). */
-const SAVED_RUN_KEY = 'seq-echo-demo:saved-run';
+/** Where the model of a finished run of `family` is saved (tfjs's IndexedDB handler). */
+export const saveUrl = (family: EchoFamily): string => `indexeddb://seq-echo-demo-${family}`;
+/** The localStorage key of what the saved run of `family` showed (see {@link SavedRun}). */
+const recordKey = (family: EchoFamily): string => `seq-echo-demo:saved-run:${family}`;
+
+/** Why a family's models cannot be saved, or `undefined` when they can. */
+export function unsavable(family: EchoFamily): string | undefined {
+  return family === 'teacherForcing'
+    ? "teacher-forcing models are not saved: seq-echo's saveEchoModel takes one-input echo " +
+        'models, and it has no save for the three models buildTeacherForcing makes'
+    : undefined;
+}
 
 /**
  * What the page showed for the saved model, kept in localStorage next to it: after a reload the
  * page has nothing else to compare the loaded model with. `predicted` holds the table's
- * predictions, row by row, on `sequence`.
+ * predictions, row by row, on `sequences`.
  */
 export interface SavedRun {
   url: string;
-  preset: PresetName;
+  family: EchoFamily;
   seed: number;
   epochs: number;
   /** The seed of the evaluation's sequences, and what the evaluation measured. */
   evaluationSeed: number;
   evaluation: Accuracies;
-  sequence: number[];
+  sequences: number[][];
   predicted: number[][];
   savedAt: string;
 }
 
 const isIntArray = (value: unknown): value is number[] =>
   Array.isArray(value) && value.every((v) => Number.isInteger(v));
+const isIntArrays = (value: unknown): value is number[][] =>
+  Array.isArray(value) && value.every(isIntArray);
 
-/** The saved run's record, or `undefined` when there is none or it is not one of this page's. */
-export function readSavedRun(): SavedRun | undefined {
+/** The saved run's record of `family`, or `undefined` when there is none or it is not valid. */
+export function readSavedRun(family: EchoFamily): SavedRun | undefined {
   let value: unknown;
   try {
-    value = JSON.parse(localStorage.getItem(SAVED_RUN_KEY) ?? 'null');
+    value = JSON.parse(localStorage.getItem(recordKey(family)) ?? 'null');
   } catch {
     return undefined;
   }
@@ -46,56 +60,82 @@ export function readSavedRun(): SavedRun | undefined {
   const run = value as Partial<Record<keyof SavedRun, unknown>>;
   const evaluation = run.evaluation as Partial<Accuracies> | null | undefined;
   const ok =
-    run.url === SAVE_URL &&
-    (run.preset === 'fast' || run.preset === 'walkthrough') &&
+    run.url === saveUrl(family) &&
+    run.family === family &&
     Number.isInteger(run.seed) &&
     Number.isInteger(run.epochs) &&
     Number.isInteger(run.evaluationSeed) &&
     typeof evaluation?.accuracy === 'number' &&
     typeof evaluation.sequenceAccuracy === 'number' &&
-    isIntArray(run.sequence) &&
-    Array.isArray(run.predicted) &&
-    run.predicted.every(isIntArray) &&
+    isIntArrays(run.sequences) &&
+    isIntArrays(run.predicted) &&
     typeof run.savedAt === 'string';
   return ok ? (value as SavedRun) : undefined;
 }
 
-/** `preset fast, seed 1, 55 epochs, saved at 1:41:53 PM`. */
+/** `seed 1, 55 epochs, saved at 1:41:53 PM`. */
 export function describeSavedRun(saved: SavedRun): string {
-  return `preset ${saved.preset}, seed ${saved.seed}, ${saved.epochs} epochs, saved at ${clock(saved.savedAt)}`;
+  return `seed ${saved.seed}, ${saved.epochs} epochs, saved at ${clock(saved.savedAt)}`;
 }
 
-/** Whether tfjs's model store holds a model at {@link SAVE_URL}. */
-export async function savedModelExists(): Promise<boolean> {
+/** The families whose model tfjs's model store holds. */
+export async function savedFamilies(): Promise<Set<EchoFamily>> {
   try {
-    return SAVE_URL in (await tf.io.listModels());
+    const stored = await tf.io.listModels();
+    return new Set(FAMILIES.filter((family) => saveUrl(family) in stored));
   } catch (error) {
     console.warn(`demo: could not list the saved models: ${String(error)}`);
-    return false;
+    return new Set();
+  }
+}
+
+/** The save line for the selected family: what is saved, or why nothing can be. */
+export function showSavedLine(family: EchoFamily, saved: boolean): void {
+  const why = unsavable(family);
+  if (why) {
+    setSaved('unsupported', why);
+    return;
+  }
+  const record = saved ? readSavedRun(family) : undefined;
+  if (saved) {
+    setSaved(
+      'found',
+      `a saved ${family} model is in ${saveUrl(family)}` +
+        (record ? ` (${describeSavedRun(record)})` : ''),
+    );
+  } else {
+    setSaved('none', `each finished ${family} run is saved to ${saveUrl(family)}`);
   }
 }
 
 const kilobytes = (bytes: number | undefined): string => `${((bytes ?? 0) / 1024).toFixed(1)} kB`;
 
 /**
- * Saves the model of a finished run to {@link SAVE_URL}, and what the page showed for it to
- * localStorage. A failure is shown on the save line; the run's own status stands.
+ * Saves the model of a finished run to its family's slot, and what the page showed for it to
+ * localStorage. A failure is shown on the save line; the run's own status stands. Teacher
+ * forcing is not saved (see {@link unsavable}).
  */
 export async function saveRun(
-  trained: tf.LayersModel,
-  record: Omit<SavedRun, 'url' | 'savedAt'>,
+  trained: Trained,
+  record: Omit<SavedRun, 'url' | 'savedAt' | 'family'>,
 ): Promise<boolean> {
-  setSaved('saving', `saving to ${SAVE_URL}…`);
+  const { family } = trained;
+  const url = saveUrl(family);
+  if (trained.kind !== 'echo') {
+    setSaved('unsupported', unsavable(family) ?? '');
+    return false;
+  }
+  setSaved('saving', `saving to ${url}…`);
   try {
     // The record describes the model in IndexedDB: none while that model is being replaced.
-    localStorage.removeItem(SAVED_RUN_KEY);
-    const { modelArtifactsInfo: info } = await saveEchoModel(trained, SAVE_URL);
+    localStorage.removeItem(recordKey(family));
+    const { modelArtifactsInfo: info } = await saveEchoModel(trained.model, url);
     const savedAt = new Date().toISOString();
-    const run: SavedRun = { url: SAVE_URL, ...record, savedAt };
-    localStorage.setItem(SAVED_RUN_KEY, JSON.stringify(run));
+    const run: SavedRun = { url, family, ...record, savedAt };
+    localStorage.setItem(recordKey(family), JSON.stringify(run));
     setSaved(
       'saved',
-      `saved to ${SAVE_URL} (topology ${kilobytes(info.modelTopologyBytes)}, weights ` +
+      `saved to ${url} (topology ${kilobytes(info.modelTopologyBytes)}, weights ` +
         `${kilobytes(info.weightDataBytes)}, at ${clock(savedAt)}); "Load saved model" ` +
         'brings it back, also after a reload',
     );
@@ -103,7 +143,7 @@ export async function saveRun(
   } catch (error) {
     console.error(error);
     const message = error instanceof Error ? error.message : String(error);
-    setSaved('error', `could not save to ${SAVE_URL}: ${message}`);
+    setSaved('error', `could not save to ${url}: ${message}`);
     return false;
   }
 }

@@ -1,29 +1,39 @@
 /**
- * What the page holds between clicks: the model, the run in progress, and whether a saved
- * model can be loaded. One object, so the training and loading modules share it.
+ * What the page holds between clicks: the model, the run in progress, the sequence the user
+ * typed, and which families have a saved model. One object, so the modules share it.
  */
-import type * as tf from '@tensorflow/tfjs';
-import { disposeEchoModel } from '../../src/index';
-import { setControls } from './view';
+import type { EchoFamily } from '../../src/index';
+import { disposeTrained, type Trained } from './families';
+import { selectedFamily, setControls } from './view';
 
 export const page = {
-  /** The page's model: the last one trained or loaded. */
-  model: undefined as tf.LayersModel | undefined,
+  /** The page's model: the last one trained or loaded (of any family). */
+  trained: undefined as Trained | undefined,
   /** Aborts the run in progress; `undefined` when none is. */
   controller: undefined as AbortController | undefined,
   /** Whether "Load saved model" is at work. */
   restoring: false,
-  /** Whether tfjs's model store holds a model at saved.ts's SAVE_URL. */
-  hasSavedModel: false,
+  /** The families whose model tfjs's model store holds (see saved.ts). */
+  savedFamilies: new Set<EchoFamily>(),
+  /** The sequence the user typed and the family it was checked for; none: a random one. */
+  typed: undefined as { family: EchoFamily; sequence: number[] } | undefined,
+  /** The seed of the table's random sequences (the run's seed). */
+  tableSeed: 0,
 };
 
 /** Frees the page's model, if it has one. */
 export function disposeModel(): void {
   // Weights, LSTM state and optimizer: model.dispose() alone would leave the last two.
-  if (page.model) disposeEchoModel(page.model);
-  page.model = undefined; // not the disposed one, should what replaces it throw
+  if (page.trained) disposeTrained(page.trained);
+  page.trained = undefined; // not the disposed one, should what replaces it throw
 }
 
+/** The sequence the user typed for `family`, if any. */
+export function typedFor(family: EchoFamily): number[] | undefined {
+  return page.typed?.family === family ? page.typed.sequence : undefined;
+}
+
+/** The controls for a run that is (or is not) training; Load needs a saved model of the family. */
 export function setRunning(running: boolean): void {
-  setControls(running, page.hasSavedModel);
+  setControls(running, page.savedFamilies.has(selectedFamily()));
 }

@@ -1,80 +1,76 @@
 /**
- * Start and Stop: trains model A with `trainEcho`, feeding the counters and the chart after
- * every epoch, then evaluates the trained model, shows the Expected/Predicted table and saves
- * the run (saved.ts).
+ * Start and Stop: trains the selected family with its preset (families.ts), feeding the
+ * counters, the chart and the live view after every epoch, then evaluates the trained model,
+ * shows the Expected/Predicted table and saves the run (saved.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  buildSeq2Seq,
-  evaluateEcho,
-  generateSequence,
-  predictEcho,
-  trainEcho,
-  type TrainEchoResult,
-} from '../../src/index';
+import type { EchoFamily } from '../../src/index';
 import { plotRun, redrawChart, type Run } from './chart';
+import { buildFamily, evaluateFamily, trainFamily, type RunResult, type Trained } from './families';
+import { currentSequences, refreshLive, refreshView, resetLive } from './live';
 import { givePageATurn, nextFrame } from './pacing';
 import { saveRun } from './saved';
-import {
-  chooseSeed,
-  epochsFor,
-  EVALUATION_SEQUENCES,
-  recipes,
-  TABLE_LENGTH,
-  type PresetName,
-} from './settings';
+import { chooseSeed, epochsFor, targetFor } from './settings';
 import { disposeModel, page, setRunning } from './state';
+import { markResults, showAccuracies } from './table';
 import { showThreads } from './threads';
 import {
   percent,
   seconds,
-  selectedPreset,
+  selectedFamily,
   setStatus,
   showEpoch,
   showError,
-  showResults,
   showTrainingStarted,
   ui,
 } from './view';
 
-function stopSummary(result: TrainEchoResult): string {
+function stopSummary(result: RunResult): string {
   const why =
     result.stopReason === 'targetAccuracy'
       ? `reached the target accuracy after ${result.epochs} epochs`
       : result.stopReason === 'aborted'
         ? `stopped after ${result.epochs} epochs`
         : `trained all ${result.epochs} epochs`;
-  const last = result.evaluations.filter((e) => e.complete).at(-1);
+  const last = result.evaluations.at(-1);
   const check = last ? `; last check on fresh sequences ${percent(last.accuracy)}` : '';
-  return `${why} in ${seconds(result.elapsedMs)}${check}`;
+  const engine =
+    result.engine === 'fused'
+      ? "seq-echo's fused engine"
+      : `tfjs's model.fit${result.fallbackReason ? ` (${result.fallbackReason})` : ''}`;
+  return `${why} in ${seconds(result.elapsedMs)} on ${engine}${check}`;
 }
 
-/** "Start": trains the selected preset, then evaluates, shows and saves what it learned. */
+/** "Start": trains the selected family, then evaluates, shows and saves what it learned. */
 export async function start(): Promise<void> {
   if (page.controller || page.restoring) return;
-  const name = selectedPreset();
-  const preset = recipes[name];
+  const family = selectedFamily();
   const seed = chooseSeed();
   const controller = (page.controller = new AbortController());
   setRunning(true);
-  showTrainingStarted(`preset ${name}, seed ${seed}, tfjs backend ${tf.getBackend()}`);
+  showTrainingStarted(`${family}, seed ${seed}, tfjs backend ${tf.getBackend()}`);
+  const epochs = epochsFor(family);
+  const targetAccuracy = targetFor(family);
   const current: Run = {
-    preset: name,
-    maxEpochs: epochsFor(preset),
-    open: preset.train.targetAccuracy !== undefined,
+    maxEpochs: epochs,
+    open: targetAccuracy !== undefined,
     loss: [],
     accuracy: [],
     evaluations: [],
   };
   plotRun(current);
+  resetLive();
 
   try {
     disposeModel();
-    const model = buildSeq2Seq({ ...preset.model, seed });
-    page.model = model;
-    const result = await trainEcho(model, {
-      ...preset.train,
-      epochs: epochsFor(preset),
+    const trained = buildFamily(family, seed);
+    page.trained = trained;
+    page.tableSeed = seed;
+    showAccuracies(undefined);
+    markResults(family);
+    const result = await trainFamily(trained, {
+      epochs,
+      targetAccuracy,
       seed,
       signal: controller.signal,
       onEpochEnd: async (log) => {
@@ -82,6 +78,7 @@ export async function start(): Promise<void> {
         current.accuracy.push(log.accuracy);
         showEpoch(log);
         redrawChart();
+        refreshLive(trained);
         await givePageATurn();
       },
     });
@@ -93,7 +90,7 @@ export async function start(): Promise<void> {
     setStatus('evaluating', summary);
     redrawChart();
     await nextFrame();
-    await finishRun(model, name, seed, result, summary);
+    await finishRun(trained, family, seed, result, summary);
   } catch (error) {
     showError(error);
   } finally {
@@ -104,35 +101,32 @@ export async function start(): Promise<void> {
 
 /** After training: the evaluation and the table, then the save, then `done` or `stopped`. */
 async function finishRun(
-  model: tf.LayersModel,
-  preset: PresetName,
+  trained: Trained,
+  family: EchoFamily,
   seed: number,
-  result: TrainEchoResult,
+  result: RunResult,
   summary: string,
 ): Promise<void> {
   // Seeded, so that a reload with the same ?seed shows the same table, and the saved model
   // can be checked on the same sequences after a reload.
   const evaluationSeed = seed + 1;
-  const evaluation = await evaluateEcho(model, {
-    sequences: EVALUATION_SEQUENCES,
-    seed: evaluationSeed,
-  });
-  const sequence = generateSequence(TABLE_LENGTH, { seed });
-  const rows = predictEcho(model, sequence);
-  showResults(evaluation, rows);
+  const evaluation = await evaluateFamily(trained, evaluationSeed);
+  const sequences = currentSequences(trained);
+  const rows = refreshView(trained, sequences, false);
+  showAccuracies(evaluation);
+  markResults(family, result);
 
   setStatus('saving', summary);
   await nextFrame();
-  const saved = await saveRun(model, {
-    preset,
+  const saved = await saveRun(trained, {
     seed,
     epochs: result.epochs,
     evaluationSeed,
-    evaluation: { accuracy: evaluation.accuracy, sequenceAccuracy: evaluation.sequenceAccuracy },
-    sequence,
+    evaluation,
+    sequences,
     predicted: rows.map((row) => row.predicted),
   });
-  if (saved) page.hasSavedModel = true;
+  if (saved) page.savedFamilies.add(family);
   setStatus(result.stopReason === 'aborted' ? 'stopped' : 'done', summary);
 }
 

@@ -1,11 +1,13 @@
 /**
- * The page's elements and everything that writes to them but the chart (chart.ts): the status
- * line, the progress counters, the controls, the save and load lines and the results table.
- * Hooks for tests: `data-testid` attributes, `body[data-status]`, `data-value` (the raw number)
- * on the accuracy outputs, `data-state` on the save and load lines.
+ * The page's elements, and what writes the status line, the progress counters, the family
+ * selector and the controls, and the save and load lines (the chart: chart.ts; the results
+ * section: table.ts, heatmap.ts, steps.ts). Hooks for tests: `data-testid` attributes,
+ * `body[data-status]`, `data-state` on the save and load lines.
  */
-import type { EchoPrediction, EpochLog } from '../../src/index';
-import { epochsFor, recipes, type PresetName } from './settings';
+import { familyPresets, type EchoFamily } from '../../src/index';
+import type { RunLog } from './families';
+import { acceptedText } from './sequence';
+import { epochsFor, FAMILIES, FAMILY_LABELS } from './settings';
 
 /** What `body[data-status]` and the status line say. */
 export type Status =
@@ -30,7 +32,7 @@ function element<T extends HTMLElement>(id: string, type: new () => T): T {
 
 /** The page's elements, found once at start-up. */
 export const ui = {
-  preset: element('preset', HTMLSelectElement),
+  family: element('family', HTMLSelectElement),
   description: element('preset-description', HTMLElement),
   start: element('start', HTMLButtonElement),
   stop: element('stop', HTMLButtonElement),
@@ -48,8 +50,19 @@ export const ui = {
   results: element('results', HTMLElement),
   accuracy: element('accuracy', HTMLOutputElement),
   sequenceAccuracy: element('sequence-accuracy', HTMLOutputElement),
+  resultsTitle: element('results-title', HTMLElement),
+  sequenceUnit: element('sequence-unit', HTMLElement),
   rows: element('echo-rows', HTMLTableSectionElement),
   loadResult: element('load-result', HTMLElement),
+  sequence: element('sequence', HTMLInputElement),
+  showSequence: element('show-sequence', HTMLButtonElement),
+  sequenceMessage: element('sequence-message', HTMLElement),
+  heatmap: element('heatmap', HTMLElement),
+  heatmapCanvas: element('heatmap-canvas', HTMLCanvasElement),
+  heatmapCaption: element('heatmap-caption', HTMLElement),
+  steps: element('decode-steps', HTMLElement),
+  stepsCaption: element('decode-steps-caption', HTMLElement),
+  stepsList: element('decode-steps-list', HTMLOListElement),
 };
 
 // ---- status and small formatting helpers ----------------------------------------------------
@@ -70,22 +83,39 @@ export const percent = (x: number): string => `${(100 * x).toFixed(1)}%`;
 export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export const clock = (iso: string): string => new Date(iso).toLocaleTimeString();
 
-// ---- the preset and the controls -------------------------------------------------------------
+// ---- the family and the controls ------------------------------------------------------------
 
-export function selectedPreset(): PresetName {
-  return ui.preset.value === 'fast' ? 'fast' : 'walkthrough';
+/** Fills the family selector with every entry of `familyPresets`, in its order. */
+export function fillFamilies(): void {
+  ui.family.replaceChildren(
+    ...FAMILIES.map((family) => {
+      const option = document.createElement('option');
+      option.value = family;
+      option.textContent = FAMILY_LABELS[family];
+      return option;
+    }),
+  );
+  const fromUrl = new URLSearchParams(location.search).get('family');
+  if (fromUrl !== null && (FAMILIES as string[]).includes(fromUrl)) ui.family.value = fromUrl;
 }
 
-export function showPreset(): void {
-  const preset = recipes[selectedPreset()];
-  ui.description.textContent = preset.description;
-  ui.maxEpochs.textContent = String(epochsFor(preset));
+export function selectedFamily(): EchoFamily {
+  return FAMILIES.find((family) => family === ui.family.value) ?? 'whole';
+}
+
+/** The selected family's description, epochs and what its sequence field accepts. */
+export function showFamily(): void {
+  const family = selectedFamily();
+  const preset = familyPresets[family];
+  ui.description.textContent = `${preset.description} (built by ${preset.factory}.)`;
+  ui.maxEpochs.textContent = String(epochsFor(family));
+  ui.sequence.placeholder = `random; or type ${acceptedText(family)}`;
 }
 
 /** The controls for a run that is (or is not) training; Load needs a saved model too. */
 export function setControls(running: boolean, canLoad: boolean): void {
   ui.start.disabled = running;
-  ui.preset.disabled = running;
+  ui.family.disabled = running;
   ui.stop.disabled = !running;
   ui.load.disabled = running || !canLoad;
 }
@@ -93,7 +123,7 @@ export function setControls(running: boolean, canLoad: boolean): void {
 /** While "Load saved model" is at work: nothing else can start. */
 export function lockControls(): void {
   ui.start.disabled = true;
-  ui.preset.disabled = true;
+  ui.family.disabled = true;
   ui.load.disabled = true;
 }
 
@@ -101,7 +131,6 @@ export function lockControls(): void {
 
 /** A new run: the last one's results and counters go, the status says `training`. */
 export function showTrainingStarted(detail: string): void {
-  ui.results.hidden = true;
   ui.loadResult.hidden = true;
   ui.epoch.textContent = '0';
   ui.loss.textContent = '–';
@@ -110,7 +139,7 @@ export function showTrainingStarted(detail: string): void {
   setStatus('training', detail);
 }
 
-export function showEpoch({ epoch, loss, accuracy, elapsedMs }: EpochLog): void {
+export function showEpoch({ epoch, loss, accuracy, elapsedMs }: RunLog): void {
   ui.epoch.textContent = String(epoch);
   ui.loss.textContent = loss.toFixed(3);
   ui.trainAccuracy.textContent = percent(accuracy);
@@ -120,7 +149,7 @@ export function showEpoch({ epoch, loss, accuracy, elapsedMs }: EpochLog): void 
 // ---- the save and load lines -----------------------------------------------------------------
 
 export function setSaved(
-  state: 'none' | 'saving' | 'saved' | 'found' | 'error',
+  state: 'none' | 'saving' | 'saved' | 'found' | 'unsupported' | 'error',
   text: string,
 ): void {
   ui.saved.dataset.state = state;
@@ -139,65 +168,4 @@ export function clearLoadResult(): void {
   delete ui.loadResult.dataset.identical;
   delete ui.loadResult.dataset.total;
   delete ui.loadResult.dataset.sameAccuracy;
-}
-
-// ---- results ---------------------------------------------------------------------------------
-
-/** The accuracies the results section shows. */
-export interface Accuracies {
-  accuracy: number;
-  sequenceAccuracy: number;
-}
-
-export function showResults(evaluation: Accuracies, rows: EchoPrediction[]): void {
-  ui.accuracy.textContent = percent(evaluation.accuracy);
-  ui.accuracy.dataset.value = String(evaluation.accuracy);
-  ui.sequenceAccuracy.textContent = percent(evaluation.sequenceAccuracy);
-  ui.sequenceAccuracy.dataset.value = String(evaluation.sequenceAccuracy);
-  const body = document.createDocumentFragment();
-  rows.forEach((row, index) => {
-    body.append(tableRow(row, index));
-  });
-  ui.rows.replaceChildren(body);
-  ui.results.hidden = false;
-}
-
-/** Row `index` of the table: #, input, expected, predicted (wrong ids marked), ✓ or ✗. */
-function tableRow({ input, expected, predicted }: EchoPrediction, index: number): HTMLElement {
-  const tr = document.createElement('tr');
-  const right = predicted.every((id, k) => id === expected[k]);
-  tr.dataset.testid = 'echo-row';
-  tr.dataset.input = input.join(',');
-  tr.dataset.expected = expected.join(',');
-  tr.dataset.predicted = predicted.join(',');
-  tr.dataset.match = String(right);
-  const cell = (text: string): HTMLTableCellElement => {
-    const td = document.createElement('td');
-    td.textContent = text;
-    return td;
-  };
-  const predictedCell = document.createElement('td');
-  predicted.forEach((id, k) => {
-    if (k > 0) predictedCell.append(', ');
-    const span = document.createElement('span');
-    span.textContent = String(id);
-    if (id !== expected[k]) span.className = 'wrong';
-    predictedCell.append(span);
-  });
-  const mark = cell(right ? '✓' : '✗');
-  mark.className = right ? 'mark right' : 'mark wrong';
-  tr.append(
-    cell(String(index + 1)),
-    cell(input.join(', ')),
-    cell(expected.join(', ')),
-    predictedCell,
-    mark,
-  );
-  return tr;
-}
-
-/** The rows the table shows now, if it is shown. */
-export function shownRows(): HTMLElement[] {
-  if (ui.results.hidden) return [];
-  return Array.from(ui.rows.querySelectorAll<HTMLElement>('[data-testid="echo-row"]'));
 }

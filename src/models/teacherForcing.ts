@@ -302,11 +302,18 @@ function buildGraphs(o: ResolvedTeacherForcingOptions): {
  * Training accuracy that ignores padding: per sample, the fraction of real decoder steps (those
  * with a one-hot target, the items and END) whose argmax is right; all-zero target rows
  * (padding after END) count for nothing.
+ *
+ * tfjs names a function metric by the function's `name`, and the fused engine and the training
+ * history find this one as `maskedAccuracy`; minifiers rename functions, so the name is set
+ * explicitly (a minified bundle otherwise fell back to `model.fit` with a NaN accuracy).
  */
-function maskedAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const real = tf.sum(yTrue, -1);
-    const right = tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32');
-    return tf.div(tf.sum(tf.mul(right, real), -1), tf.maximum(tf.sum(real, -1), 1));
-  });
-}
+const maskedAccuracy = Object.defineProperty(
+  (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      const real = tf.sum(yTrue, -1);
+      const right = tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32');
+      return tf.div(tf.sum(tf.mul(right, real), -1), tf.maximum(tf.sum(real, -1), 1));
+    }),
+  'name',
+  { value: 'maskedAccuracy' },
+);
