@@ -70,6 +70,7 @@ describe('public API documentation', () => {
         'selectBackend',
         'toSupervised',
         'trainEcho',
+        'trainCurriculum',
       ].sort(),
     );
   });

@@ -23,6 +23,7 @@ import {
   saveEchoModel,
   saveTeacherForcing,
   toSupervised,
+  trainCurriculum,
   trainEcho,
   trainTeacherForcing,
   type TeacherForcingModels,
@@ -57,6 +58,11 @@ const CASES: readonly [fn: string, key: string, call: () => unknown][] = [
   ['buildAttention', 'encodr', () => buildAttention({ encodr: 'lstm' } as never)],
   ['buildTeacherForcing', 'maxLen', () => buildTeacherForcing({ maxLen: 4 } as never)],
   ['trainEcho', 'epoch', () => trainEcho(echoModel, { epochs: 1, epoch: 5 } as never)],
+  [
+    'trainCurriculum',
+    'stage',
+    () => trainCurriculum(() => echoModel, { stages: [{ nIn: 5, epochs: 1 }], stage: 2 } as never),
+  ],
   ['evaluateEcho', 'sequnces', () => evaluateEcho(echoModel, { sequnces: 2 } as never)],
   [
     'trainTeacherForcing',

@@ -12,7 +12,12 @@ import {
 import { MAX_SEQUENCE_LENGTH } from '../internal/limits';
 import { isLayersModel } from '../models/echoShape';
 import { disposeEchoModel } from './disposeEchoModel';
-import { trainEcho, type TrainEchoOptions, type TrainEchoResult } from './trainEcho';
+import {
+  trainEcho,
+  TRAIN_ECHO_KEYS,
+  type TrainEchoOptions,
+  type TrainEchoResult,
+} from './trainEcho';
 
 /** One stage of a curriculum: the window its model reads and how long it trains. */
 export interface CurriculumStage {
@@ -67,11 +72,15 @@ const STAGE_KEYS = optionKeys<CurriculumStage>()([
   'sequenceLength',
 ]);
 
+/** Every key of {@link TrainCurriculumOptions}: trainEcho's but `epochs`, and `stages`. */
+const OPTION_KEYS = [...TRAIN_ECHO_KEYS.filter((key) => key !== 'epochs'), 'stages'];
+
 /** Checks the stages (the rest of the options are `trainEcho`'s to check, before training). */
 function checkStages(options: unknown): readonly CurriculumStage[] {
   assertOptions(FN, 'options', options);
   if (options === undefined)
     throw new TypeError(message(FN, 'options', 'an options object', options));
+  assertKnownKeys(FN, 'options', options, OPTION_KEYS);
   const { stages } = options as { stages?: unknown };
   if (!Array.isArray(stages) || stages.length === 0) {
     throw new TypeError(message(FN, 'options.stages', 'a non-empty array of stages', stages));

@@ -113,7 +113,7 @@ export interface TrainEchoOptions extends TrainingLoopOptions<EpochLog> {
 }
 
 /** Every key of {@link TrainEchoOptions}, for the unknown-key check. */
-const TRAIN_ECHO_KEYS = optionKeys<TrainEchoOptions>()([
+export const TRAIN_ECHO_KEYS = optionKeys<TrainEchoOptions>()([
   'epochs',
   'sequenceLength',
   'seed',
