@@ -11,9 +11,9 @@
  * and drives the page with playwright-core and the system's Chromium (default
  * /usr/bin/chromium; no browser download):
  *
- * 1. Every family of familyPresets, in turn: Start; while it trains, page.evaluate round trips
- *    must keep answering (within 1.5 s), requestAnimationFrame must keep firing (no gap over
- *    1.5 s) and the epoch counter must move; then, within 90 s, the run must have stopped by
+ * 1. Every family of familyPresets, in turn: Start; while it trains (in the page's training
+ *    worker), page.evaluate round trips must keep answering (within 1.5 s),
+ *    requestAnimationFrame must keep firing (no gap over 1.5 s) and the epoch counter must move; then, within 90 s, the run must have stopped by
  *    reaching its preset's target, the final evaluation on fresh sequences must reach 0.95, the
  *    Expected/Predicted table must be mostly right, the chart must show its lines, attention's
  *    heatmap must peak on the anti-diagonal (it reverses its window) and teacher forcing's
@@ -31,9 +31,11 @@
  *    and a second run must start (and stop) again. Screenshot: browser-demo-stopped.png.
  *
  * Before step 1, threads (threads-steps.mjs): the page must be cross-origin isolated (the
- * server's COOP/COEP headers) and say so; through a hook the page installs only with `?bench`,
- * presets.fastPartial's model trains for a fixed number of epochs on 1 and on 2 threads,
- * alternating, 3 runs each; every 2-thread run must report `threads: 2` (the workers ran). The
+ * server's COOP/COEP headers) and say so, and that training runs in a dedicated worker; through
+ * a hook the page installs only with `?bench`, the training worker trains
+ * presets.fastPartial's model for a fixed number of epochs on 1 and on 2 threads, alternating,
+ * 3 runs each; every run must say it ran in a worker, every 2-thread run `threads: 2` (the
+ * training worker started a fused worker of its own). The
  * ratio of the medians is printed as the speed-up over one thread, never asserted (timing on
  * a shared machine is noisy). After step 1 the page must say how many threads a run used.
  *

@@ -157,7 +157,8 @@ export async function checkChart(demo, family) {
 }
 
 /**
- * Types `text` into the sequence field and presses Show.
+ * Types `text` into the sequence field and presses Show; waits for the training worker's view
+ * (the message says `showing` until it comes).
  *
  * @param {Page} demo
  * @param {string} text
@@ -165,6 +166,13 @@ export async function checkChart(demo, family) {
 async function showSequence(demo, text) {
   await demo.fill('[data-testid="sequence"]', text);
   await demo.click('[data-testid="show-sequence"]');
+  await demo.waitForFunction(
+    () =>
+      /** @type {HTMLElement | null} */ (document.querySelector('[data-testid="sequence-message"]'))
+        ?.dataset.state !== 'showing',
+    undefined,
+    { timeout: 10_000 },
+  );
   return (await readLive(demo)).message;
 }
 
