@@ -254,7 +254,7 @@ function printSummary(outcome, bundleBytes, testStarted) {
     const extra = families.live.get(family);
     console.log(
       `  ${family}: ${results.epochs} epochs to the target, ${ms(run.totalMs)} from Start to done ` +
-        `(longest frame gap ${ms(run.frames.maxGap)}); fresh-sequence accuracy ${results.accuracy.toFixed(4)} ` +
+        `(longest frame gap ${ms(run.frames.maxGap)}, longest round trip ${ms(Math.max(0, ...run.roundTrips))}); fresh-sequence accuracy ${results.accuracy.toFixed(4)} ` +
         `(${family === 'teacherForcing' ? 'exact sequences' : 'whole windows'} ${results.sequenceAccuracy.toFixed(4)}); ` +
         `table ${table.rightRows}/${table.rows} rows right` +
         (extra ? `; ${extra}` : ''),
@@ -264,14 +264,21 @@ function printSummary(outcome, bundleBytes, testStarted) {
   console.log(`  load after a reload: ${loaded.loaded.join('; ')}`);
   console.log(`  teacherForcing: "${loaded.teacherForcing}"`);
   console.log(
-    `  stop: clicked at epoch ${stopped.clickedAtEpoch}, stopped at epoch ${stopped.state.epoch}/100000, ${ms(stopped.latency)} from the click to "status: stopped"`,
+    `  stop: clicked at epoch ${stopped.clickedAtEpoch}, stopped at epoch ${stopped.state.epoch}/100000, ${ms(stopped.latency)} from the click to "status: stopped"; ` +
+      `while it trained, longest frame gap ${ms(stopped.frames.maxGap)}, longest round trip ${ms(Math.max(0, ...stopped.roundTrips))}`,
   );
   console.log(`  after Stop: a second run started and ended "${rerun}"`);
   const fps = [...families.runs.values()].map((run) => run.frames.fps).filter(Number.isFinite);
+  const watched = [...families.runs.values(), stopped];
+  const longTasks = watched.map((run) => run.frames.longTasks);
+  const trainingMs = watched.reduce((sum, run) => sum + run.totalMs, 0);
   console.log(
     `  responsiveness while training: ${roundTrips.length} page.evaluate round trips, ` +
       `median ${ms(median(roundTrips))}, max ${ms(maxRoundTrip)}; ` +
-      `requestAnimationFrame median ${median(fps).toFixed(0)} fps over the family runs, longest gap ${ms(maxGap)}`,
+      `requestAnimationFrame median ${median(fps).toFixed(0)} fps over the family runs, longest gap ${ms(maxGap)}; ` +
+      `the page thread's long tasks (over 50 ms): ${longTasks.reduce((n, t) => n + t.count, 0)}, ` +
+      `longest ${ms(Math.max(0, ...longTasks.map((t) => t.longest)))}, ` +
+      `${ms(longTasks.reduce((n, t) => n + t.total, 0))} in all over ${ms(trainingMs)} of runs`,
   );
   console.log(
     `  screenshots: ${path.relative(process.cwd(), ARTIFACTS)}/playground-<family>.png (each family, done), ${path.relative(process.cwd(), LOADED_SCREENSHOT)} (attention loaded after a reload), ${path.relative(process.cwd(), STOPPED_SCREENSHOT)} (stopped)`,

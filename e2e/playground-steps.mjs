@@ -1,4 +1,5 @@
 // @ts-check
+/* global document */
 /**
  * The e2e test's steps for the playground's families (see browser-demo.test.mjs for the story):
  * train a family to its target, check its table (and its heatmap or decoding steps), type a
