@@ -106,8 +106,14 @@ export interface Requests {
    * while it trains (the next live refresh uses them) or when it has no model.
    */
   show: { args: { sequences: number[][] }; reply: ModelView | undefined };
-  /** The final evaluation on seeded fresh sequences, and the view on the table's sequences. */
-  evaluate: { args: { seed: number }; reply: { evaluation: Accuracies; view: ModelView } };
+  /**
+   * The final evaluation on seeded fresh sequences, and the view on `sequences`, the table's
+   * sequences from now on.
+   */
+  evaluate: {
+    args: { seed: number; sequences: number[][] };
+    reply: { evaluation: Accuracies; view: ModelView };
+  };
   /** Saves the worker's model to `url` (IndexedDB); replies with the artifacts' sizes. */
   save: { args: { url: string }; reply: { topologyBytes: number; weightBytes: number } };
   /**

@@ -138,10 +138,14 @@ export function show(sequences: number[][]): ModelView | undefined {
 }
 
 /** The final evaluation (seeded fresh sequences) and the view on the table's sequences. */
-export async function evaluate(seed: number): Promise<Requests['evaluate']['reply']> {
+export async function evaluate({
+  seed,
+  sequences,
+}: Requests['evaluate']['args']): Promise<Requests['evaluate']['reply']> {
   const trained = model();
+  state.sequences = sequences;
   const evaluation = await evaluateFamily(trained, seed);
-  return { evaluation, view: viewOf(trained, state.sequences, false) };
+  return { evaluation, view: viewOf(trained, sequences, false) };
 }
 
 /** Saves the worker's model to `url` with saveEchoModel (echo families only). */

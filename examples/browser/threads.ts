@@ -21,7 +21,7 @@ export const isolated = globalThis.crossOriginIsolated;
 export function setUpThreads(): void {
   if (!isolated) return;
   // The URL is relative to this bundle (dist/trainingWorker.js), where the build puts the
-  // fused worker; Chromium, Firefox and Safari let a dedicated worker start workers.
+  // fused worker (a dedicated worker may start workers of its own: nested workers).
   useThreadWorkers(
     () => new Worker(new URL('./fusedWorker.js', import.meta.url), { type: 'module' }),
   );

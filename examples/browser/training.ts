@@ -108,9 +108,8 @@ async function finishRun(
   // Seeded, so that a reload with the same ?seed shows the same table, and the saved model
   // can be checked on the same sequences after a reload.
   const evaluationSeed = seed + 1;
-  const sequences = currentSequences(family);
-  await call('show', { sequences }); // the table's sequences now (a typed one may have come)
-  const { evaluation, view } = await call('evaluate', { seed: evaluationSeed });
+  const sequences = currentSequences(family); // a typed one may have come while it trained
+  const { evaluation, view } = await call('evaluate', { seed: evaluationSeed, sequences });
   showView(view);
   showAccuracies(evaluation);
   markResults(family, result);

@@ -68,7 +68,7 @@ async function answer(request: Request): Promise<Requests[Request['type']]['repl
     case 'show':
       return show(request.args.sequences);
     case 'evaluate':
-      return evaluate(request.args.seed);
+      return evaluate(request.args);
     case 'save':
       return save(request.args.url);
     case 'load':
