@@ -65,6 +65,8 @@ describe('public API documentation', () => {
         'oneHotEncode',
         'predictEcho',
         'saveEchoModel',
+        'loadTeacherForcing',
+        'saveTeacherForcing',
         'selectBackend',
         'toSupervised',
         'trainEcho',

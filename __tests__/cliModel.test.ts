@@ -2,7 +2,7 @@
  * `seq-echo train --model FAMILY` (src/cli/modelArgs.ts, trainTeacher.ts): every family of
  * familyPresets trains to its target in-process through runCli, names its family, leaves no
  * tensor behind; what does not go with a family is a usage error; a saved family loads back
- * in `evaluate`.
+ * in `evaluate` (teacher forcing in `evaluate` and `predict` too).
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -148,10 +148,6 @@ describe('seq-echo train --model: reading the command line', () => {
       ['--model', 'teacher-forcing', '--sequence-length', '30'],
       '--sequence-length does not apply to --model teacher-forcing',
     ],
-    [
-      ['--model', 'teacher-forcing', '--save', 'out'],
-      '--save does not apply to --model teacher-forcing: saveEchoModel saves one model of one input',
-    ],
   ])('train %j: a usage error naming the flag', (args, message) => {
     let error: unknown;
     try {
@@ -228,7 +224,7 @@ describe('seq-echo train --model: every family trains to its target', () => {
       if (family === 'teacherForcing') {
         expect(out).toMatch(/exact sequences: +\d+\.\d\d%/);
         expect(out).toMatch(/^\[[\d, ]+\] +=> Expected: \[[\d, ]+, END\] +Predicted: /m);
-        expect(out).toContain('model not saved (saveEchoModel cannot save teacher forcing)');
+        expect(out).toContain('model not saved (add --save DIR to keep it)');
       } else {
         expect(out).toMatch(/per-item accuracy: +(9[5-9]|100)\.\d\d%/);
         expect(out).toMatch(
@@ -253,6 +249,48 @@ describe('seq-echo train --model: every family trains to its target', () => {
       expect(tf.memory().numTensors).toBe(before);
     },
   );
+
+  it('saved teacher forcing loads back in evaluate and predict, leaving no tensor', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seq-echo-model-'));
+    try {
+      const args = ['--model', 'teacher-forcing', '--epochs', '3', '--target', 'none'];
+      const trained = await run(['train', ...args, '--save', 'tf', '--no-curve'], dir);
+      expect(trained.stderr).toBe('');
+      expect(trained.code).toBe(0);
+      expect(trained.stdout).toContain(`model saved to ${join(dir, 'tf')}\n`);
+      const before = tf.memory().numTensors;
+      const evaluated = await run(['evaluate', 'tf', '--sequences', '20', '--seed', '5'], dir);
+      expect(evaluated.stderr).toBe('');
+      expect(evaluated.code).toBe(0);
+      const described = 'teacher forcing, echo: LSTM(48) encoder and decoder, 1 to 5 items in [0, ';
+      expect(evaluated.stdout).toContain(`model: ${join(dir, 'tf')}\n  ${described}`);
+      expect(evaluated.stdout).toContain(
+        'evaluation on 20 fresh sequences, seed 5, decoded greedily:',
+      );
+      expect(evaluated.stdout).toMatch(/exact sequences: +\d+\.\d\d%/);
+      // The same seed, the same sequences: the same numbers.
+      const again = await run(['evaluate', 'tf', '--sequences', '20', '--seed', '5'], dir);
+      expect(again.stdout).toBe(evaluated.stdout);
+      const predicted = await run(['predict', 'tf', '1,2,3'], dir);
+      expect(predicted.stderr).toBe('');
+      expect(predicted.code).toBe(0);
+      expect(predicted.stdout).toContain(described);
+      expect(predicted.stdout).toMatch(
+        /^\[1, 2, 3\] => Expected: \[1, 2, 3, END\] +Predicted: \[/m,
+      );
+      expect(predicted.stdout).toMatch(/^[01] of 1 sequence echoed right$/m);
+      // Too long for maxLength 5: a usage error from decodeGreedy.
+      const tooLong = await run(['predict', 'tf', '1,2,3,4,5,6'], dir);
+      expect(tooLong.code).toBe(2);
+      expect(tooLong.stderr).toContain('decodeGreedy: sequence');
+      const badCount = await run(['evaluate', 'tf', '--sequences', '0'], dir);
+      expect(badCount.code).toBe(2);
+      expect(badCount.stderr).toContain('--sequences: evaluateTeacherForcing: options.samples');
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('a saved family loads back in evaluate, which names it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seq-echo-model-'));

@@ -21,6 +21,7 @@ import {
   generateSequence,
   getEchoData,
   saveEchoModel,
+  saveTeacherForcing,
   toSupervised,
   trainEcho,
   trainTeacherForcing,
@@ -77,6 +78,11 @@ const CASES: readonly [fn: string, key: string, call: () => unknown][] = [
     'saveEchoModel',
     'overwite',
     () => saveEchoModel(echoModel, '/nonexistent-seq-echo-dir', { overwite: true } as never),
+  ],
+  [
+    'saveTeacherForcing',
+    'overwite',
+    () => saveTeacherForcing(teacher, '/nonexistent-seq-echo-dir', { overwite: true } as never),
   ],
   [
     'frameTeacherForcing',

@@ -90,4 +90,7 @@ export {
   type SaveEchoModelResult,
 } from './io/saveEchoModel';
 export { loadEchoModel } from './io/loadEchoModel';
+export { saveTeacherForcing, type SaveTeacherForcingResult } from './io/saveTeacherForcing';
+export { loadTeacherForcing } from './io/loadTeacherForcing';
+export type { TeacherForcingMetadata } from './io/teacherForcingMetadata';
 export type { EchoModelMetadata, EchoArchitecture } from './io/metadata';

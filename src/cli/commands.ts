@@ -10,6 +10,11 @@ import { escapeControl } from './escape';
 import { usageErrorFrom } from './flags';
 import type { ProgressStream } from './progress';
 import { formatModelInfo, modelFamily } from './family';
+import {
+  evaluateTeacherForcingSave,
+  isTeacherForcingSave,
+  predictTeacherForcingSave,
+} from './savedTeacher';
 import { formatEchoTable, formatEvaluation } from './table';
 
 /** Where a command writes, and how it hears of Ctrl-C. */
@@ -65,16 +70,29 @@ export const printer =
 /** The `evaluate` flag that sets each option of `evaluateEcho`. */
 const EVALUATE_FLAGS = { sequences: '--sequences', seed: '--seed' };
 
+/** seq-echo, on the backend a command asks for. */
+async function libraryOn(backend: SeqEcho.BackendChoice): Promise<typeof SeqEcho> {
+  const lib = await loadLibrary();
+  await lib.selectBackend(backend);
+  return lib;
+}
+
 /**
  * `seq-echo evaluate`: loads a saved model and prints its accuracy on fresh sequences, per
- * item and per window.
+ * item and per window; for teacher-forcing models (saveTeacherForcing's), per item and per
+ * whole sequence decoded greedily (savedTeacher.ts).
  *
  * @param plan - The parsed command line.
  * @param io - Where to write.
- * @throws UsageError (exit code 2) for a `--sequences` or `--seed` that `evaluateEcho` refuses;
- *   whatever else seq-echo throws (exit code 1), e.g. for a missing directory.
+ * @throws UsageError (exit code 2) for a `--sequences` or `--seed` that `evaluateEcho` (or
+ *   `evaluateTeacherForcing`) refuses; whatever else seq-echo throws (exit code 1), e.g. for a
+ *   missing directory.
  */
 export async function runEvaluate(plan: EvaluatePlan, io: CliIo): Promise<void> {
+  if (await isTeacherForcingSave(plan.model)) {
+    await evaluateTeacherForcingSave(await libraryOn(plan.backend), plan, printer(io));
+    return;
+  }
   await withSavedModel(plan, io, async (lib, model, metadata, print) => {
     let evaluation: SeqEcho.EchoEvaluation;
     try {
@@ -93,14 +111,19 @@ export async function runEvaluate(plan: EvaluatePlan, io: CliIo): Promise<void> 
 
 /**
  * `seq-echo predict`: loads a saved model and prints the Expected/Predicted table for the
- * sequence given.
+ * sequence given; teacher-forcing models decode it greedily up to END (savedTeacher.ts).
  *
  * @param plan - The parsed command line.
  * @param io - Where to write.
- * @throws UsageError (exit code 2) for a sequence `predictEcho` refuses (ids out of the model's
- *   range, fewer than its window); whatever else seq-echo throws (exit code 1).
+ * @throws UsageError (exit code 2) for a sequence `predictEcho` (or `decodeGreedy`) refuses
+ *   (ids out of the model's range, fewer than its window, more than maxLength); whatever else
+ *   seq-echo throws (exit code 1).
  */
 export async function runPredict(plan: PredictPlan, io: CliIo): Promise<void> {
+  if (await isTeacherForcingSave(plan.model)) {
+    await predictTeacherForcingSave(await libraryOn(plan.backend), plan, printer(io));
+    return;
+  }
   await withSavedModel(plan, io, (lib, model, metadata, print) => {
     let rows: SeqEcho.EchoPrediction[];
     try {
@@ -128,8 +151,7 @@ async function withSavedModel(
     print: (...lines: string[]) => void,
   ) => Promise<void>,
 ): Promise<void> {
-  const lib = await loadLibrary();
-  await lib.selectBackend(plan.backend);
+  const lib = await libraryOn(plan.backend);
   const model = await lib.loadEchoModel(plan.model);
   try {
     await use(lib, model, metadataOf(model), printer(io));

@@ -108,8 +108,8 @@ const TRAIN_BLOCKS: readonly Block[] = [
           '--preset fast; with --model, --recipe may only repeat the family and --preset only ' +
           'be fast. Flags that do not apply to the family are refused: --n-out is for partial, ' +
           'reverse, one-to-one, many-to-one and attention; --[no-]stateful not for attention ' +
-          'or teacher-forcing; --n-in, --sequence-length and --save not for teacher-forcing, ' +
-          'which seq-echo cannot save. --batch-size is the training batch (and a stateful ' +
+          'or teacher-forcing; --n-in and --sequence-length not for teacher-forcing. ' +
+          '--batch-size is the training batch (and a stateful ' +
           "model's own).",
       ],
       [
@@ -201,7 +201,8 @@ const TRAIN_BLOCKS: readonly Block[] = [
       [
         '--save DIR',
         'save the trained model in directory DIR (model.json, weights.bin, seq-echo.json), ' +
-          'for evaluate, predict and loadEchoModel',
+          'for evaluate, predict and loadEchoModel (teacher-forcing: saveTeacherForcing, ' +
+          'loadTeacherForcing)',
       ],
       [
         '--curve FILE',
@@ -245,7 +246,9 @@ const evaluateHelp = (): string[] =>
   commandHelp(
     'evaluate',
     'Loads a model saved by `seq-echo train --save` (or saveEchoModel) and measures how well ' +
-      'it echoes fresh random sequences of 25 integers: per item and per whole window.',
+      'it echoes fresh random sequences of 25 integers: per item and per whole window. ' +
+      'Teacher-forcing models (saveTeacherForcing) decode fresh sequences of 1 to maxLength ' +
+      'items greedily: per item, exact sequences and right length.',
     [
       [
         'Options:',
@@ -267,7 +270,8 @@ const predictHelp = (): string[] =>
     'predict',
     "Loads a saved model and prints the walkthrough's Expected/Predicted table for the " +
       'sequence given: integers in [0, nUnique) of the model, at least nIn of them, separated ' +
-      'by commas or spaces (e.g. 3,14,15,92,65,35 or "3 14 15 92 65 35").',
+      'by commas or spaces (e.g. 3,14,15,92,65,35 or "3 14 15 92 65 35"). Teacher-forcing ' +
+      'models decode it greedily up to END: 1 to maxLength integers.',
     [['Options:', [BACKEND_ROW, HELP_ROW]]],
   );
 

@@ -65,12 +65,6 @@ const ONLY_FOR: Partial<
     families: ECHO_FAMILIES,
     why: 'teacher forcing trains on fresh samples of 1 to maxLength items, not on one sequence',
   },
-  save: {
-    families: ECHO_FAMILIES,
-    why:
-      'saveEchoModel saves one model of one input, and teacher forcing is three models ' +
-      '(training, encoder, one-step decoder) sharing their weights',
-  },
 };
 
 /** The factories that take a `batchSize` (a stateful model's fixed batch). */

@@ -180,9 +180,7 @@ export async function runTrain(plan: TrainPlan, io: CliIo): Promise<'done' | 'in
     const trained = await trainWithChecks(trainee, plan, io);
     print(...outcomeLines(plan, trained));
     print(...(await trainee.results()));
-    if (plan.family === 'teacherForcing') {
-      print('model not saved (saveEchoModel cannot save teacher forcing)');
-    } else if (plan.save === undefined) {
+    if (plan.save === undefined) {
       print('model not saved (add --save DIR to keep it)');
     } else {
       print(`model saved to ${await trainee.save(plan.save)}`);

@@ -2,8 +2,7 @@
  * `seq-echo train --model teacher-forcing`: teacher forcing's part of `train` (a
  * {@link Trainee}): built by `buildTeacherForcing`, trained by `trainTeacherForcing`, checked
  * by `evaluateTeacherForcing` (exact sequences, greedily decoded) and shown by `decodeGreedy`,
- * each answer up to END. seq-echo cannot save it (`saveEchoModel` takes one model of one
- * input), so `--save` is refused when the command line is read (modelArgs.ts).
+ * each answer up to END, and saved by `saveTeacherForcing` (`--save`).
  */
 import type * as SeqEcho from '../index';
 import { mulberry32 } from '../data/random';
@@ -97,7 +96,7 @@ function results(
  *
  * @param lib - seq-echo.
  * @param plan - The parsed command line.
- * @returns The trainee; its `save` throws (the command line refuses `--save` first).
+ * @returns The trainee.
  * @throws UsageError for a value `buildTeacherForcing` refuses.
  */
 export function teacherForcingTrainee(lib: typeof SeqEcho, plan: TeacherForcingTrainPlan): Trainee {
@@ -132,7 +131,7 @@ export function teacherForcingTrainee(lib: typeof SeqEcho, plan: TeacherForcingT
       return Promise.resolve({ accuracy: e.sequenceAccuracy, windows: e.samples, unit: UNIT });
     },
     results: () => Promise.resolve(results(lib, plan, models)),
-    save: () => Promise.reject(new Error('seq-echo cannot save teacher forcing models')),
+    save: async (dir) => (await lib.saveTeacherForcing(models, dir)).location,
     dispose: () => {
       models.dispose();
     },

@@ -60,14 +60,16 @@ export function joinWeightData(data: tf.io.WeightData): ArrayBuffer {
 
 /**
  * Checks artifacts from any IO handler: a JSON topology, weight specs and weight data of the
- * right size. `where` names the source in messages. Throws an `Error` otherwise.
+ * right size. `where` names the source in messages, `saver` the function that should have
+ * saved it. Throws an `Error` otherwise.
  */
 export function checkArtifacts(
   fn: string,
   where: string,
   artifacts: tf.io.ModelArtifacts,
+  saver = 'saveEchoModel',
 ): CheckedArtifacts {
-  const expected = 'expected a model saved by saveEchoModel (or tf.LayersModel.save)';
+  const expected = `expected a model saved by ${saver} (or tf.LayersModel.save)`;
   let topology: unknown = artifacts.modelTopology;
   if (isRecord(topology) && isRecord(topology.model_config)) {
     topology = topology.model_config;

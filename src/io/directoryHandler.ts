@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { loadDirectory } from './loadDirectory';
+import { ECHO_MODEL, loadDirectory, type SavedKind } from './loadDirectory';
 import type { NodeIo } from './nodeIo';
 import { saveDirectory } from './saveDirectory';
 
@@ -16,16 +16,18 @@ export interface DirectorySaveOptions {
  * seq-echo.json so that the directory loads as the old model or the new one whatever fails
  * (see `saveDirectory.ts`); `load` reads them back, checking each file before reading it (see
  * `loadDirectory.ts`). Errors name `fn` and the file. `directory` is absolute; for `load` it
- * may also be the path of a model.json.
+ * may also be the path of a model.json; `kind` says what `load` expects (an echo model unless
+ * told).
  */
 export function directoryHandler(
   fn: string,
   directory: string,
   io: NodeIo,
   options: DirectorySaveOptions = { overwrite: false },
+  kind: SavedKind = ECHO_MODEL,
 ): tf.io.IOHandler {
   return {
     save: (artifacts) => saveDirectory(fn, directory, io, artifacts, options.overwrite),
-    load: () => loadDirectory(fn, directory, io),
+    load: () => loadDirectory(fn, directory, io, kind),
   };
 }

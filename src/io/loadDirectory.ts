@@ -22,13 +22,29 @@ import {
 import { checkMetadata, METADATA_KEY } from './metadata';
 import type { NodeIo } from './nodeIo';
 
-const SAVED = `a directory saved by saveEchoModel, holding ${MODEL_FILE}, ${WEIGHTS_FILE} and ${METADATA_FILE}`;
+/** What a directory should be, for messages: one `saver` wrote. */
+const savedBy = (saver: string): string =>
+  `a directory saved by ${saver}, holding ${MODEL_FILE}, ${WEIGHTS_FILE} and ${METADATA_FILE}`;
+
+/**
+ * What kind of save a load expects: the function that writes it (for messages) and the check
+ * of its seq-echo metadata, which throws naming `fn` and `where` for anything else.
+ */
+export interface SavedKind {
+  saver: string;
+  checkMetadata(fn: string, where: string, value: unknown): unknown;
+}
+
+/** An echo model, saved by saveEchoModel. */
+export const ECHO_MODEL: SavedKind = { saver: 'saveEchoModel', checkMetadata };
 const MODEL_JSON = "tfjs's model.json format: an object with modelTopology and weightsManifest";
 
 /** What one load reads from: the caller, the directory (as given and real) and its model.json. */
 interface Source {
   fn: string;
   io: NodeIo;
+  /** What the directory should be, for messages. */
+  saved: string;
   directory: string;
   realDirectory: string;
   modelFile: string;
@@ -51,9 +67,9 @@ interface WeightFile {
 const weightFileExpected = (modelFile: string): string => `a weights file (${modelFile} lists it)`;
 
 /** The directory and model.json that `location` (either of them) names. */
-async function locate(fn: string, location: string, io: NodeIo): Promise<Source> {
+async function locate(fn: string, location: string, io: NodeIo, saved: string): Promise<Source> {
   const { fs, path } = io;
-  const stats = await attempt(fn, location, () => fs.stat(location), SAVED);
+  const stats = await attempt(fn, location, () => fs.stat(location), saved);
   let directory = location;
   let modelFile = path.join(location, MODEL_FILE);
   if (stats.isFile() && location.toLowerCase().endsWith('.json')) {
@@ -61,11 +77,11 @@ async function locate(fn: string, location: string, io: NodeIo): Promise<Source>
     modelFile = location;
   } else if (!stats.isDirectory()) {
     throw new Error(
-      `${fn}: ${location} is not a directory; expected ${SAVED} (or the path of its ${MODEL_FILE})`,
+      `${fn}: ${location} is not a directory; expected ${saved} (or the path of its ${MODEL_FILE})`,
     );
   }
-  const realDirectory = await attempt(fn, directory, () => fs.realpath(directory), SAVED);
-  return { fn, io, directory, realDirectory, modelFile };
+  const realDirectory = await attempt(fn, directory, () => fs.realpath(directory), saved);
+  return { fn, io, saved, directory, realDirectory, modelFile };
 }
 
 /**
@@ -233,20 +249,22 @@ async function readWeights(
 
 /**
  * Reads a saved directory (or its model.json) back into model artifacts, checking each file
- * before reading it. seq-echo.json must be seq-echo's metadata, but model.json's copy, when it
+ * before reading it. seq-echo.json must be seq-echo's metadata of the `kind` expected (an echo
+ * model by default), but model.json's copy, when it
  * has one, is the one used: model.json is the file a save replaces last, so it is never stale.
  */
 export async function loadDirectory(
   fn: string,
   location: string,
   io: NodeIo,
+  kind: SavedKind = ECHO_MODEL,
 ): Promise<tf.io.ModelArtifacts> {
-  const source = await locate(fn, location, io);
+  const source = await locate(fn, location, io, savedBy(kind.saver));
   const { json, topology, groups } = await readModelJson(source);
   const metadataFile = io.path.join(source.directory, METADATA_FILE);
-  const metadataExpected = `the seq-echo metadata of ${SAVED}`;
+  const metadataExpected = `the seq-echo metadata of ${source.saved}`;
   const stored = await readJsonInside(source, metadataFile, metadataExpected, MAX_METADATA_BYTES);
-  checkMetadata(fn, metadataFile, stored);
+  kind.checkMetadata(fn, metadataFile, stored);
   const userDefined = isRecord(json.userDefinedMetadata) ? json.userDefinedMetadata : {};
 
   const { specs, bytes, paths } = checkManifest(source, groups);

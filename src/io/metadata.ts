@@ -74,24 +74,58 @@ export function majorVersion(version: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** The format, its version and the saving library's version, checked; `field` names a field. */
-function checkVersions(
+/** The `format` of teacher-forcing models saved by `saveTeacherForcing`. */
+export const TEACHER_FORCING_FORMAT = 'seq-echo-teacher-forcing';
+
+/**
+ * What a saved `format` is, for a message refusing it where the other kind was expected: the
+ * saving function and the loading one, or `undefined` for a format seq-echo does not write.
+ */
+export function savedKind(format: unknown): { saver: string; loader: string } | undefined {
+  if (format === FORMAT) return { saver: 'saveEchoModel', loader: 'loadEchoModel' };
+  if (format === TEACHER_FORCING_FORMAT) {
+    return { saver: 'saveTeacherForcing', loader: 'loadTeacherForcing' };
+  }
+  return undefined;
+}
+
+/**
+ * Checks the `format` field: `expected`, written by `saver`. The other seq-echo format is
+ * refused with the function that loads it. Throws a `TypeError` otherwise.
+ */
+export function checkFormat(
   fn: string,
   field: (name: string) => string,
   value: Record<string, unknown>,
+  expected: string,
+  saver: string,
+): void {
+  if (value.format === expected) return;
+  const other = savedKind(value.format);
+  const hint =
+    other === undefined ? '' : `: it was saved by ${other.saver}; load it with ${other.loader}`;
+  throw new TypeError(
+    `${fn}: ${field('format')} must be '${expected}' (a model saved by ${saver}), but received ${showValue(value.format)}${hint}`,
+  );
+}
+
+/**
+ * The format version and the saving library's version, checked; `field` names a field and
+ * `newest` is the newest format version this seq-echo reads.
+ */
+export function checkVersions(
+  fn: string,
+  field: (name: string) => string,
+  value: Record<string, unknown>,
+  newest = FORMAT_VERSION,
 ) {
-  if (value.format !== FORMAT) {
-    throw new TypeError(
-      `${fn}: ${field('format')} must be '${FORMAT}' (a model saved by saveEchoModel), but received ${showValue(value.format)}`,
-    );
-  }
   const { formatVersion, libraryVersion } = value;
   if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion)) {
     throw new TypeError(message(fn, field('formatVersion'), 'an integer', formatVersion));
   }
-  if (formatVersion < 1 || formatVersion > FORMAT_VERSION) {
+  if (formatVersion < 1 || formatVersion > newest) {
     throw new RangeError(
-      `${fn}: ${field('formatVersion')} must be an integer in [1, ${FORMAT_VERSION}] (seq-echo ${VERSION} reads format versions up to ${FORMAT_VERSION}; a newer seq-echo saved this model, so upgrade seq-echo to load it), but received ${formatVersion}`,
+      `${fn}: ${field('formatVersion')} must be an integer in [1, ${newest}] (seq-echo ${VERSION} reads format versions up to ${newest}; a newer seq-echo saved this model, so upgrade seq-echo to load it), but received ${formatVersion}`,
     );
   }
   const major = typeof libraryVersion === 'string' ? majorVersion(libraryVersion) : undefined;
@@ -174,7 +208,7 @@ export function checkMetadata(fn: string, where: string, value: unknown): EchoMo
   // seq-echo recorded the task are echo models.
   return {
     format: FORMAT,
-    ...checkVersions(fn, field, value),
+    ...(checkFormat(fn, field, value, FORMAT, 'saveEchoModel'), checkVersions(fn, field, value)),
     nIn: check('nIn', integerFrom(1)),
     nOut: check('nOut', integerFrom(1)),
     nUnique: check('nUnique', integerFrom(2)),

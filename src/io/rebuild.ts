@@ -225,6 +225,20 @@ function setWeights(model: tf.LayersModel, names: string[], artifacts: CheckedAr
   }
 }
 
+/**
+ * Sets the weights of checked artifacts on `model`, each matched by name to the model's
+ * weight, checking shapes and dtypes first: throws an `Error` naming `fn` and `where` when
+ * they do not fit, before any weight changes. Every decoded tensor is disposed.
+ */
+export function setSavedWeights(
+  fn: string,
+  where: string,
+  model: tf.LayersModel,
+  artifacts: CheckedArtifacts,
+): void {
+  setWeights(model, matchWeights(fn, where, model, artifacts.weightSpecs), artifacts);
+}
+
 /** tfjs's own loader, which skips initializers when it is given the weights (strict mode). */
 async function loadWithTfjs(artifacts: CheckedArtifacts): Promise<tf.LayersModel> {
   const { modelTopology, weightSpecs, weightData } = artifacts;

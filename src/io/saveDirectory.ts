@@ -13,7 +13,7 @@ import {
   writeDurably,
 } from './fileAccess';
 import { MAX_METADATA_BYTES, MAX_MODEL_JSON_BYTES } from './limits';
-import { FORMAT, METADATA_KEY } from './metadata';
+import { METADATA_KEY, savedKind } from './metadata';
 import { errorCode, errorText, type NodeIo } from './nodeIo';
 import { queueSave } from './saveQueue';
 
@@ -25,13 +25,16 @@ import { queueSave } from './saveQueue';
 const SAVE_LEFTOVER =
   /^(?:(?:model\.json|seq-echo\.json|weights\.bin)\.[0-9a-z]+\.tmp|weights\.[0-9a-z]+\.bin)$/;
 
-/** Whether a JSON value is seq-echo metadata, or a model.json holding it. */
+/**
+ * Whether a JSON value is seq-echo metadata (of an echo model or of teacher-forcing models), or
+ * a model.json holding it.
+ */
 const isSeqEchoJson = (value: unknown): boolean =>
   isRecord(value) &&
-  (value.format === FORMAT ||
+  (savedKind(value.format) !== undefined ||
     (isRecord(value.userDefinedMetadata) &&
       isRecord(value.userDefinedMetadata[METADATA_KEY]) &&
-      value.userDefinedMetadata[METADATA_KEY].format === FORMAT));
+      savedKind(value.userDefinedMetadata[METADATA_KEY].format) !== undefined));
 
 /**
  * Whether a directory holding `entries` may be saved into without `overwrite`: it is empty,
@@ -82,7 +85,7 @@ async function prepareDestination(
   const entries = await attempt(fn, directory, () => fs.readdir(real));
   if (!overwrite && !(await isSeqEchoDirectory(fn, io, real, entries))) {
     throw new Error(
-      `${fn}: destination ${directory} must be an empty directory or one saved by saveEchoModel, but it holds ${someNames(entries)} and no seq-echo model; pass { overwrite: true } to replace its ${MODEL_FILE}, ${WEIGHTS_FILE} and ${METADATA_FILE} anyway`,
+      `${fn}: destination ${directory} must be an empty directory or one saved by saveEchoModel or saveTeacherForcing, but it holds ${someNames(entries)} and no seq-echo model; pass { overwrite: true } to replace its ${MODEL_FILE}, ${WEIGHTS_FILE} and ${METADATA_FILE} anyway`,
     );
   }
   return real;
