@@ -6,10 +6,10 @@
  * `decodeGreedyBatch`), on a random sequence or one the user types. The attention family also
  * shows a heatmap of `attentionWeights` for the table's first window, teacher forcing its greedy
  * decoding step by step up to END with each token's probability. Each finished run (done or
- * stopped) is saved with `saveEchoModel(model, 'indexeddb://seq-echo-demo-<family>')`; "Load
- * saved model" brings the selected family's back with `loadEchoModel`, also after a reload, and
- * checks that it predicts exactly what the saved model predicted on the table's sequences.
- * Teacher-forcing models are not saved: seq-echo's save takes one-input echo models (saved.ts).
+ * stopped) is saved with `saveEchoModel(model, 'indexeddb://seq-echo-demo-<family>')` (teacher
+ * forcing's three models with `saveTeacherForcing`); "Load saved model" brings the selected
+ * family's back with `loadEchoModel` (`loadTeacherForcing`), also after a reload, and checks
+ * that it predicts exactly what the saved model predicted on the table's sequences.
  *
  * Build and serve it from a clone of the repository (no `npm run build` needed; esbuild
  * bundles the page, the training worker with seq-echo's src/ and @tensorflow/tfjs, and

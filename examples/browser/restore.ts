@@ -1,6 +1,6 @@
 /**
  * "Load saved model": has the training worker load the selected family's saved model with
- * `loadEchoModel` and make it its model, and checks it against what the saved model predicted
+ * `loadEchoModel` (teacher forcing: `loadTeacherForcing`) and make it its model, and checks it against what the saved model predicted
  * (saved.ts keeps that record).
  */
 import type { EchoFamily } from '../../src/index';
@@ -24,15 +24,14 @@ import {
 } from './view';
 
 /**
- * Has the worker load the selected family's saved model with loadEchoModel and make it its
- * model, predict the saved run's table sequences with it and evaluate it; says whether every
+ * Has the worker load the selected family's saved model (loadEchoModel, loadTeacherForcing)
+ * and make it its model, predict the saved run's table sequences with it and evaluate it; says whether every
  * prediction is the one the saved model made (and whether the seeded evaluation gives the
  * same accuracy).
  */
 export async function loadSaved(): Promise<void> {
   const family = selectedFamily();
   if (page.running || page.restoring || !page.savedFamilies.has(family)) return;
-  if (family === 'teacherForcing') return; // never saved (saved.ts)
   const url = saveUrl(family);
   page.restoring = true;
   lockControls();

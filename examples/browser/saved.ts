@@ -1,11 +1,9 @@
 /**
  * Saving and loading: each finished run's model goes to IndexedDB, one slot per family
- * (`indexeddb://seq-echo-demo-<family>`), saved by the training worker with `saveEchoModel`,
- * and what the page showed for it (see {@link SavedRun}) to the page's localStorage (workers
- * have none), so that "Load saved model" can check the loaded model's predictions, also after
- * a reload. Teacher forcing is the exception: `saveEchoModel` saves one-input echo models, and
- * seq-echo has no save for `buildTeacherForcing`'s three models, so the page says so instead
- * of saving.
+ * (`indexeddb://seq-echo-demo-<family>`), saved by the training worker with `saveEchoModel`
+ * (teacher forcing's three models with `saveTeacherForcing`), and what the page showed for it
+ * (see {@link SavedRun}) to the page's localStorage (workers have none), so that "Load saved
+ * model" can check the loaded model's predictions, also after a reload.
  */
 import type { EchoFamily } from '../../src/index';
 import { call } from './client';
@@ -16,14 +14,6 @@ import { clock, setSaved } from './view';
 export { saveUrl };
 /** The localStorage key of what the saved run of `family` showed (see {@link SavedRun}). */
 const recordKey = (family: EchoFamily): string => `seq-echo-demo:saved-run:${family}`;
-
-/** Why a family's models cannot be saved, or `undefined` when they can. */
-export function unsavable(family: EchoFamily): string | undefined {
-  return family === 'teacherForcing'
-    ? "teacher-forcing models are not saved: seq-echo's saveEchoModel takes one-input echo " +
-        'models, and it has no save for the three models buildTeacherForcing makes'
-    : undefined;
-}
 
 /**
  * What the page showed for the saved model, kept in localStorage next to it: after a reload the
@@ -88,13 +78,8 @@ export async function savedFamilies(): Promise<Set<EchoFamily>> {
   }
 }
 
-/** The save line for the selected family: what is saved, or why nothing can be. */
+/** The save line for the selected family: what is saved, or where a run will be. */
 export function showSavedLine(family: EchoFamily, saved: boolean): void {
-  const why = unsavable(family);
-  if (why) {
-    setSaved('unsupported', why);
-    return;
-  }
   const record = saved ? readSavedRun(family) : undefined;
   if (saved) {
     setSaved(
@@ -112,18 +97,13 @@ const kilobytes = (bytes: number): string => `${(bytes / 1024).toFixed(1)} kB`;
 /**
  * Has the worker save the model of a finished run of `family` to its slot, and keeps what the
  * page showed for it in localStorage. A failure is shown on the save line; the run's own
- * status stands. Teacher forcing is not saved (see {@link unsavable}).
+ * status stands.
  */
 export async function saveRun(
   family: EchoFamily,
   record: Omit<SavedRun, 'url' | 'savedAt' | 'family'>,
 ): Promise<boolean> {
   const url = saveUrl(family);
-  const why = unsavable(family);
-  if (why) {
-    setSaved('unsupported', why);
-    return false;
-  }
   setSaved('saving', `saving to ${url}…`);
   try {
     // The record describes the model in IndexedDB: none while that model is being replaced.

@@ -9,7 +9,9 @@ import {
   attentionWeights,
   decodeGreedy,
   loadEchoModel,
+  loadTeacherForcing,
   saveEchoModel,
+  saveTeacherForcing,
   type EchoFamily,
 } from '../../src/index';
 import { decodeWithProbabilities } from './decode';
@@ -148,31 +150,36 @@ export async function evaluate({
   return { evaluation, view: viewOf(trained, sequences, false) };
 }
 
-/** Saves the worker's model to `url` with saveEchoModel (echo families only). */
+/**
+ * Saves the worker's model to `url`: an echo model with saveEchoModel, teacher forcing's three
+ * with saveTeacherForcing.
+ */
 export async function save(url: string): Promise<Requests['save']['reply']> {
   const trained = model();
-  if (trained.kind !== 'echo') {
-    throw new Error(`seq-echo's saveEchoModel does not save ${trained.family} models`);
-  }
-  const { modelArtifactsInfo: info } = await saveEchoModel(trained.model, url);
+  const { modelArtifactsInfo: info } =
+    trained.kind === 'echo'
+      ? await saveEchoModel(trained.model, url)
+      : await saveTeacherForcing(trained.models, url);
   return { topologyBytes: info.modelTopologyBytes ?? 0, weightBytes: info.weightDataBytes ?? 0 };
 }
 
-/** Loads `family`'s model from `url` with loadEchoModel, shows and evaluates it. */
+/**
+ * Loads `family`'s model from `url` (loadEchoModel; teacher forcing: loadTeacherForcing), makes
+ * it the worker's model, shows and evaluates it.
+ */
 export async function load({
   family,
   url,
   sequences,
   evaluationSeed,
 }: Requests['load']['args']): Promise<Requests['load']['reply']> {
-  if (family === 'teacherForcing') {
-    throw new Error(`seq-echo's loadEchoModel does not load ${family} models`);
-  }
   const started = performance.now();
-  const loaded = await loadEchoModel(url);
+  const trained: Trained =
+    family === 'teacherForcing'
+      ? { kind: 'teacherForcing', family, models: await loadTeacherForcing(url) }
+      : { kind: 'echo', family, model: await loadEchoModel(url) };
   const loadMs = performance.now() - started;
   disposeModel();
-  const trained: Trained = { kind: 'echo', family, model: loaded };
   state.trained = trained;
   state.sequences = sequences;
   const view = viewOf(trained, sequences, false);

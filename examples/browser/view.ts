@@ -174,7 +174,7 @@ export function showThreads(threads: number): void {
 // ---- the save and load lines -----------------------------------------------------------------
 
 export function setSaved(
-  state: 'none' | 'saving' | 'saved' | 'found' | 'unsupported' | 'error',
+  state: 'none' | 'saving' | 'saved' | 'found' | 'error',
   text: string,
 ): void {
   ui.saved.dataset.state = state;
