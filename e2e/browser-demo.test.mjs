@@ -11,29 +11,32 @@
  * and drives the page with playwright-core and the system's Chromium (default
  * /usr/bin/chromium; no browser download):
  *
- * 1. Every family of familyPresets, in turn: Start; while it trains, page.evaluate round trips
- *    must keep answering (within 1.5 s), requestAnimationFrame must keep firing (no gap over
- *    1.5 s) and the epoch counter must move; then, within 90 s, the run must have stopped by
+ * 1. Every family of familyPresets, in turn: Start; while it trains (in the page's training
+ *    worker), page.evaluate round trips must keep answering (within 1.5 s),
+ *    requestAnimationFrame must keep firing (no gap over 1.5 s) and the epoch counter must move; then, within 90 s, the run must have stopped by
  *    reaching its preset's target, the final evaluation on fresh sequences must reach 0.95, the
  *    Expected/Predicted table must be mostly right, the chart must show its lines, attention's
  *    heatmap must peak on the anti-diagonal (it reverses its window) and teacher forcing's
  *    step-by-step decoding must agree with decodeGreedy and end in END. Each run is saved
- *    (teacher forcing excepted: seq-echo cannot save it). Screenshot per family:
+ *    (teacher forcing with saveTeacherForcing). Screenshot per family:
  *    e2e/artifacts/playground-<family>.png. After the whole family: typed sequences, bad ones
  *    refused with a message, a good one shown in the table.
  * 2. Save and load: the page is reloaded, so that models can only come from IndexedDB, and for
- *    each saved family "Load saved model" (loadEchoModel) must give a model whose table has the
- *    same sequences and predictions, row for row, and the same accuracy on the same seeded
- *    evaluation sequences, as before the reload; teacher forcing must say it is not saved.
+ *    each family "Load saved model" (loadEchoModel; teacher forcing: loadTeacherForcing) must
+ *    give a model whose table has the same sequences and predictions, row for row, and the
+ *    same accuracy on the same seeded evaluation sequences, as before the reload (teacher
+ *    forcing's decoding steps must again agree with decodeGreedy and end in END).
  *    Screenshot: browser-demo-loaded.png (the loaded attention model, its heatmap redrawn).
  * 3. Stop: the whole family with 100,000 epochs and no target, Stop after two seconds; the
  *    status must say stopped, the stopped run must be saved too, the controls must come back,
  *    and a second run must start (and stop) again. Screenshot: browser-demo-stopped.png.
  *
  * Before step 1, threads (threads-steps.mjs): the page must be cross-origin isolated (the
- * server's COOP/COEP headers) and say so; through a hook the page installs only with `?bench`,
- * presets.fastPartial's model trains for a fixed number of epochs on 1 and on 2 threads,
- * alternating, 3 runs each; every 2-thread run must report `threads: 2` (the workers ran). The
+ * server's COOP/COEP headers) and say so, and that training runs in a dedicated worker; through
+ * a hook the page installs only with `?bench`, the training worker trains
+ * presets.fastPartial's model for a fixed number of epochs on 1 and on 2 threads, alternating,
+ * 3 runs each; every run must say it ran in a worker, every 2-thread run `threads: 2` (the
+ * training worker started a fused worker of its own). The
  * ratio of the medians is printed as the speed-up over one thread, never asserted (timing on
  * a shared machine is noisy). After step 1 the page must say how many threads a run used.
  *
@@ -252,7 +255,7 @@ function printSummary(outcome, bundleBytes, testStarted) {
     const extra = families.live.get(family);
     console.log(
       `  ${family}: ${results.epochs} epochs to the target, ${ms(run.totalMs)} from Start to done ` +
-        `(longest frame gap ${ms(run.frames.maxGap)}); fresh-sequence accuracy ${results.accuracy.toFixed(4)} ` +
+        `(longest frame gap ${ms(run.frames.maxGap)}, longest round trip ${ms(Math.max(0, ...run.roundTrips))}); fresh-sequence accuracy ${results.accuracy.toFixed(4)} ` +
         `(${family === 'teacherForcing' ? 'exact sequences' : 'whole windows'} ${results.sequenceAccuracy.toFixed(4)}); ` +
         `table ${table.rightRows}/${table.rows} rows right` +
         (extra ? `; ${extra}` : ''),
@@ -260,16 +263,22 @@ function printSummary(outcome, bundleBytes, testStarted) {
   }
   console.log(`  typed sequences: ${families.typed}; teacherForcing: ${families.decoded}`);
   console.log(`  load after a reload: ${loaded.loaded.join('; ')}`);
-  console.log(`  teacherForcing: "${loaded.teacherForcing}"`);
   console.log(
-    `  stop: clicked at epoch ${stopped.clickedAtEpoch}, stopped at epoch ${stopped.state.epoch}/100000, ${ms(stopped.latency)} from the click to "status: stopped"`,
+    `  stop: clicked at epoch ${stopped.clickedAtEpoch}, stopped at epoch ${stopped.state.epoch}/100000, ${ms(stopped.latency)} from the click to "status: stopped"; ` +
+      `while it trained, longest frame gap ${ms(stopped.frames.maxGap)}, longest round trip ${ms(Math.max(0, ...stopped.roundTrips))}`,
   );
   console.log(`  after Stop: a second run started and ended "${rerun}"`);
   const fps = [...families.runs.values()].map((run) => run.frames.fps).filter(Number.isFinite);
+  const watched = [...families.runs.values(), stopped];
+  const longTasks = watched.map((run) => run.frames.longTasks);
+  const trainingMs = watched.reduce((sum, run) => sum + run.totalMs, 0);
   console.log(
     `  responsiveness while training: ${roundTrips.length} page.evaluate round trips, ` +
       `median ${ms(median(roundTrips))}, max ${ms(maxRoundTrip)}; ` +
-      `requestAnimationFrame median ${median(fps).toFixed(0)} fps over the family runs, longest gap ${ms(maxGap)}`,
+      `requestAnimationFrame median ${median(fps).toFixed(0)} fps over the family runs, longest gap ${ms(maxGap)}; ` +
+      `the page thread's long tasks (over 50 ms): ${longTasks.reduce((n, t) => n + t.count, 0)}, ` +
+      `longest ${ms(Math.max(0, ...longTasks.map((t) => t.longest)))}, ` +
+      `${ms(longTasks.reduce((n, t) => n + t.total, 0))} in all over ${ms(trainingMs)} of runs`,
   );
   console.log(
     `  screenshots: ${path.relative(process.cwd(), ARTIFACTS)}/playground-<family>.png (each family, done), ${path.relative(process.cwd(), LOADED_SCREENSHOT)} (attention loaded after a reload), ${path.relative(process.cwd(), STOPPED_SCREENSHOT)} (stopped)`,

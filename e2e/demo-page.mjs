@@ -1,5 +1,5 @@
 // @ts-check
-/* global document, requestAnimationFrame */
+/* global document, requestAnimationFrame, PerformanceObserver */
 /**
  * What the e2e test reads from the demo page (through its `data-testid` hooks and
  * `body[data-status]`), and how it waits for it.
@@ -30,14 +30,25 @@ export async function readState(page) {
 
 /**
  * Starts counting frames in the page: how many, and the longest gap between two, while the
- * page's status is `training`.
+ * page's status is `training`; and the page thread's long tasks (over 50 ms, Chromium's
+ * `longtask` entries) meanwhile: how many, the longest and their total.
  *
  * @param {Page} page
  */
 export async function startFrameProbe(page) {
   await page.evaluate(() => {
     const probe = { frames: 0, maxGap: 0, span: 0, last: -1, on: true };
-    Object.assign(globalThis, { __frameProbe: probe });
+    const tasks = { count: 0, longest: 0, total: 0 };
+    const observer = new PerformanceObserver((list) => {
+      if (document.body.dataset.status !== 'training') return;
+      for (const entry of list.getEntries()) {
+        tasks.count++;
+        tasks.longest = Math.max(tasks.longest, entry.duration);
+        tasks.total += entry.duration;
+      }
+    });
+    observer.observe({ type: 'longtask' });
+    Object.assign(globalThis, { __frameProbe: probe, __longTasks: { tasks, observer } });
     /** @param {number} now */
     const tick = (now) => {
       if (document.body.dataset.status === 'training') {
@@ -60,16 +71,27 @@ export async function startFrameProbe(page) {
  * Stops the frame probe and returns its counts.
  *
  * @param {Page} page
- * @returns {Promise<{ frames: number, maxGap: number, fps: number }>}
+ * @returns {Promise<{ frames: number, maxGap: number, fps: number, longTasks: { count: number, longest: number, total: number } }>}
  */
 export async function stopFrameProbe(page) {
   return page.evaluate(() => {
+    const scope = /** @type {Record<string, unknown>} */ (globalThis);
     const probe = /** @type {{ frames: number, maxGap: number, span: number, on: boolean }} */ (
-      /** @type {Record<string, unknown>} */ (globalThis).__frameProbe
+      scope.__frameProbe
     );
+    const { tasks, observer } =
+      /** @type {{ tasks: { count: number, longest: number, total: number }, observer: PerformanceObserver }} */ (
+        scope.__longTasks
+      );
+    for (const entry of observer.takeRecords()) {
+      tasks.count++;
+      tasks.longest = Math.max(tasks.longest, entry.duration);
+      tasks.total += entry.duration;
+    }
+    observer.disconnect();
     probe.on = false;
     const fps = probe.span > 0 ? (1000 * (probe.frames - 1)) / probe.span : Number.NaN;
-    return { frames: probe.frames, maxGap: probe.maxGap, fps };
+    return { frames: probe.frames, maxGap: probe.maxGap, fps, longTasks: tasks };
   });
 }
 

@@ -29,8 +29,9 @@ export const SAVE_URL = 'indexeddb://seq-echo-demo-whole';
 /**
  * The longest a page.evaluate round trip, or a gap between frames, may take during training.
  * A generous bound, not a speed target: a page that froze while training (the walkthrough run
- * trains for two seconds before Stop) would answer nothing until it ended. Typical figures,
- * printed in the summary, are tens of ms; a shared CI machine can take a few hundred.
+ * trains for two seconds before Stop) would answer nothing until it ended. Training runs in a
+ * worker, so typical figures, printed in the summary, are a frame or two; a shared CI machine
+ * can take a few hundred ms.
  */
 export const RESPONSIVE_MS = 1500;
 

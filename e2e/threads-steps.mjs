@@ -2,15 +2,18 @@
 /* global document, window */
 /**
  * The e2e test's steps about worker threads: the page must be cross-origin isolated (the
- * server's headers), and a training run on two threads must really use two, timed against one
- * thread in the same page. The timing is only reported, never asserted: it depends on how busy
+ * server's headers), and a training run on two threads must really use two (the training
+ * worker and a fused worker it started), timed against one thread in the same training worker. The timing is only reported, never asserted: it depends on how busy
  * the machine's cores are.
  */
 import { check, median } from './harness.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
-/** @typedef {{ ms: number, threads: number, epochs: number }} BenchRun */
-/** The page's hook (examples/browser/threads.ts), there only with `?bench` in the URL. */
+/** @typedef {{ ms: number, threads: number, epochs: number, inWorker: boolean }} BenchRun */
+/**
+ * The page's hook (examples/browser/main.ts; the training worker runs it, threads.ts), there
+ * only with `?bench` in the URL.
+ */
 /** @typedef {{ __seqEchoBench?: (threads: number, epochs: number) => Promise<BenchRun> }} BenchWindow */
 
 /** Epochs per timed run: fastPartial's model B, batches of 32 (where threads pay). */
@@ -35,6 +38,10 @@ export async function checkIsolated(demo) {
     'the page is not cross-origin isolated (crossOriginIsolated is false): check the COOP/COEP headers',
   );
   check(seen.shown === 'true', `the page does not say it is isolated: "${seen.text}"`);
+  check(
+    seen.text.includes('dedicated worker'),
+    `the page does not say training runs in a worker: "${seen.text}"`,
+  );
   check(seen.hook === 'function', 'the page has no window.__seqEchoBench (is ?bench in the URL?)');
   return seen.text;
 }
@@ -61,6 +68,7 @@ async function benchRun(demo, threads, epochs) {
     `a run asked for ${threads} threads trained on ${run.threads} (were the workers started?)`,
   );
   check(run.epochs === epochs, `a run of ${epochs} epochs trained ${run.epochs}`);
+  check(run.inWorker, 'a bench run trained on the page, not in the training worker');
   return run;
 }
 

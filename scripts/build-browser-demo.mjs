@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 /**
- * Bundles the browser demo (examples/browser/main.ts and the demo's modules it imports, seq-echo's
- * src/ and @tensorflow/tfjs) into one ES module with esbuild, so the page is static and needs no
- * `npm run build` first. main.ts is the page's only entry point: esbuild follows its imports, so
- * a new module of the demo needs no change here. The fused engine's worker
- * (src/training/fused/threads/worker.ts, no tfjs) is bundled apart, to dist/fusedWorker.js: the
- * page starts it as a module Worker (useThreadWorkers) when it is cross-origin isolated.
+ * Bundles the browser demo with esbuild, so the page is static and needs no `npm run build`
+ * first: three ES modules, each with what it imports (esbuild follows the imports, so a new
+ * module of the demo needs no change here).
+ *
+ * - dist/main.js: the page (examples/browser/main.ts), which only draws; no tfjs.
+ * - dist/trainingWorker.js: the training worker (examples/browser/trainingWorker.ts, with
+ *   seq-echo's src/ and @tensorflow/tfjs), which the page starts as a module Worker and which
+ *   trains, predicts, evaluates, saves and loads.
+ * - dist/fusedWorker.js: the fused engine's worker (src/training/fused/threads/worker.ts, no
+ *   tfjs), which the training worker starts (useThreadWorkers) when it is cross-origin isolated.
  *
  *   node scripts/build-browser-demo.mjs              # writes examples/browser/dist/main.js
  *   node scripts/build-browser-demo.mjs --serve      # builds in memory and serves the demo
  *   node scripts/build-browser-demo.mjs --serve --port 8080 --host 0.0.0.0
  *   node scripts/build-browser-demo.mjs --no-minify --sourcemap
  *
- * `--serve` writes nothing: it serves examples/browser/ with the fresh bundles at /dist/main.js
- * and /dist/fusedWorker.js, with the cross-origin isolation headers (PORT in the environment also sets the port; default 8080). e2e/browser-demo.test.mjs uses
+ * `--serve` writes nothing: it serves examples/browser/ with the fresh bundles at /dist/main.js,
+ * /dist/trainingWorker.js and /dist/fusedWorker.js, with the cross-origin isolation headers
+ * (PORT in the environment also sets the port; default 8080). e2e/browser-demo.test.mjs uses
  * buildBrowserDemo() the same way.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +32,8 @@ import { serveStatic } from './serve-static.mjs';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** The demo's directory: index.html, style.css, main.ts and its modules; the bundle goes to dist/. */
 export const demoDir = path.join(repoRoot, 'examples', 'browser');
+/** The playground's training worker, bundled to dist/trainingWorker.js. */
+const trainingWorkerEntry = path.join(demoDir, 'trainingWorker.ts');
 /** The fused engine's worker entry, bundled to dist/fusedWorker.js. */
 const workerEntry = path.join(repoRoot, 'src', 'training', 'fused', 'threads', 'worker.ts');
 
@@ -47,10 +54,11 @@ export async function buildBrowserDemo({
   sourcemap = false,
 } = {}) {
   const started = performance.now();
-  // Two builds, not two entries of one: the worker shares no module instance with the page
-  // (it is a separate thread), and one build of both would split shared code into chunks.
+  // Three builds, not three entries of one: each runs on its own thread and shares no module
+  // instance with the others, and one build of all would split shared code into chunks.
   const results = await Promise.all([
     bundle({ main: path.join(demoDir, 'main.ts') }, outdir, minify, sourcemap),
+    bundle({ trainingWorker: trainingWorkerEntry }, outdir, minify, sourcemap),
     bundle({ fusedWorker: workerEntry }, outdir, minify, sourcemap),
   ]);
   const files = new Map();

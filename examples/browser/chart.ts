@@ -1,11 +1,11 @@
 /**
  * The learning curve on the page's canvas: loss (left axis) and training accuracy (right axis)
- * per epoch, and the complete fresh-sequence checks as dots. Redrawn at most once a frame.
+ * per epoch, and the complete fresh-sequence checks as dots. Redrawn at most once a frame,
+ * however many epochs the training worker reports in between.
  */
-import { scheduleDraw } from './pacing';
 import { ui } from './view';
 
-/** What the chart draws of a run; the training loop fills it in as epochs end. */
+/** What the chart draws of a run; the worker's epoch logs fill it in as epochs end. */
 export interface Run {
   maxEpochs: number;
   /** Whether the run can stop early (the preset has a target accuracy). */
@@ -24,9 +24,16 @@ export function plotRun(next: Run): void {
   redrawChart();
 }
 
+let drawPending = false;
+
 /** Redraws the chart at the next frame (after the run grew, or the page was resized). */
 export function redrawChart(): void {
-  scheduleDraw(drawChart);
+  if (drawPending) return; // calls before the frame share its one draw
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    drawChart();
+  });
 }
 
 const colors = { loss: '#2563eb', accuracy: '#ea580c', evaluation: '#16a34a', grid: '#e5e7eb' };

@@ -1,8 +1,9 @@
 /**
- * Every family through one door: builds a family's model with the factory its preset names
- * (`familyPresets[family].factory`), trains it with its preset (`trainTeacherForcing` for
- * teacher forcing, `trainEcho` for the others), evaluates it, predicts the table's rows and
- * disposes it. The rest of the page sees a {@link Trained} and never asks which family it is.
+ * Every family through one door (in the training worker): builds a family's model with the
+ * factory its preset names (`familyPresets[family].factory`), trains it with its preset
+ * (`trainTeacherForcing` for teacher forcing, `trainEcho` for the others), evaluates it,
+ * predicts the table's rows and disposes it. The rest of the worker sees a {@link Trained} and
+ * never asks which family it is.
  */
 import type * as tf from '@tensorflow/tfjs';
 import {
@@ -23,6 +24,7 @@ import {
   type EchoFamily,
   type TeacherForcingModels,
 } from '../../src/index';
+import type { Accuracies, RunLog, RunResult, TableRow } from './protocol';
 import { EVALUATION_SAMPLES, EVALUATION_SEQUENCES, type EchoModelFamily } from './settings';
 
 /** A family's model: one `tf.LayersModel`, or teacher forcing's three. */
@@ -58,53 +60,30 @@ export function disposeTrained(trained: Trained): void {
   else trained.models.dispose();
 }
 
-/** What the page shows of an epoch (either training function's log has these). */
-export interface RunLog {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  elapsedMs: number;
-}
-
-/** What the page shows of a run (either training function's result has these). */
-export interface RunResult {
-  epochs: number;
-  stopReason: 'epochs' | 'targetAccuracy' | 'aborted';
-  elapsedMs: number;
-  threads: number;
-  /** The engine that trained, and why not the fused one when it could not. */
-  engine: 'fused' | 'tfjs';
-  fallbackReason: string | undefined;
-  /** The checks made on the way: complete ones (all their sequences tested) only. */
-  evaluations: { epoch: number; accuracy: number }[];
-}
-
 /** What a run takes besides its preset. */
 export interface RunOptions {
   epochs: number;
   targetAccuracy: number | undefined;
   seed: number;
   signal: AbortSignal;
-  onEpochEnd: (log: RunLog) => Promise<void>;
+  onEpochEnd: (log: RunLog) => void;
 }
 
-/** Trains `trained` with its family's preset, `run`'s epochs, target, seed and callback. */
+/**
+ * Trains `trained` with its family's preset, `run`'s epochs, target, seed and callback. The
+ * result holds only what the page shows, so that it can be posted to the page.
+ */
 export async function trainFamily(trained: Trained, run: RunOptions): Promise<RunResult> {
-  if (trained.kind === 'teacherForcing') {
-    const result = await trainTeacherForcing(trained.models, {
-      ...familyPresets.teacherForcing.train,
-      ...run,
-    });
-    return { ...result, evaluations: result.evaluations };
-  }
-  const result = await trainEcho(trained.model, { ...familyPresets[trained.family].train, ...run });
-  return { ...result, evaluations: result.evaluations.filter((e) => e.complete) };
-}
-
-/** Accuracy per item and per window (teacher forcing: per exact sequence). */
-export interface Accuracies {
-  accuracy: number;
-  sequenceAccuracy: number;
+  const result =
+    trained.kind === 'teacherForcing'
+      ? await trainTeacherForcing(trained.models, { ...familyPresets.teacherForcing.train, ...run })
+      : await trainEcho(trained.model, { ...familyPresets[trained.family].train, ...run });
+  const { epochs, stopReason, elapsedMs, threads, engine, fallbackReason } = result;
+  // trainEcho's checks may have stopped early (incomplete); teacher forcing's are all complete.
+  const evaluations = result.evaluations
+    .filter((e) => !('complete' in e) || e.complete)
+    .map(({ epoch, accuracy }) => ({ epoch, accuracy }));
+  return { epochs, stopReason, elapsedMs, threads, engine, fallbackReason, evaluations };
 }
 
 /** The final evaluation, on seeded fresh sequences (teacher forcing: samples). */
@@ -114,13 +93,6 @@ export async function evaluateFamily(trained: Trained, seed: number): Promise<Ac
       ? await evaluateEcho(trained.model, { sequences: EVALUATION_SEQUENCES, seed })
       : evaluateTeacherForcing(trained.models, { samples: EVALUATION_SAMPLES, seed });
   return { accuracy, sequenceAccuracy };
-}
-
-/** One row of the Expected/Predicted table; `-1` marks a masking model's padding. */
-export interface TableRow {
-  input: number[];
-  expected: number[];
-  predicted: number[];
 }
 
 /**

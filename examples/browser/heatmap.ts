@@ -1,22 +1,20 @@
 /**
  * The attention family's heatmap: `attentionWeights(model, [window])` for the first window of
- * the table's sequence, one row per output step and one column per input step, darker for more
- * weight. For the attention preset, which reverses its window, a trained model's weights form
+ * the table's sequence (the training worker computes it, this draws it), one row per output
+ * step and one column per input step, darker for more weight. For the attention preset, which reverses its window, a trained model's weights form
  * an anti-diagonal: output step j looks at input step nIn - 1 - j. Hooks for tests on the
  * section: `data-peaks` (rows whose largest weight is on the input the task answers there),
  * `data-rows`, `data-mass` (the mean weight on those inputs) and `data-weights` (JSON).
  */
-import type * as tf from '@tensorflow/tfjs';
-import { attentionWeights, familyPresets } from '../../src/index';
+import { familyPresets } from '../../src/familyPresets';
+import type { ModelView } from './protocol';
 import { ui } from './view';
 
 /** The input step output step `j` of `n` should read: the task's answer at `j`. */
 const target = (j: number, n: number, reverse: boolean): number => (reverse ? n - 1 - j : j);
 
-/** Computes and draws the heatmap for `window` (the model's `nIn` ids), and shows it. */
-export function showHeatmap(model: tf.LayersModel, window: number[]): void {
-  const [weights] = attentionWeights(model, [window]);
-  if (!weights) return;
+/** Draws the heatmap of `weights` for `window` (the model's `nIn` ids), and shows it. */
+export function showHeatmap({ window, weights }: NonNullable<ModelView['heatmap']>): void {
   const reverse = familyPresets.attention.model.task === 'reverse';
   const n = window.length;
   let peaks = 0;

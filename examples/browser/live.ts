@@ -1,73 +1,47 @@
 /**
- * The live view of a model: the Expected/Predicted table on the table's sequences, and, for
- * attention, the heatmap of its weights, for teacher forcing, the greedy decoding step by step.
- * Refreshed while a model trains (from `onEpochEnd`, where reading the model is allowed, at
- * most every {@link LIVE_EVERY_MS}), when training ends, after a load, and when the user shows
- * a sequence they typed ("Show"). Hooks for tests: `data-state` on the sequence message (`ok`,
- * `random`, `error`, `waiting`).
+ * The live view of the worker's model: the Expected/Predicted table on the table's sequences,
+ * and, for attention, the heatmap of its weights, for teacher forcing, the greedy decoding step
+ * by step. The worker posts it while a model trains (at most every 400 ms), and with its
+ * replies when training ends, after a load, and when the user shows a sequence they typed
+ * ("Show"). Hooks for tests: `data-state` on the sequence message (`ok`, `random`, `error`,
+ * `waiting`, and `showing` while the worker is asked).
  */
-import { predictRows, type TableRow, type Trained } from './families';
+import type { EchoFamily } from '../../src/index';
+import { call } from './client';
 import { showHeatmap } from './heatmap';
+import type { ModelView } from './protocol';
 import { parseSequence, tableSequences } from './sequence';
 import { page, typedFor } from './state';
 import { showDecodeSteps } from './steps';
 import { showResultsFamily, showRows } from './table';
-import { selectedFamily, ui } from './view';
+import { selectedFamily, showError, ui } from './view';
 
-/** How often a training run refreshes the table (and heatmap, or decoding steps) at most. */
-const LIVE_EVERY_MS = 400;
-
-/** The table's sequences for `trained`'s family now: the typed one, or the seeded random ones. */
-export function currentSequences(trained: Trained): number[][] {
-  return tableSequences(trained.family, page.tableSeed, typedFor(trained.family));
+/** The table's sequences for `family` now: the typed one, or the seeded random ones. */
+export function currentSequences(family: EchoFamily): number[][] {
+  return tableSequences(family, page.tableSeed, typedFor(family));
 }
 
-/**
- * Shows `trained`'s predictions on `sequences` in the table, with the attention heatmap or the
- * decoding steps for its family, and returns the rows. `live`: a run in progress.
- */
-export function refreshView(trained: Trained, sequences: number[][], live: boolean): TableRow[] {
-  const rows = predictRows(trained, sequences);
-  showResultsFamily(trained.family, live);
+/** Shows a view the worker posted: the table, with the heatmap or the decoding steps. */
+export function showView({ family, live, rows, heatmap, steps }: ModelView): void {
+  showResultsFamily(family, live);
   showRows(rows);
-  const first = sequences[0] ?? [];
-  if (trained.kind === 'echo' && trained.family === 'attention') {
-    const nIn = trained.model.inputs[0]?.shape[1];
-    showHeatmap(trained.model, first.slice(0, typeof nIn === 'number' ? nIn : first.length));
-  } else {
-    ui.heatmap.hidden = true;
-  }
-  if (trained.kind === 'teacherForcing') showDecodeSteps(trained.models, first);
+  if (heatmap) showHeatmap(heatmap);
+  else ui.heatmap.hidden = true;
+  if (steps) showDecodeSteps(steps);
   else ui.steps.hidden = true;
-  return rows;
 }
 
-let lastLive = -Infinity;
-
-/** From `onEpochEnd`: refreshes the view when {@link LIVE_EVERY_MS} have passed. */
-export function refreshLive(trained: Trained): void {
-  const now = performance.now();
-  if (now - lastLive < LIVE_EVERY_MS) return;
-  lastLive = now;
-  refreshView(trained, currentSequences(trained), true);
-}
-
-/** A new run: its first epoch refreshes the view at once. */
-export function resetLive(): void {
-  lastLive = -Infinity;
-}
-
-function setMessage(state: 'ok' | 'random' | 'error' | 'waiting', text: string): void {
+function setMessage(state: 'ok' | 'random' | 'error' | 'waiting' | 'showing', text: string): void {
   ui.sequenceMessage.dataset.state = state;
   ui.sequenceMessage.textContent = text;
 }
 
 /**
  * "Show": checks the typed sequence against the selected family and keeps it for the table;
- * empty means a random sequence again. The page's model, if of that family and not training,
- * is shown on it at once; a run in progress picks it up at its next refresh.
+ * empty means a random sequence again. The worker's model, if of that family and not training,
+ * is shown on it at once; a run in progress picks it up at its next live refresh.
  */
-export function showTyped(): void {
+export async function showTyped(): Promise<void> {
   const family = selectedFamily();
   const parsed = parseSequence(ui.sequence.value, family);
   if (parsed.kind === 'error') {
@@ -75,15 +49,24 @@ export function showTyped(): void {
     return;
   }
   page.typed = parsed.kind === 'ok' ? { family, sequence: parsed.sequence } : undefined;
-  const trained = page.trained?.family === family ? page.trained : undefined;
   const what =
     parsed.kind === 'ok'
       ? `showing your ${parsed.sequence.length} integers`
       : `showing a random sequence (seed ${page.tableSeed})`;
-  if (!trained) {
+  if (page.model !== family) {
     setMessage('waiting', `${what} once a ${family} model is trained or loaded`);
     return;
   }
-  setMessage(parsed.kind === 'ok' ? 'ok' : 'random', what);
-  if (!page.controller) refreshView(trained, currentSequences(trained), false);
+  setMessage('showing', `${what}…`); // until the worker's view arrives
+  try {
+    const view = await call('show', { sequences: currentSequences(family) });
+    if (view) showView(view);
+    setMessage(parsed.kind === 'ok' ? 'ok' : 'random', what);
+  } catch (error) {
+    setMessage(
+      'error',
+      `could not show it: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    showError(error);
+  }
 }

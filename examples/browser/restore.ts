@@ -1,14 +1,16 @@
 /**
- * "Load saved model": loads the selected family's saved model with `loadEchoModel`, makes it
- * the page's model, and checks it against what the saved model predicted (saved.ts keeps that
- * record).
+ * "Load saved model": has the training worker load the selected family's saved model with
+ * `loadEchoModel` (teacher forcing: `loadTeacherForcing`) and make it its model, and checks it against what the saved model predicted
+ * (saved.ts keeps that record).
  */
-import { loadEchoModel, type EchoFamily } from '../../src/index';
-import { evaluateFamily, type Accuracies, type TableRow, type Trained } from './families';
-import { currentSequences, refreshView } from './live';
+import type { EchoFamily } from '../../src/index';
+import { call } from './client';
+import { showView } from './live';
+import type { Accuracies, TableRow } from './protocol';
 import { describeSavedRun, readSavedRun, saveUrl, savedFamilies, type SavedRun } from './saved';
+import { tableSequences } from './sequence';
 import { chooseSeed, EVALUATION_SEQUENCES } from './settings';
-import { disposeModel, page, setRunning } from './state';
+import { page, setRunning, typedFor } from './state';
 import { markResults, showAccuracies } from './table';
 import {
   clearLoadResult,
@@ -22,31 +24,32 @@ import {
 } from './view';
 
 /**
- * Loads the selected family's saved model with loadEchoModel, makes it the page's model,
- * predicts the saved run's table sequences with it and says whether every prediction is the
- * one the saved model made (and whether the seeded evaluation gives the same accuracy).
+ * Has the worker load the selected family's saved model (loadEchoModel, loadTeacherForcing)
+ * and make it its model, predict the saved run's table sequences with it and evaluate it; says whether every
+ * prediction is the one the saved model made (and whether the seeded evaluation gives the
+ * same accuracy).
  */
 export async function loadSaved(): Promise<void> {
   const family = selectedFamily();
-  if (page.controller || page.restoring || !page.savedFamilies.has(family)) return;
-  if (family === 'teacherForcing') return; // never saved (saved.ts)
+  if (page.running || page.restoring || !page.savedFamilies.has(family)) return;
   const url = saveUrl(family);
   page.restoring = true;
   lockControls();
   setStatus('restoring', `loading ${url}…`);
   clearLoadResult();
   try {
-    const started = performance.now();
-    const model = await loadEchoModel(url);
-    const loadMs = performance.now() - started;
-    disposeModel();
-    const trained: Trained = { kind: 'echo', family, model };
-    page.trained = trained;
-
     const saved = readSavedRun(family);
-    page.tableSeed = saved?.seed ?? chooseSeed();
-    const rows = refreshView(trained, saved?.sequences ?? currentSequences(trained), false);
-    const evaluation = await evaluateFamily(trained, saved?.evaluationSeed ?? page.tableSeed + 1);
+    const tableSeed = saved?.seed ?? chooseSeed();
+    const { loadMs, view, evaluation } = await call('load', {
+      family,
+      url,
+      sequences: saved?.sequences ?? tableSequences(family, tableSeed, typedFor(family)),
+      evaluationSeed: saved?.evaluationSeed ?? tableSeed + 1,
+    });
+    page.model = family; // the worker's model now
+    page.tableSeed = tableSeed;
+    const { rows } = view;
+    showView(view);
     showAccuracies(evaluation);
     markResults(family);
     if (saved) ui.epoch.textContent = String(saved.epochs);

@@ -1,29 +1,19 @@
 /**
- * Saving and loading: each finished run's model goes to IndexedDB with `saveEchoModel`, one
- * slot per family (`indexeddb://seq-echo-demo-<family>`), and what the page showed for it (see
- * {@link SavedRun}) to localStorage, so that "Load saved model" can check the loaded model's
- * predictions, also after a reload. Teacher forcing is the exception: `saveEchoModel` saves
- * one-input echo models, and seq-echo has no save for `buildTeacherForcing`'s three models, so
- * the page says so instead of saving.
+ * Saving and loading: each finished run's model goes to IndexedDB, one slot per family
+ * (`indexeddb://seq-echo-demo-<family>`), saved by the training worker with `saveEchoModel`
+ * (teacher forcing's three models with `saveTeacherForcing`), and what the page showed for it
+ * (see {@link SavedRun}) to the page's localStorage (workers have none), so that "Load saved
+ * model" can check the loaded model's predictions, also after a reload.
  */
-import * as tf from '@tensorflow/tfjs';
-import { saveEchoModel, type EchoFamily } from '../../src/index';
-import type { Accuracies, Trained } from './families';
-import { FAMILIES } from './settings';
+import type { EchoFamily } from '../../src/index';
+import { call } from './client';
+import type { Accuracies } from './protocol';
+import { saveUrl } from './settings';
 import { clock, setSaved } from './view';
 
-/** Where the model of a finished run of `family` is saved (tfjs's IndexedDB handler). */
-export const saveUrl = (family: EchoFamily): string => `indexeddb://seq-echo-demo-${family}`;
+export { saveUrl };
 /** The localStorage key of what the saved run of `family` showed (see {@link SavedRun}). */
 const recordKey = (family: EchoFamily): string => `seq-echo-demo:saved-run:${family}`;
-
-/** Why a family's models cannot be saved, or `undefined` when they can. */
-export function unsavable(family: EchoFamily): string | undefined {
-  return family === 'teacherForcing'
-    ? "teacher-forcing models are not saved: seq-echo's saveEchoModel takes one-input echo " +
-        'models, and it has no save for the three models buildTeacherForcing makes'
-    : undefined;
-}
 
 /**
  * What the page showed for the saved model, kept in localStorage next to it: after a reload the
@@ -78,24 +68,18 @@ export function describeSavedRun(saved: SavedRun): string {
   return `seed ${saved.seed}, ${saved.epochs} epochs, saved at ${clock(saved.savedAt)}`;
 }
 
-/** The families whose model tfjs's model store holds. */
+/** The families whose model tfjs's model store holds (the worker lists them). */
 export async function savedFamilies(): Promise<Set<EchoFamily>> {
   try {
-    const stored = await tf.io.listModels();
-    return new Set(FAMILIES.filter((family) => saveUrl(family) in stored));
+    return new Set(await call('listSaved', {}));
   } catch (error) {
     console.warn(`demo: could not list the saved models: ${String(error)}`);
     return new Set();
   }
 }
 
-/** The save line for the selected family: what is saved, or why nothing can be. */
+/** The save line for the selected family: what is saved, or where a run will be. */
 export function showSavedLine(family: EchoFamily, saved: boolean): void {
-  const why = unsavable(family);
-  if (why) {
-    setSaved('unsupported', why);
-    return;
-  }
   const record = saved ? readSavedRun(family) : undefined;
   if (saved) {
     setSaved(
@@ -108,35 +92,30 @@ export function showSavedLine(family: EchoFamily, saved: boolean): void {
   }
 }
 
-const kilobytes = (bytes: number | undefined): string => `${((bytes ?? 0) / 1024).toFixed(1)} kB`;
+const kilobytes = (bytes: number): string => `${(bytes / 1024).toFixed(1)} kB`;
 
 /**
- * Saves the model of a finished run to its family's slot, and what the page showed for it to
- * localStorage. A failure is shown on the save line; the run's own status stands. Teacher
- * forcing is not saved (see {@link unsavable}).
+ * Has the worker save the model of a finished run of `family` to its slot, and keeps what the
+ * page showed for it in localStorage. A failure is shown on the save line; the run's own
+ * status stands.
  */
 export async function saveRun(
-  trained: Trained,
+  family: EchoFamily,
   record: Omit<SavedRun, 'url' | 'savedAt' | 'family'>,
 ): Promise<boolean> {
-  const { family } = trained;
   const url = saveUrl(family);
-  if (trained.kind !== 'echo') {
-    setSaved('unsupported', unsavable(family) ?? '');
-    return false;
-  }
   setSaved('saving', `saving to ${url}…`);
   try {
     // The record describes the model in IndexedDB: none while that model is being replaced.
     localStorage.removeItem(recordKey(family));
-    const { modelArtifactsInfo: info } = await saveEchoModel(trained.model, url);
+    const info = await call('save', { url });
     const savedAt = new Date().toISOString();
     const run: SavedRun = { url, family, ...record, savedAt };
     localStorage.setItem(recordKey(family), JSON.stringify(run));
     setSaved(
       'saved',
-      `saved to ${url} (topology ${kilobytes(info.modelTopologyBytes)}, weights ` +
-        `${kilobytes(info.weightDataBytes)}, at ${clock(savedAt)}); "Load saved model" ` +
+      `saved to ${url} (topology ${kilobytes(info.topologyBytes)}, weights ` +
+        `${kilobytes(info.weightBytes)}, at ${clock(savedAt)}); "Load saved model" ` +
         'brings it back, also after a reload',
     );
     return true;

@@ -2,7 +2,8 @@
  * The table's sequences: a seeded random one (teacher forcing: several), or the one the user
  * typed, checked against the family's sizes with a message that says what is wrong.
  */
-import { generateSequence, type EchoFamily } from '../../src/index';
+import { generateSequence } from '../../src/data/generateSequence';
+import type { EchoFamily } from '../../src/index';
 import { familySizes, TABLE_LENGTH, TEACHER_FORCING_ROWS } from './settings';
 
 /** What {@link parseSequence} makes of the text field. */

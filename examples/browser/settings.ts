@@ -2,7 +2,8 @@
  * The playground's families (every entry of seq-echo's `familyPresets`), their sizes as the
  * page needs them, and what the URL may override (`?epochs=N`, `?seed=N`, `?target=none`).
  */
-import { familyPresets, type EchoFamily } from '../../src/index';
+import { familyPresets } from '../../src/familyPresets';
+import type { EchoFamily } from '../../src/index';
 
 /** The selector's option values, in the selector's order: every family `familyPresets` has. */
 export const FAMILIES = Object.keys(familyPresets) as EchoFamily[];
@@ -57,6 +58,9 @@ export function familySizes(family: EchoFamily): FamilySizes {
     maxLength: MAX_TYPED_LENGTH,
   };
 }
+
+/** Where the model of a finished run of `family` is saved (tfjs's IndexedDB handler). */
+export const saveUrl = (family: EchoFamily): string => `indexeddb://seq-echo-demo-${family}`;
 
 /** How many fresh sequences (teacher forcing: samples) the final evaluation uses. */
 export const EVALUATION_SEQUENCES = 100;

@@ -6,7 +6,7 @@
  * `data-match`.
  */
 import type { EchoFamily } from '../../src/index';
-import type { Accuracies, TableRow } from './families';
+import type { Accuracies, TableRow } from './protocol';
 import { percent, ui } from './view';
 
 /** The section's title and the accuracy line's wording, for the model's family. */

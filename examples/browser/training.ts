@@ -1,19 +1,18 @@
 /**
- * Start and Stop: trains the selected family with its preset (families.ts), feeding the
- * counters, the chart and the live view after every epoch, then evaluates the trained model,
- * shows the Expected/Predicted table and saves the run (saved.ts).
+ * Start and Stop: asks the training worker to train the selected family with its preset,
+ * feeding the counters and the chart from the epoch logs it posts (the live view comes the
+ * same way, live.ts), then to evaluate the trained model and save it; shows the
+ * Expected/Predicted table and records the saved run (saved.ts). The page's thread only draws.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { EchoFamily } from '../../src/index';
 import { plotRun, redrawChart, type Run } from './chart';
-import { buildFamily, evaluateFamily, trainFamily, type RunResult, type Trained } from './families';
-import { currentSequences, refreshLive, refreshView, resetLive } from './live';
-import { givePageATurn, nextFrame } from './pacing';
+import { call } from './client';
+import { currentSequences, showView } from './live';
+import type { RunLog, RunResult } from './protocol';
 import { saveRun } from './saved';
 import { chooseSeed, epochsFor, targetFor } from './settings';
-import { disposeModel, page, setRunning } from './state';
+import { page, setRunning } from './state';
 import { markResults, showAccuracies } from './table';
-import { showThreads } from './threads';
 import {
   percent,
   seconds,
@@ -21,9 +20,25 @@ import {
   setStatus,
   showEpoch,
   showError,
+  showThreads,
   showTrainingStarted,
   ui,
 } from './view';
+
+/** The run the chart shows; the worker's epoch logs extend it. */
+let current: Run | undefined;
+
+/** The epoch logs the worker posted (a batch, every ~20 ms): the counters and the chart. */
+export function showEpochs(logs: RunLog[]): void {
+  const last = logs.at(-1);
+  if (!current || !last) return;
+  for (const log of logs) {
+    current.loss.push(log.loss);
+    current.accuracy.push(log.accuracy);
+  }
+  showEpoch(last);
+  redrawChart();
+}
 
 function stopSummary(result: RunResult): string {
   const why =
@@ -38,20 +53,20 @@ function stopSummary(result: RunResult): string {
     result.engine === 'fused'
       ? "seq-echo's fused engine"
       : `tfjs's model.fit${result.fallbackReason ? ` (${result.fallbackReason})` : ''}`;
-  return `${why} in ${seconds(result.elapsedMs)} on ${engine}${check}`;
+  return `${why} in ${seconds(result.elapsedMs)} on ${engine} in the training worker${check}`;
 }
 
 /** "Start": trains the selected family, then evaluates, shows and saves what it learned. */
 export async function start(): Promise<void> {
-  if (page.controller || page.restoring) return;
+  if (page.running || page.restoring) return;
   const family = selectedFamily();
   const seed = chooseSeed();
-  const controller = (page.controller = new AbortController());
+  page.running = true;
   setRunning(true);
-  showTrainingStarted(`${family}, seed ${seed}, tfjs backend ${tf.getBackend()}`);
+  showTrainingStarted(`${family}, seed ${seed}, tfjs backend ${page.backend}`);
   const epochs = epochsFor(family);
   const targetAccuracy = targetFor(family);
-  const current: Run = {
+  current = {
     maxEpochs: epochs,
     open: targetAccuracy !== undefined,
     loss: [],
@@ -59,29 +74,14 @@ export async function start(): Promise<void> {
     evaluations: [],
   };
   plotRun(current);
-  resetLive();
 
   try {
-    disposeModel();
-    const trained = buildFamily(family, seed);
-    page.trained = trained;
+    page.model = family; // the worker frees its last model and builds this one
     page.tableSeed = seed;
     showAccuracies(undefined);
     markResults(family);
-    const result = await trainFamily(trained, {
-      epochs,
-      targetAccuracy,
-      seed,
-      signal: controller.signal,
-      onEpochEnd: async (log) => {
-        current.loss.push(log.loss);
-        current.accuracy.push(log.accuracy);
-        showEpoch(log);
-        redrawChart();
-        refreshLive(trained);
-        await givePageATurn();
-      },
-    });
+    const sequences = currentSequences(family);
+    const result = await call('train', { family, seed, epochs, targetAccuracy, sequences });
     ui.stop.disabled = true; // nothing left to stop: the evaluation below takes a moment
     current.evaluations = result.evaluations;
     showThreads(result.threads);
@@ -89,19 +89,17 @@ export async function start(): Promise<void> {
     const summary = stopSummary(result);
     setStatus('evaluating', summary);
     redrawChart();
-    await nextFrame();
-    await finishRun(trained, family, seed, result, summary);
+    await finishRun(family, seed, result, summary);
   } catch (error) {
     showError(error);
   } finally {
-    page.controller = undefined;
+    page.running = false;
     setRunning(false);
   }
 }
 
 /** After training: the evaluation and the table, then the save, then `done` or `stopped`. */
 async function finishRun(
-  trained: Trained,
   family: EchoFamily,
   seed: number,
   result: RunResult,
@@ -110,21 +108,20 @@ async function finishRun(
   // Seeded, so that a reload with the same ?seed shows the same table, and the saved model
   // can be checked on the same sequences after a reload.
   const evaluationSeed = seed + 1;
-  const evaluation = await evaluateFamily(trained, evaluationSeed);
-  const sequences = currentSequences(trained);
-  const rows = refreshView(trained, sequences, false);
+  const sequences = currentSequences(family); // a typed one may have come while it trained
+  const { evaluation, view } = await call('evaluate', { seed: evaluationSeed, sequences });
+  showView(view);
   showAccuracies(evaluation);
   markResults(family, result);
 
   setStatus('saving', summary);
-  await nextFrame();
-  const saved = await saveRun(trained, {
+  const saved = await saveRun(family, {
     seed,
     epochs: result.epochs,
     evaluationSeed,
     evaluation,
     sequences,
-    predicted: rows.map((row) => row.predicted),
+    predicted: view.rows.map((row) => row.predicted),
   });
   if (saved) page.savedFamilies.add(family);
   setStatus(result.stopReason === 'aborted' ? 'stopped' : 'done', summary);
@@ -132,10 +129,7 @@ async function finishRun(
 
 /** "Stop": aborts the run while it trains (not while it evaluates or saves). */
 export function stop(): void {
-  const { controller } = page;
-  if (!controller || controller.signal.aborted || document.body.dataset.status !== 'training') {
-    return;
-  }
-  controller.abort();
+  if (!page.running || document.body.dataset.status !== 'training') return;
   setStatus('stopping');
+  call('stop', {}).catch(showError);
 }

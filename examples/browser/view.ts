@@ -4,8 +4,9 @@
  * section: table.ts, heatmap.ts, steps.ts). Hooks for tests: `data-testid` attributes,
  * `body[data-status]`, `data-state` on the save and load lines.
  */
-import { familyPresets, type EchoFamily } from '../../src/index';
-import type { RunLog } from './families';
+import { familyPresets } from '../../src/familyPresets';
+import type { EchoFamily } from '../../src/index';
+import type { RunLog } from './protocol';
 import { acceptedText } from './sequence';
 import { epochsFor, FAMILIES, FAMILY_LABELS } from './settings';
 
@@ -146,10 +147,34 @@ export function showEpoch({ epoch, loss, accuracy, elapsedMs }: RunLog): void {
   ui.elapsed.textContent = seconds(elapsedMs);
 }
 
+// ---- the threads line -----------------------------------------------------------------------
+
+/** Says where training runs: the worker, and whether it may use seq-echo's thread workers. */
+export function showWhereTrainingRuns(isolated: boolean, cores: number): void {
+  ui.threads.dataset.isolated = String(isolated);
+  ui.threads.textContent = isolated
+    ? `training runs in a dedicated worker; cross-origin isolated, so seq-echo may share an ` +
+      `epoch's math with its own worker threads where they pay (${cores} cores here)`
+    : 'training runs in a dedicated worker; not cross-origin isolated: on its thread only';
+}
+
+/** Shows how many threads the last run trained on. */
+export function showThreads(threads: number): void {
+  const isolated = ui.threads.dataset.isolated === 'true';
+  ui.threads.dataset.threads = String(threads);
+  const where =
+    threads === 1
+      ? 'one thread (the training worker)'
+      : `${threads} threads (the training worker and ${threads - 1} of seq-echo's workers)`;
+  ui.threads.textContent =
+    `${isolated ? 'cross-origin isolated' : 'not cross-origin isolated'}; ` +
+    `the last run trained on ${where}`;
+}
+
 // ---- the save and load lines -----------------------------------------------------------------
 
 export function setSaved(
-  state: 'none' | 'saving' | 'saved' | 'found' | 'unsupported' | 'error',
+  state: 'none' | 'saving' | 'saved' | 'found' | 'error',
   text: string,
 ): void {
   ui.saved.dataset.state = state;
