@@ -6,7 +6,7 @@ import {
   trainCurriculum,
 } from '../../src/index';
 import type { EncoderDecoderOptions, TrainEchoOptions } from '../../src/index';
-import { TARGET, TEST_SEED, type Finding, type FindingRow } from './measure';
+import { runThreads, TARGET, TEST_SEED, type Finding, type FindingRow } from './measure';
 import { echoSetup } from './setup';
 
 /** A curriculum row's recipe: the encoder-decoder's options and the stages' windows. */
@@ -61,6 +61,7 @@ export function curriculumRow(r: CurriculumRecipe): FindingRow {
               targetAccuracy: i === r.windows.length - 1 ? TARGET : r.stageTarget,
             })),
             seed,
+            threads: runThreads(),
             signal: controller.signal,
           },
         );

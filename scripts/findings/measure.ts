@@ -108,6 +108,14 @@ export function epochsText(self: Summary): string {
   return `a median of ${self.epochs} epochs (${Math.min(...values)}-${Math.max(...values)} over ${values.length} seeds)`;
 }
 
+/**
+ * The fused engine's threads for each run: 1 when the parent runs as many runs at once as
+ * the machine has cores (so runs do not fight over them), else its own choice.
+ */
+export function runThreads(): number | 'auto' {
+  return process.env.SEQ_ECHO_FINDINGS_THREADS === '1' ? 1 : 'auto';
+}
+
 /** The fresh sequences every row is measured on at the end; separate from training's. */
 export const TEST_SEED = 424242;
 /** The target every row trains to. */
@@ -129,6 +137,7 @@ export async function trainAndMeasure(
   try {
     const result = await trainEcho(model, {
       evaluationSequences: 20,
+      threads: runThreads(),
       ...train,
       targetAccuracy: TARGET,
       signal: controller.signal,

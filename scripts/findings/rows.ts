@@ -301,7 +301,7 @@ function attentionRows(): FindingRow[] {
       },
       windows: [5, 10, 15, 20],
       stageTarget: 0.9,
-      stageEpochs: 10000,
+      stageEpochs: 15000,
       windowsPerEpoch: 128,
       train: { batchSize: 32, evaluateEvery: 50, evaluationSequences: 10 },
       seconds: 1500,

@@ -1,6 +1,14 @@
 /** Variant 7's rows: teacher forcing with greedy decoding, each written from its recipe. */
 import { buildTeacherForcing, evaluateTeacherForcing, trainTeacherForcing } from '../../src/index';
-import { epochsText, percent, TARGET, TEST_SEED, type Finding, type FindingRow } from './measure';
+import {
+  epochsText,
+  percent,
+  runThreads,
+  TARGET,
+  TEST_SEED,
+  type Finding,
+  type FindingRow,
+} from './measure';
 
 /** One teacher-forcing row's recipe; its setup text is written from these values. */
 interface TeacherForcingRecipe {
@@ -50,6 +58,7 @@ async function runTeacherForcing(r: TeacherForcingRecipe, seed: number): Promise
       samplesPerEpoch: r.samplesPerEpoch,
       batchSize: TEACHER_FORCING_BATCH,
       seed,
+      threads: runThreads(),
       targetAccuracy: r.target,
       evaluateEvery: r.evaluateEvery,
       evaluationSamples: r.evaluationSamples,
