@@ -99,12 +99,15 @@ export function withRange(
 }
 
 /**
- * A row's epochs for a conclusion: `'a median of 380 epochs (350-420 over 3 seeds)'`, or
- * `'380 epochs'` for one seed.
+ * A row's epochs for a conclusion: `'a median of 380 epochs (350-420 over 3 seeds)'`,
+ * `'75 epochs on each of 3 seeds'`, or `'380 epochs'` for one seed.
  */
 export function epochsText(self: Summary): string {
   const values = self.runs.map((r) => r.epochs);
   if (values.length === 1) return `${self.epochs} epochs`;
+  if (Math.min(...values) === Math.max(...values)) {
+    return `${self.epochs} epochs on each of ${values.length} seeds`;
+  }
   return `a median of ${self.epochs} epochs (${Math.min(...values)}-${Math.max(...values)} over ${values.length} seeds)`;
 }
 

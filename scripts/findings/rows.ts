@@ -135,7 +135,7 @@ function maskingRows(): FindingRow[] {
       describe: { extra: 'presets.fastWhole' },
       conclude: (self) =>
         self.reached
-          ? `${epochsText(self)} of 21 complete windows: the items in the first four positions are never the newest of a window.`
+          ? `Complete windows only: ${epochsText(self)} of 21 windows, in which the items in the first four positions are never the newest of a window.`
           : shortOf(self),
     }),
     echoRow({
