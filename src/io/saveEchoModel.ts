@@ -1,10 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
-import { assertBoolean, assertKnownKeys, assertOptions, optionKeys } from '../internal/assert';
 import { readEchoShape } from '../models/echoShape';
-import { directoryHandler } from './directoryHandler';
-import { locationText, resolveLocation } from './location';
 import { type EchoModelMetadata, METADATA_KEY, metadataFor } from './metadata';
-import { rethrowNamed, urlHandler } from './urlHandler';
+import { checkSaveOptions, openSaveTarget } from './saveTarget';
+import { rethrowNamed } from './urlHandler';
 
 /** Options of {@link saveEchoModel}. */
 export interface SaveEchoModelOptions {
@@ -15,9 +13,6 @@ export interface SaveEchoModelOptions {
    */
   overwrite?: boolean | undefined;
 }
-
-/** Every key of {@link SaveEchoModelOptions}, for the unknown-key check. */
-const SAVE_KEYS = optionKeys<SaveEchoModelOptions>()(['overwrite']);
 
 /** What {@link saveEchoModel} resolves to. */
 export interface SaveEchoModelResult {
@@ -115,18 +110,9 @@ export async function saveEchoModel(
   options: SaveEchoModelOptions = {},
 ): Promise<SaveEchoModelResult> {
   const fn = 'saveEchoModel';
-  assertOptions(fn, 'options', options);
-  assertKnownKeys(fn, 'options', options, SAVE_KEYS);
-  const overwrite = options.overwrite ?? false;
-  assertBoolean(fn, 'options.overwrite', overwrite);
+  const overwrite = checkSaveOptions(fn, options);
   const shape = readEchoShape(fn, model);
-  const text = locationText(fn, 'destination', destination);
-  const location = await resolveLocation(fn, 'destination', text);
-  const target =
-    location.kind === 'directory'
-      ? directoryHandler(fn, location.path, location.io, { overwrite })
-      : urlHandler(fn, 'destination', location.url, 'save');
-  const where = location.kind === 'directory' ? location.path : location.url;
+  const { target, where } = await openSaveTarget(fn, destination, overwrite);
   const metadata = metadataFor(model, shape);
   const trainingConfig = trainingConfigOf(model);
   let saved: tf.io.SaveResult;

@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { assertBoolean, assertKnownKeys, assertOptions, optionKeys } from '../internal/assert';
 import { assertTeacherForcingModels, type TeacherForcingModels } from '../models/teacherForcing';
-import { directoryHandler } from './directoryHandler';
-import { locationText, resolveLocation } from './location';
 import { METADATA_KEY } from './metadata';
 import type { SaveEchoModelOptions } from './saveEchoModel';
 import {
@@ -10,10 +7,8 @@ import {
   teacherForcingMetadataFor,
   trainingTopology,
 } from './teacherForcingMetadata';
-import { rethrowNamed, urlHandler } from './urlHandler';
-
-/** Every key of {@link SaveEchoModelOptions}, for the unknown-key check. */
-const SAVE_KEYS = optionKeys<SaveEchoModelOptions>()(['overwrite']);
+import { checkSaveOptions, openSaveTarget } from './saveTarget';
+import { rethrowNamed } from './urlHandler';
 
 /** What {@link saveTeacherForcing} resolves to. */
 export interface SaveTeacherForcingResult {
@@ -108,17 +103,8 @@ export async function saveTeacherForcing(
 ): Promise<SaveTeacherForcingResult> {
   const fn = 'saveTeacherForcing';
   assertTeacherForcingModels(fn, models);
-  assertOptions(fn, 'options', options);
-  assertKnownKeys(fn, 'options', options, SAVE_KEYS);
-  const overwrite = options.overwrite ?? false;
-  assertBoolean(fn, 'options.overwrite', overwrite);
-  const text = locationText(fn, 'destination', destination);
-  const location = await resolveLocation(fn, 'destination', text);
-  const target =
-    location.kind === 'directory'
-      ? directoryHandler(fn, location.path, location.io, { overwrite })
-      : urlHandler(fn, 'destination', location.url, 'save');
-  const where = location.kind === 'directory' ? location.path : location.url;
+  const overwrite = checkSaveOptions(fn, options);
+  const { target, where } = await openSaveTarget(fn, destination, overwrite);
   const metadata = teacherForcingMetadataFor(models);
   let saved: tf.io.SaveResult;
   try {
