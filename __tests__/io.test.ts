@@ -17,6 +17,8 @@ import { VERSION } from '../src/version';
 import { expectRejection } from './helpers/errors';
 import { disposeAll, fixedEchoModel, outputs, weightValues } from './helpers/models';
 import packageJson from '../package.json';
+import { registerMemoryRouter } from './helpers/memoryRouter';
+import { expectFailure } from './helpers/errors';
 
 const small = { nUnique: 12, units: 6, seed: 1 };
 
@@ -37,27 +39,6 @@ const readJson = async (file: string): Promise<Record<string, unknown>> =>
 
 const topologyConfig = (model: tf.LayersModel): unknown =>
   (model.toJSON(null, false) as { config: unknown }).config;
-
-/** Asserts that `run` rejects with `type`, a message starting `fn: ` and holding every part. */
-async function expectFailure(
-  run: () => Promise<unknown>,
-  type: ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor,
-  fn: string,
-  ...parts: string[]
-): Promise<void> {
-  const caught = await run().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(type);
-  if (type === Error) {
-    expect(caught).not.toBeInstanceOf(TypeError);
-    expect(caught).not.toBeInstanceOf(RangeError);
-  }
-  const text = (caught as Error).message;
-  expect(text.startsWith(`${fn}: `)).toBe(true);
-  for (const part of parts) expect(text).toContain(part);
-}
 
 describe('VERSION', () => {
   it("equals package.json's version", () => {
@@ -334,31 +315,9 @@ describe('loading speed', () => {
 });
 
 describe("TensorFlow.js URLs: tfjs's own IO handlers", () => {
-  const store = new Map<string, tf.io.ModelArtifacts>();
-  const scheme = 'memtest://';
+  let store: Map<string, tf.io.ModelArtifacts>;
   beforeAll(() => {
-    const route = (url: string | string[]): tf.io.IOHandler | null => {
-      const key = Array.isArray(url) ? url[0] : url;
-      if (key === undefined || !key.startsWith(scheme)) return null;
-      return {
-        save: (artifacts) => {
-          store.set(key, artifacts);
-          return Promise.resolve({
-            modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
-          });
-        },
-        load: () => {
-          const artifacts = store.get(key);
-          return artifacts
-            ? Promise.resolve(artifacts)
-            : Promise.reject(new Error(`nothing at ${key}`));
-        },
-      };
-    };
-    // tfjs's routers return null for URLs they do not take; its typings say IOHandler.
-    const router = route as unknown as Parameters<typeof tf.io.registerSaveRouter>[0];
-    tf.io.registerSaveRouter(router);
-    tf.io.registerLoadRouter(router);
+    store = registerMemoryRouter('memtest://');
   });
 
   it('saves through the handler with the metadata in userDefinedMetadata, and loads back', async () => {

@@ -19,6 +19,8 @@ import {
 import { VERSION } from '../src/version';
 import { expectRejection } from './helpers/errors';
 import { disposeAll, weightValues } from './helpers/models';
+import { registerMemoryRouter } from './helpers/memoryRouter';
+import { expectFailure } from './helpers/errors';
 
 const options = { maxLength: 5, nUnique: 8, units: 12, learningRate: 0.02, seed: 1 };
 const training = { samplesPerEpoch: 128, batchSize: 32 };
@@ -37,27 +39,6 @@ afterAll(async () => {
 
 const readJson = async (file: string): Promise<Record<string, unknown>> =>
   JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-
-/** Asserts that `run` rejects with `type`, a message starting `fn: ` and holding every part. */
-async function expectFailure(
-  run: () => Promise<unknown>,
-  type: ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor,
-  fn: string,
-  ...parts: string[]
-): Promise<void> {
-  const caught = await run().then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(type);
-  if (type === Error) {
-    expect(caught).not.toBeInstanceOf(TypeError);
-    expect(caught).not.toBeInstanceOf(RangeError);
-  }
-  const text = (caught as Error).message;
-  expect(text.startsWith(`${fn}: `)).toBe(true);
-  for (const part of parts) expect(text).toContain(part);
-}
 
 /** Fixed sequences of every length up to the models' maxLength. */
 const SEQUENCES = [[3], [1, 4], [1, 5, 7], [2, 6, 5, 3], [5, 0, 7, 2, 6], [7, 7, 0]];
@@ -200,31 +181,9 @@ describe('untrained models', () => {
 });
 
 describe('a TensorFlow.js URL (a custom IO handler)', () => {
-  const store = new Map<string, tf.io.ModelArtifacts>();
-  const scheme = 'memtf://';
+  let store: Map<string, tf.io.ModelArtifacts>;
   beforeAll(() => {
-    const route = (url: string | string[]): tf.io.IOHandler | null => {
-      const key = Array.isArray(url) ? url[0] : url;
-      if (key === undefined || !key.startsWith(scheme)) return null;
-      return {
-        save: (artifacts) => {
-          store.set(key, artifacts);
-          return Promise.resolve({
-            modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' },
-          });
-        },
-        load: () => {
-          const artifacts = store.get(key);
-          return artifacts
-            ? Promise.resolve(artifacts)
-            : Promise.reject(new Error(`nothing at ${key}`));
-        },
-      };
-    };
-    // tfjs's routers return null for URLs they do not take; its typings say IOHandler.
-    const router = route as unknown as Parameters<typeof tf.io.registerSaveRouter>[0];
-    tf.io.registerSaveRouter(router);
-    tf.io.registerLoadRouter(router);
+    store = registerMemoryRouter('memtf://');
   });
 
   it('round-trips with the metadata in userDefinedMetadata, leaving no tensor', async () => {

@@ -52,3 +52,27 @@ export async function expectRejection(
   }
   checkError(caught, type, fn, param, received);
 }
+
+/**
+ * Asserts that `run` rejects with exactly `type` (a plain `Error` is neither a TypeError nor a
+ * RangeError), a message starting `fn: ` and holding every part.
+ */
+export async function expectFailure(
+  run: () => Promise<unknown>,
+  type: ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor,
+  fn: string,
+  ...parts: string[]
+): Promise<void> {
+  const caught = await run().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(caught).toBeInstanceOf(type);
+  if (type === Error) {
+    expect(caught).not.toBeInstanceOf(TypeError);
+    expect(caught).not.toBeInstanceOf(RangeError);
+  }
+  const text = (caught as Error).message;
+  expect(text.startsWith(`${fn}: `)).toBe(true);
+  for (const part of parts) expect(text).toContain(part);
+}
